@@ -1,0 +1,6 @@
+namespace RealtimeAdapters;
+
+/// <summary>A range bound of a query: a value in the query's order and, optionally, a key that breaks ties.</summary>
+/// <param name="Value">The bound value (a leaf or <see cref="DataNode.Null"/>). For key order, the key as a string leaf.</param>
+/// <param name="Key">The tie-breaking key, or <see langword="null"/> to include every key with the bound value.</param>
+public readonly record struct QueryBound(DataNode Value, string? Key = null);
