@@ -20,6 +20,9 @@ public sealed class DataNode : IEquatable<DataNode>
     private static readonly ImmutableSortedDictionary<string, DataNode> NoChildren =
         ImmutableSortedDictionary.Create<string, DataNode>(KeyComparer.Instance);
 
+    // JSON for the wire and for logs, not for HTML: no escaping of '+', '<', '&' and non-ASCII text.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly object? _value;
     private readonly DataNode? _priority;
     private int _hash;
@@ -734,7 +737,7 @@ public sealed class DataNode : IEquatable<DataNode>
     public byte[] ToUtf8Json(bool export = false)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             WriteTo(writer, export);
         }

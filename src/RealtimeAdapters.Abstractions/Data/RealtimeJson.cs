@@ -37,6 +37,11 @@ public static class RealtimeJson
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(typeInfo);
+        if (node.IsNull)
+        {
+            return default;
+        }
+
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {

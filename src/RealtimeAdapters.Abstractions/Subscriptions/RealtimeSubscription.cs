@@ -25,7 +25,8 @@ public sealed class RealtimeSubscription<T> : IRealtimeSubscription<T>
         _capacity = buffer.Capacity;
         _onDispose = onDispose;
         _queue = buffer.Capacity is not { } capacity
-            ? Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false })
+            ? // Not SingleReader: the single-reader unbounded channel cannot report Count.
+            Channel.CreateUnbounded<T>(new UnboundedChannelOptions { AllowSynchronousContinuations = false })
             : Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
             {
                 SingleReader = true,
