@@ -461,9 +461,10 @@ public sealed class DataNode : IEquatable<DataNode>
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(child);
         var children = Children;
+        var hadChild = children.TryGetValue(key, out var existing);
         if (child.IsNull)
         {
-            if (!children.ContainsKey(key))
+            if (!hadChild)
             {
                 return this;
             }
@@ -472,15 +473,36 @@ public sealed class DataNode : IEquatable<DataNode>
         }
         else
         {
-            if (children.TryGetValue(key, out var existing) && ReferenceEquals(existing, child))
+            if (hadChild && ReferenceEquals(existing, child))
             {
                 return this;
             }
 
-            children = children.SetItem(key, child);
+            // SetItem compares the old and new values with the dictionary's value comparer to skip no-op replacements;
+            // with structural equality that walks both subtrees (every child of a large object). Swapping comparers is
+            // O(1) and the caller's tree keeps the default comparer.
+            children = children
+                .WithComparers(children.KeyComparer, ReferenceEqualityComparer.Instance)
+                .SetItem(key, child)
+                .WithComparers(children.KeyComparer, children.ValueComparer);
         }
 
-        return FromBuilt(children, Priority);
+        // The depth is kept incrementally so that replacing one child of a large object costs O(log n), not a scan of
+        // every sibling; only losing the deepest child forces a rescan.
+        var depth = Kind == DataNodeKind.Object ? Depth : 0;
+        var lostDeepest = hadChild && existing!.Depth + 1 == depth && (child.IsNull || child.Depth + 1 < depth);
+        if (lostDeepest || children.Count == 0)
+        {
+            return FromBuilt(children, Priority);
+        }
+
+        depth = Math.Max(depth, child.Depth + 1);
+        if (depth > RealtimePath.MaxDepth)
+        {
+            throw new RealtimeValidationException($"Invalid data: values may nest at most {RealtimePath.MaxDepth} levels deep (got {depth}).");
+        }
+
+        return new(DataNodeKind.Object, children, _priority, depth);
     }
 
     /// <summary>Returns this node with the value at <paramref name="relativePath"/> replaced, pruning emptied ancestors.</summary>

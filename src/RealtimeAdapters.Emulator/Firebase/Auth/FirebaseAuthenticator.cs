@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace RealtimeAdapters.Emulator.Firebase.Auth;
+
+/// <summary>
+/// Turns a request's credentials into a <see cref="FirebaseIdentity"/>, as the official emulator does:
+/// <c>Authorization: Bearer owner</c> (or <c>access_token=owner</c>) is admin; <c>auth=</c>, <c>access_token=</c> and other
+/// bearer values are ID tokens: unsigned JWTs (<c>alg: none</c>) or HS256 JWTs signed with the configured secret. The
+/// secret itself, given as <c>auth=</c>, acts as a legacy database secret (admin). Token contents never reach a message.
+/// </summary>
+internal sealed class FirebaseAuthenticator
+{
+    private const string Owner = "owner";
+    private readonly byte[]? _secret;
+    private readonly TimeProvider _time;
+
+    public FirebaseAuthenticator(string? secret, TimeProvider time)
+    {
+        _secret = string.IsNullOrEmpty(secret) ? null : Encoding.UTF8.GetBytes(secret);
+        _time = time;
+    }
+
+    /// <summary>Resolves the identity of a request.</summary>
+    /// <param name="authorizationHeader">The <c>Authorization</c> header, if any.</param>
+    /// <param name="auth">The <c>auth</c> query parameter, if any.</param>
+    /// <param name="accessToken">The <c>access_token</c> query parameter, if any.</param>
+    /// <param name="authVariableOverride">The <c>auth_variable_override</c> query parameter, if any.</param>
+    /// <exception cref="FirebaseHttpException">The credential is malformed, badly signed or expired (401), or the override is invalid (400/401).</exception>
+    public FirebaseIdentity Authenticate(string? authorizationHeader, string? auth, string? accessToken, string? authVariableOverride)
+    {
+        string? bearer = null;
+        if (!string.IsNullOrEmpty(authorizationHeader))
+        {
+            const string prefix = "Bearer ";
+            bearer = authorizationHeader.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                ? authorizationHeader[prefix.Length..].Trim()
+                : throw new FirebaseHttpException(401, FirebaseMessages.UnparseableToken);
+        }
+
+        // An empty parameter (auth=) is no credential rather than a malformed one.
+        auth = string.IsNullOrEmpty(auth) ? null : auth;
+        accessToken = string.IsNullOrEmpty(accessToken) ? null : accessToken;
+        var credential = bearer ?? accessToken ?? auth;
+        FirebaseIdentity identity;
+        if (credential is null)
+        {
+            identity = FirebaseIdentity.Anonymous;
+        }
+        else if (credential == Owner && (bearer is not null || accessToken is not null))
+        {
+            identity = FirebaseIdentity.Admin;
+        }
+        else if (_secret is not null && auth is not null && ReferenceEquals(credential, auth) &&
+                 CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(auth), _secret))
+        {
+            identity = FirebaseIdentity.Admin;
+        }
+        else
+        {
+            identity = ReadToken(credential);
+        }
+
+        if (authVariableOverride is not null)
+        {
+            if (!identity.IsAdmin)
+            {
+                throw new FirebaseHttpException(401, "auth_variable_override requires admin credentials.");
+            }
+
+            identity = new FirebaseIdentity(false, ParseOverride(authVariableOverride), null);
+        }
+
+        return identity;
+    }
+
+    private static JsonElement? ParseOverride(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.Object => doc.RootElement.Clone(),
+                _ => throw FirebaseHttpException.BadRequest("auth_variable_override must be a JSON object or null."),
+            };
+        }
+        catch (JsonException)
+        {
+            throw FirebaseHttpException.BadRequest("auth_variable_override must be a JSON object or null.");
+        }
+    }
+
+    /// <summary>Reads and checks a JWT.</summary>
+    /// <exception cref="FirebaseHttpException">The token is malformed, badly signed or expired (401).</exception>
+    public FirebaseIdentity ReadToken(string token)
+    {
+        var parts = token.Split('.');
+        if (parts.Length != 3)
+        {
+            throw Unparseable();
+        }
+
+        using var header = ParsePart(parts[0]);
+        using var payload = ParsePart(parts[1]);
+        if (header.RootElement.ValueKind != JsonValueKind.Object || payload.RootElement.ValueKind != JsonValueKind.Object ||
+            !header.RootElement.TryGetProperty("alg", out var alg) || alg.ValueKind != JsonValueKind.String)
+        {
+            throw Unparseable();
+        }
+
+        switch (alg.GetString())
+        {
+            case "none":
+                if (parts[2].Length != 0)
+                {
+                    throw Unparseable();
+                }
+
+                break;
+            case "HS256":
+                if (_secret is null || !SignatureMatches(parts[0], parts[1], parts[2]))
+                {
+                    throw Unparseable();
+                }
+
+                break;
+            default:
+                throw Unparseable();
+        }
+
+        var claims = payload.RootElement;
+        DateTimeOffset? expiresAt = null;
+        if (claims.TryGetProperty("exp", out var exp))
+        {
+            if (exp.ValueKind != JsonValueKind.Number || !exp.TryGetDouble(out var seconds) || !double.IsFinite(seconds))
+            {
+                throw Unparseable();
+            }
+
+            expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Clamp(seconds * 1000, -62135596800000d, 253402300799000d));
+            if (expiresAt <= _time.GetUtcNow())
+            {
+                throw new FirebaseHttpException(401, FirebaseMessages.ExpiredToken);
+            }
+        }
+
+        // Tokens of the legacy token generator carry the auth payload under "d" and admin rights as a claim.
+        if (claims.TryGetProperty("v", out _) && claims.TryGetProperty("d", out var legacy) && legacy.ValueKind == JsonValueKind.Object)
+        {
+            var isAdmin = claims.TryGetProperty("admin", out var admin) && admin.ValueKind == JsonValueKind.True;
+            return new FirebaseIdentity(isAdmin, legacy.Clone(), expiresAt);
+        }
+
+        var uid = Claim(claims, "uid") ?? Claim(claims, "user_id") ?? Claim(claims, "sub");
+        if (string.IsNullOrEmpty(uid))
+        {
+            throw Unparseable();
+        }
+
+        var provider = claims.TryGetProperty("firebase", out var firebase) && firebase.ValueKind == JsonValueKind.Object
+            ? Claim(firebase, "sign_in_provider")
+            : null;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("uid", uid);
+            writer.WriteString("provider", provider ?? "custom");
+            writer.WritePropertyName("token");
+            claims.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        using var authDoc = JsonDocument.Parse(buffer.WrittenMemory);
+        return new FirebaseIdentity(false, authDoc.RootElement.Clone(), expiresAt);
+    }
+
+    private static string? Claim(JsonElement claims, string name) =>
+        claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private bool SignatureMatches(string header, string payload, string signature)
+    {
+        var signed = Encoding.ASCII.GetBytes(header + "." + payload);
+        var expected = HMACSHA256.HashData(_secret!, signed);
+        var given = DecodeBase64Url(signature);
+        return given is not null && CryptographicOperations.FixedTimeEquals(expected, given);
+    }
+
+    private static JsonDocument ParsePart(string part)
+    {
+        var bytes = DecodeBase64Url(part) ?? throw Unparseable();
+        try
+        {
+            return JsonDocument.Parse(bytes);
+        }
+        catch (JsonException)
+        {
+            throw Unparseable();
+        }
+    }
+
+    private static byte[]? DecodeBase64Url(string text)
+    {
+        if (!Base64Url.IsValid(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Base64Url.DecodeFromChars(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static FirebaseHttpException Unparseable() => new(401, FirebaseMessages.UnparseableToken);
+}

@@ -1,0 +1,22 @@
+namespace RealtimeAdapters.Emulator.Firebase;
+
+/// <summary>Error texts as the service words them, where its wording is known, so that clients matching them keep working.</summary>
+internal static class FirebaseMessages
+{
+    public const string PermissionDenied = "Permission denied";
+    public const string ExpiredToken = "Auth token is expired";
+    public const string UnparseableToken = "Could not parse auth token.";
+    public const string InvalidData = "Invalid data; couldn't parse JSON object, array, or value.";
+    public const string NoData = "No data supplied.";
+    public const string OrderByRequired = "orderBy must be defined when other query parameters are defined";
+    public const string OrderByInvalid = "orderBy must be a valid JSON encoded path";
+    public const string ConstraintNotPrimitive = "Constraint index field must be a JSON primitive";
+    public const string ConstraintKeyInvalid = "Constraint key field must be a valid key name";
+    public const string CredentialRevoked = "credential is no longer valid";
+
+    public static string PayloadTooLarge(long limit) =>
+        $"Payload is too large: the request body exceeds the limit of {limit} bytes.";
+
+    public static string IndexNotDefined(string index, RealtimePath path) =>
+        $"Index not defined, add \".indexOn\": \"{index}\", for path \"{path}\", to the rules";
+}

@@ -1,0 +1,10 @@
+namespace RealtimeAdapters.Emulator.Firebase.Streaming;
+
+/// <summary>The kinds of <see cref="StreamSignal"/>.</summary>
+internal enum StreamSignalKind
+{
+    Write,
+    KeepAlive,
+    RulesChanged,
+    CredentialExpired,
+}

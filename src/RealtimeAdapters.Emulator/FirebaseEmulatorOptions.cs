@@ -1,0 +1,77 @@
+namespace RealtimeAdapters.Emulator;
+
+/// <summary>Settings of the emulator's Firebase Realtime Database front end (REST + Server-Sent Events).</summary>
+public sealed class FirebaseEmulatorOptions
+{
+    /// <summary>The default largest request body: 256 MB, the service's limit for a REST write.</summary>
+    public const long DefaultMaxRequestBodySize = 256L * 1024 * 1024;
+
+    /// <summary>Whether to serve the Firebase protocol. On by default.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The TCP port; 0 picks a free one. 9000 (the official emulator's port) by default.</summary>
+    public int Port { get; set; } = 9000;
+
+    /// <summary>
+    /// Security rules as JSON text (<c>{"rules": {...}}</c>), applied to every namespace when it is created. With neither
+    /// this nor <see cref="RulesFile"/>, every read and write is allowed and no index is required.
+    /// </summary>
+    public string? Rules { get; set; }
+
+    /// <summary>A file holding the security rules (see <see cref="Rules"/>); read when the emulator starts.</summary>
+    public string? RulesFile { get; set; }
+
+    /// <summary>How often an open stream gets a <c>keep-alive</c> event. 30 seconds by default, as on the service.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest request body in bytes; larger bodies get 400. <see cref="DefaultMaxRequestBodySize"/> by default.</summary>
+    public long MaxRequestBodySize { get; set; } = DefaultMaxRequestBodySize;
+
+    /// <summary>
+    /// The secret that HS256-signed ID tokens (<c>auth=</c>) must be signed with. Unsigned tokens (<c>alg: none</c>) are
+    /// always accepted, as the official emulator accepts them; without a secret, HS256 tokens are refused.
+    /// </summary>
+    public string? TokenSecret { get; set; }
+
+    /// <summary>The namespace of requests without an <c>ns</c> query parameter. <c>default</c> by default.</summary>
+    public string DefaultNamespace { get; set; } = "default";
+
+    /// <summary>How many events may wait for one slow stream before the emulator closes it (the client reconnects). 100,000 by default.</summary>
+    public int StreamBufferCapacity { get; set; } = 100_000;
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="RealtimeValidationException">A setting is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new RealtimeValidationException($"Invalid Firebase port {Port}: use 0 (any free port) to 65535.", "Firebase.Port");
+        }
+
+        if (KeepAliveInterval <= TimeSpan.Zero)
+        {
+            throw new RealtimeValidationException("Firebase.KeepAliveInterval must be positive.", "Firebase.KeepAliveInterval");
+        }
+
+        if (MaxRequestBodySize is < 1 or > int.MaxValue)
+        {
+            throw new RealtimeValidationException("Firebase.MaxRequestBodySize must be from 1 byte to 2 GB.", "Firebase.MaxRequestBodySize");
+        }
+
+        if (StreamBufferCapacity < 1)
+        {
+            throw new RealtimeValidationException("Firebase.StreamBufferCapacity must be positive.", "Firebase.StreamBufferCapacity");
+        }
+
+        if (!FirebaseNamespaceName.IsValid(DefaultNamespace))
+        {
+            throw new RealtimeValidationException(
+                $"Invalid Firebase.DefaultNamespace \"{DefaultNamespace}\": {FirebaseNamespaceName.Rule}", "Firebase.DefaultNamespace");
+        }
+
+        if (Rules is not null && RulesFile is not null)
+        {
+            throw new RealtimeValidationException("Set Firebase.Rules or Firebase.RulesFile, not both.", "Firebase.RulesFile");
+        }
+    }
+}

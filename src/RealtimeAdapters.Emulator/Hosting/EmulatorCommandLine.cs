@@ -1,0 +1,175 @@
+using System.Globalization;
+
+namespace RealtimeAdapters.Emulator.Hosting;
+
+/// <summary>
+/// The command line of the emulator program. Every option is recognised or refused: an unknown option, a missing or bad
+/// value is an error shown with the usage text, never ignored. Options are grouped by protocol prefix
+/// (<c>--firebase-*</c>) so that other front ends can add theirs beside them.
+/// </summary>
+internal static class EmulatorCommandLine
+{
+    public const string Usage = """
+        Usage: RealtimeAdapters.Emulator [options]
+
+        A local emulator of the Firebase Realtime Database REST + streaming API.
+        When ready it prints one line to standard output:
+          firebase listening on http://HOST:PORT
+        and serves until SIGINT or SIGTERM, then exits with code 0.
+
+        Options:
+          --host ADDRESS                  Address to listen on (IP address or localhost). Default: 127.0.0.1
+          --firebase-port PORT            Firebase port; 0 picks a free port. Default: 9000
+          --firebase-rules FILE           Security rules file ({"rules": {...}}). Default: none (all reads and writes allowed)
+          --firebase-keepalive SECONDS    Interval of keep-alive events on streams. Default: 30
+          --firebase-max-body BYTES       Largest request body. Default: 268435456 (256 MB)
+          --firebase-namespace NAME       Namespace of requests without ?ns=. Default: default
+          --firebase-token-secret-file FILE
+                                          File holding the secret that HS256 ID tokens are signed with
+                                          (unsigned alg-none tokens are always accepted)
+          --verbose                       Log requests and errors to standard error
+          -h, --help                      Show this text
+        """;
+
+    public static CommandLineResult Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var options = new EmulatorOptions();
+        var verbose = false;
+        string? secretFile = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string name = arg;
+            string? inlineValue = null;
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 2)
+            {
+                name = arg[..eq];
+                inlineValue = arg[(eq + 1)..];
+            }
+
+            string? Value()
+            {
+                if (inlineValue is not null)
+                {
+                    return inlineValue;
+                }
+
+                if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return args[++i];
+                }
+
+                return null;
+            }
+
+            switch (name)
+            {
+                case "-h" or "--help" or "-?":
+                    return new CommandLineResult(null, ShowHelp: true, Error: null, Verbose: false, TokenSecretFile: null);
+                case "--verbose":
+                    if (inlineValue is not null)
+                    {
+                        return Fail("--verbose takes no value.");
+                    }
+
+                    verbose = true;
+                    break;
+                case "--host":
+                {
+                    var value = Value();
+                    if (value is null || EmulatorOptions.ParseHost(value) is null)
+                    {
+                        return Fail($"--host needs an IP address or localhost{Got(value)}.");
+                    }
+
+                    options.Host = value;
+                    break;
+                }
+
+                case "--firebase-port":
+                {
+                    var value = Value();
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+                    {
+                        return Fail($"--firebase-port needs a port number from 0 to 65535{Got(value)}.");
+                    }
+
+                    options.Firebase.Port = port;
+                    break;
+                }
+
+                case "--firebase-rules":
+                {
+                    var value = Value();
+                    if (string.IsNullOrEmpty(value))
+                    {
+                        return Fail("--firebase-rules needs a file name.");
+                    }
+
+                    options.Firebase.RulesFile = value;
+                    break;
+                }
+
+                case "--firebase-keepalive":
+                {
+                    var value = Value();
+                    if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ||
+                        seconds <= 0 || seconds > 86400)
+                    {
+                        return Fail($"--firebase-keepalive needs a number of seconds above 0 and at most 86400{Got(value)}.");
+                    }
+
+                    options.Firebase.KeepAliveInterval = TimeSpan.FromSeconds(seconds);
+                    break;
+                }
+
+                case "--firebase-max-body":
+                {
+                    var value = Value();
+                    if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) || bytes < 1)
+                    {
+                        return Fail($"--firebase-max-body needs a positive number of bytes{Got(value)}.");
+                    }
+
+                    options.Firebase.MaxRequestBodySize = bytes;
+                    break;
+                }
+
+                case "--firebase-namespace":
+                {
+                    var value = Value();
+                    if (!FirebaseNamespaceName.IsValid(value))
+                    {
+                        return Fail($"--firebase-namespace needs a name: {FirebaseNamespaceName.Rule}");
+                    }
+
+                    options.Firebase.DefaultNamespace = value!;
+                    break;
+                }
+
+                case "--firebase-token-secret-file":
+                {
+                    var value = Value();
+                    if (string.IsNullOrEmpty(value))
+                    {
+                        return Fail("--firebase-token-secret-file needs a file name.");
+                    }
+
+                    secretFile = value;
+                    break;
+                }
+
+                default:
+                    return Fail(arg.StartsWith('-') ? $"Unknown option {name}." : $"Unexpected argument \"{arg}\".");
+            }
+        }
+
+        return new CommandLineResult(options, ShowHelp: false, Error: null, verbose, secretFile);
+    }
+
+    private static string Got(string? value) => value is null ? " (no value given)" : $" (got \"{value}\")";
+
+    private static CommandLineResult Fail(string error) => new(null, ShowHelp: false, error, Verbose: false, TokenSecretFile: null);
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace RealtimeAdapters.Emulator.Hosting;
+
+/// <summary>The emulator's log messages. Paths are logged, query strings never: they may carry credentials.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Protocol} listening on {Url}")]
+    public static partial void Listening(ILogger logger, string protocol, Uri url);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Unhandled error serving {Method} {Path}")]
+    public static partial void UnhandledError(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "{Method} {Path} -> {Status}")]
+    public static partial void Request(ILogger logger, string method, string path, int status);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Stream opened at {Path} in namespace {Namespace}")]
+    public static partial void StreamOpened(ILogger logger, RealtimePath path, string @namespace);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Stream at {Path} in namespace {Namespace} ended: {Reason}")]
+    public static partial void StreamClosed(ILogger logger, RealtimePath path, string @namespace, string reason);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Security rules of namespace {Namespace} replaced")]
+    public static partial void RulesReplaced(ILogger logger, string @namespace);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Namespace {Namespace} created")]
+    public static partial void NamespaceCreated(ILogger logger, string @namespace);
+}

@@ -1,0 +1,151 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RealtimeAdapters.Emulator.Firebase;
+using RealtimeAdapters.Emulator.Hosting;
+using RealtimeAdapters.InMemory;
+
+namespace RealtimeAdapters.Emulator;
+
+/// <summary>
+/// A running emulator: Kestrel servers speaking the backends' wire protocols on loopback over the in-memory engine.
+/// Start one with <see cref="StartAsync"/> and dispose it to stop (open streams end at once).
+/// </summary>
+/// <example><code>
+/// await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 } });
+/// using var http = new HttpClient { BaseAddress = emulator.FirebaseUrl };
+/// await http.PutAsync("/greeting.json", new StringContent("\"hello\""));
+/// </code></example>
+public sealed class RealtimeEmulator : IAsyncDisposable
+{
+    private readonly WebApplication? _firebaseApp;
+    private readonly FirebaseServer? _firebase;
+    private readonly Uri? _firebaseUrl;
+    private int _disposed;
+
+    private RealtimeEmulator(EmulatorOptions options, WebApplication? firebaseApp, FirebaseServer? firebase, Uri? firebaseUrl)
+    {
+        Options = options;
+        _firebaseApp = firebaseApp;
+        _firebase = firebase;
+        _firebaseUrl = firebaseUrl;
+    }
+
+    /// <summary>The settings the emulator runs with (do not change them after the start).</summary>
+    public EmulatorOptions Options { get; }
+
+    /// <summary>The base address of the Firebase front end, e.g. <c>http://127.0.0.1:9000/</c>.</summary>
+    /// <exception cref="InvalidOperationException">The Firebase front end is not enabled.</exception>
+    public Uri FirebaseUrl => _firebaseUrl ?? throw new InvalidOperationException("The Firebase front end is not enabled (EmulatorOptions.Firebase.Enabled).");
+
+    /// <summary>
+    /// Starts an emulator and waits until it listens.
+    /// </summary>
+    /// <param name="options">The settings; defaults (Firebase on 127.0.0.1:9000) when omitted.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator.</returns>
+    /// <exception cref="RealtimeValidationException">A setting is invalid or the rules do not parse; the message says which.</exception>
+    /// <exception cref="IOException">The port is taken or the rules file cannot be read.</exception>
+    public static async Task<RealtimeEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new EmulatorOptions();
+        options.Validate();
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        WebApplication? firebaseApp = null;
+        FirebaseServer? firebase = null;
+        Uri? firebaseUrl = null;
+        if (options.Firebase.Enabled)
+        {
+            var rules = options.Firebase.Rules;
+            if (options.Firebase.RulesFile is { } file)
+            {
+                rules = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+
+            firebase = new FirebaseServer(options, rules, loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Firebase"));
+            firebaseApp = BuildApp(options, options.Firebase.Port, loggerFactory, firebase.HandleAsync);
+            try
+            {
+                await firebaseApp.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await firebaseApp.DisposeAsync().ConfigureAwait(false);
+                firebase.Dispose();
+                throw;
+            }
+
+            firebaseUrl = new Uri(firebaseApp.Urls.First() + "/");
+            var logger = loggerFactory.CreateLogger("RealtimeAdapters.Emulator");
+            Log.Listening(logger, "firebase", firebaseUrl);
+        }
+
+        return new RealtimeEmulator(options, firebaseApp, firebase, firebaseUrl);
+    }
+
+    /// <summary>
+    /// The database behind a Firebase namespace (created on first use), to seed or inspect data from a test. Writes made
+    /// here reach open streams like writes over the wire, but bypass security rules.
+    /// </summary>
+    /// <param name="ns">The namespace (the <c>ns</c> query parameter); <see cref="FirebaseEmulatorOptions.DefaultNamespace"/> when omitted.</param>
+    /// <exception cref="InvalidOperationException">The Firebase front end is not enabled.</exception>
+    /// <exception cref="RealtimeValidationException">The name is not a valid namespace.</exception>
+    public InMemoryDatabase GetFirebaseDatabase(string? ns = null)
+    {
+        var firebase = _firebase ?? throw new InvalidOperationException("The Firebase front end is not enabled (EmulatorOptions.Firebase.Enabled).");
+        ns ??= Options.Firebase.DefaultNamespace;
+        if (!FirebaseNamespaceName.IsValid(ns))
+        {
+            throw new RealtimeValidationException($"Invalid namespace \"{ns}\": {FirebaseNamespaceName.Rule}", ns);
+        }
+
+        return firebase.Namespaces.Get(ns).Database;
+    }
+
+    /// <summary>Stops serving: open streams end, requests in flight get <see cref="EmulatorOptions.ShutdownTimeout"/> to finish.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _firebase?.BeginStop();
+        if (_firebaseApp is not null)
+        {
+            await _firebaseApp.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await _firebaseApp.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _firebase?.Dispose();
+    }
+
+    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, RequestDelegate handler)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(RealtimeEmulator).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var address = EmulatorOptions.ParseHost(options.Host) ?? IPAddress.Loopback;
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+
+            // The front end enforces its own body limit so that it can answer with the protocol's error shape.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Listen(address, port);
+        });
+        builder.Services.AddSingleton<IHostLifetime, EmulatorHostLifetime>();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        var app = builder.Build();
+        app.Run(handler);
+        return app;
+    }
+}

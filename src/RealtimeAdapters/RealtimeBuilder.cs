@@ -1,0 +1,197 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RealtimeAdapters.Internal;
+
+namespace RealtimeAdapters;
+
+/// <summary>
+/// Registers realtime stores and channel clients in a service collection; returned by
+/// <c>services.AddRealtime()</c>. Provider packages add extension methods to it (<c>AddInMemoryStore</c>,
+/// <c>AddInMemoryChannels</c>, ...); their registrations go through <see cref="AddStore"/>, <see cref="AddChannelClient"/>
+/// and <see cref="AddProviderOptions{TOptions}"/> so that decorators (<see cref="UseStore"/>, <see cref="UseChannelClient"/>),
+/// configuration binding, validation at start and the test swap (<c>ReplaceRealtimeWithInMemory</c>) work the same for
+/// every provider.
+/// </summary>
+/// <remarks>
+/// <para>One store and one channel client per key: a later registration under the same key (or unkeyed) replaces the
+/// earlier one. Stores and clients are singletons owned by the container, which disposes them
+/// (asynchronously: dispose the container with <c>DisposeAsync</c>).</para>
+/// <para>Configuration layout: provider options bind from <c>Realtime:&lt;Provider&gt;</c> for the unkeyed registration and
+/// from <c>Realtime:&lt;key&gt;:&lt;Provider&gt;</c> for a keyed one (see <see cref="GetConfigurationPath"/>).</para>
+/// </remarks>
+public sealed class RealtimeBuilder
+{
+    /// <summary>The configuration section every realtime option lives under: <c>Realtime</c>.</summary>
+    public const string ConfigurationSectionName = "Realtime";
+
+    internal RealtimeBuilder(IServiceCollection services)
+    {
+        Services = services;
+        services.TryAddSingleton(TimeProvider.System);
+    }
+
+    /// <summary>The service collection the builder registers into.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// The options name used for a registration key: <see cref="Microsoft.Extensions.Options.Options.DefaultName"/> (empty) for the unkeyed
+    /// registration, the key itself for a string key, and <see cref="object.ToString"/> for other keys.
+    /// </summary>
+    /// <param name="serviceKey">The registration key, or <see langword="null"/> for the unkeyed registration.</param>
+    public static string GetOptionsName(object? serviceKey) => serviceKey switch
+    {
+        null => Microsoft.Extensions.Options.Options.DefaultName,
+        string s => s,
+        _ => serviceKey.ToString() ?? string.Empty,
+    };
+
+    /// <summary>
+    /// The configuration path of a provider's options: <c>Realtime:&lt;providerSection&gt;</c> for the unkeyed
+    /// registration, <c>Realtime:&lt;key&gt;:&lt;providerSection&gt;</c> for a keyed one.
+    /// </summary>
+    /// <param name="serviceKey">The registration key, or <see langword="null"/>.</param>
+    /// <param name="providerSection">The provider's section, e.g. <c>InMemory:Store</c> or <c>Firebase</c>.</param>
+    public static string GetConfigurationPath(object? serviceKey, string providerSection)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerSection);
+        return serviceKey is null
+            ? ConfigurationPath.Combine(ConfigurationSectionName, providerSection)
+            : ConfigurationPath.Combine(ConfigurationSectionName, GetOptionsName(serviceKey), providerSection);
+    }
+
+    /// <summary>Registers the unkeyed <see cref="IRealtimeStore"/>, replacing any earlier unkeyed store.</summary>
+    /// <param name="factory">Creates the provider's store; the decorators added with <see cref="UseStore"/> wrap it.</param>
+    /// <returns>This builder.</returns>
+    public RealtimeBuilder AddStore(Func<IServiceProvider, IRealtimeStore> factory) => AddKeyedStore(null, factory);
+
+    /// <summary>Registers an <see cref="IRealtimeStore"/> under <paramref name="serviceKey"/>, replacing any earlier store with that key.</summary>
+    /// <param name="serviceKey">The key (<c>[FromKeyedServices(key)]</c>, <c>GetRequiredKeyedService</c>); <see langword="null"/> registers the unkeyed store.</param>
+    /// <param name="factory">Creates the provider's store; the decorators added with <see cref="UseStore"/> wrap it.</param>
+    /// <returns>This builder.</returns>
+    public RealtimeBuilder AddKeyedStore(object? serviceKey, Func<IServiceProvider, IRealtimeStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        CheckKey(serviceKey);
+        Register<IRealtimeStore>(Services, serviceKey, sp => RealtimePipeline.BuildStore(sp, serviceKey, factory));
+        return this;
+    }
+
+    /// <summary>Registers the unkeyed <see cref="IChannelClient"/>, replacing any earlier unkeyed client.</summary>
+    /// <param name="factory">Creates the provider's client; the decorators added with <see cref="UseChannelClient"/> wrap it.</param>
+    /// <returns>This builder.</returns>
+    public RealtimeBuilder AddChannelClient(Func<IServiceProvider, IChannelClient> factory) => AddKeyedChannelClient(null, factory);
+
+    /// <summary>Registers an <see cref="IChannelClient"/> under <paramref name="serviceKey"/>, replacing any earlier client with that key.</summary>
+    /// <param name="serviceKey">The key; <see langword="null"/> registers the unkeyed client.</param>
+    /// <param name="factory">Creates the provider's client; the decorators added with <see cref="UseChannelClient"/> wrap it.</param>
+    /// <returns>This builder.</returns>
+    public RealtimeBuilder AddKeyedChannelClient(object? serviceKey, Func<IServiceProvider, IChannelClient> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        CheckKey(serviceKey);
+        Register<IChannelClient>(Services, serviceKey, sp => RealtimePipeline.BuildChannelClient(sp, serviceKey, factory));
+        return this;
+    }
+
+    /// <summary>
+    /// Wraps every store this container creates (whatever its provider and key, registered before or after this call)
+    /// with a decorator, typically a <see cref="DelegatingRealtimeStore"/>. The first decorator added is the outermost.
+    /// </summary>
+    /// <param name="decorator">Receives the store to wrap and the service provider; returns the wrapper.</param>
+    /// <returns>This builder.</returns>
+    public RealtimeBuilder UseStore(Func<IRealtimeStore, IServiceProvider, IRealtimeStore> decorator)
+    {
+        ArgumentNullException.ThrowIfNull(decorator);
+        Services.AddSingleton(new StoreDecorator(decorator));
+        return this;
+    }
+
+    /// <summary>
+    /// Wraps every channel client this container creates with a decorator, typically a <see cref="DelegatingChannelClient"/>.
+    /// The first decorator added is the outermost.
+    /// </summary>
+    /// <param name="decorator">Receives the client to wrap and the service provider; returns the wrapper.</param>
+    /// <returns>This builder.</returns>
+    public RealtimeBuilder UseChannelClient(Func<IChannelClient, IServiceProvider, IChannelClient> decorator)
+    {
+        ArgumentNullException.ThrowIfNull(decorator);
+        Services.AddSingleton(new ChannelClientDecorator(decorator));
+        return this;
+    }
+
+    /// <summary>
+    /// Registers a provider's options for one registration key: named <see cref="GetOptionsName"/>, bound from
+    /// <paramref name="configuration"/> when given, otherwise from the application's <see cref="IConfiguration"/> at
+    /// <see cref="GetConfigurationPath"/> (when the container has one), then passed to <paramref name="configure"/>;
+    /// validated with their DataAnnotations attributes and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>
+    /// when the host starts (<c>ValidateOnStart</c>) and whenever they are read.
+    /// </summary>
+    /// <typeparam name="TOptions">The options type.</typeparam>
+    /// <param name="serviceKey">The registration key, or <see langword="null"/>.</param>
+    /// <param name="providerSection">The provider's configuration section below <c>Realtime</c> (or below <c>Realtime:&lt;key&gt;</c>).</param>
+    /// <param name="configuration">An explicit configuration section to bind instead of the default path.</param>
+    /// <param name="configure">Code configuration, applied after binding.</param>
+    /// <returns>The options builder, for further configuration or validation.</returns>
+    public OptionsBuilder<TOptions> AddProviderOptions<TOptions>(
+        object? serviceKey,
+        string providerSection,
+        IConfiguration? configuration = null,
+        Action<TOptions>? configure = null)
+        where TOptions : class
+    {
+        CheckKey(serviceKey);
+        var name = GetOptionsName(serviceKey);
+        var path = GetConfigurationPath(serviceKey, providerSection);
+        var options = Services.AddOptions<TOptions>(name);
+        if (configuration is not null)
+        {
+            path = (configuration as IConfigurationSection)?.Path ?? path;
+            options.Configure(o => configuration.Bind(o));
+        }
+        else
+        {
+            // The application's configuration is optional: a bare ServiceCollection (a test) has none.
+            options.Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(path).Bind(o));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        Services.AddSingleton<IValidateOptions<TOptions>>(new RealtimeOptionsValidator<TOptions>(name, path));
+        return options.ValidateOnStart();
+    }
+
+    private static void CheckKey(object? serviceKey)
+    {
+        if (serviceKey is string s && string.IsNullOrWhiteSpace(s))
+        {
+            throw new ArgumentException("A registration key must not be empty or white space: it names the registration's options and configuration section.", nameof(serviceKey));
+        }
+    }
+
+    private static void Register<TService>(IServiceCollection services, object? serviceKey, Func<IServiceProvider, TService> factory)
+        where TService : class
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            var d = services[i];
+            if (d.ServiceType == typeof(TService) && Equals(d.ServiceKey, serviceKey))
+            {
+                services.RemoveAt(i);
+            }
+        }
+
+        if (serviceKey is null)
+        {
+            services.AddSingleton(factory);
+        }
+        else
+        {
+            services.AddKeyedSingleton(serviceKey, (sp, _) => factory(sp));
+        }
+    }
+}

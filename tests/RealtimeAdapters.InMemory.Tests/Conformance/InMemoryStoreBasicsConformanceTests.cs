@@ -1,0 +1,5 @@
+using RealtimeAdapters.Testing;
+
+namespace RealtimeAdapters.InMemory.Tests.Conformance;
+
+public sealed class InMemoryStoreBasicsConformanceTests(InMemoryFixture fixture) : StoreBasicsConformanceTests<InMemoryFixture>(fixture);
