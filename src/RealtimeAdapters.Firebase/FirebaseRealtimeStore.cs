@@ -1,0 +1,467 @@
+using System.Net;
+using System.Text.Json;
+using RealtimeAdapters.Firebase.Internal;
+
+namespace RealtimeAdapters.Firebase;
+
+/// <summary>
+/// An <see cref="IRealtimeStore"/> over a Firebase Realtime Database (the hosted service or the emulator) through its
+/// REST API and Server-Sent-Events streams, without a vendor SDK. Query results are re-sorted client-side; watches
+/// share one stream per (path, query) and derive their events by diff, so reconnects neither repeat nor miss events.
+/// </summary>
+/// <example><code>
+/// await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
+/// {
+///     DatabaseUrl = new Uri("https://my-db.firebaseio.com/"),
+///     TokenProvider = ct => tokens.GetIdTokenAsync(ct),
+/// });
+/// await store.SetAsync("greeting", "hello");
+/// </code></example>
+public sealed class FirebaseRealtimeStore : IRealtimeStore
+{
+    /// <summary>The provider name reported in <see cref="Metadata"/>: <c>Firebase</c>.</summary>
+    public const string Name = "Firebase";
+
+    private static readonly RealtimeProviderMetadata StoreMetadata = new(
+        Name,
+        RealtimeCapabilities.Store | RealtimeCapabilities.Queries | RealtimeCapabilities.Transactions |
+        RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities);
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, FirebaseStream> _streams = new(StringComparer.Ordinal);
+    private readonly PushIdGenerator _pushIds;
+    private int _disposed;
+    private int _pendingWrites;
+    private Task _writeTail = Task.CompletedTask;
+
+    /// <summary>Creates a store; nothing is sent until the first operation.</summary>
+    /// <param name="options">The settings; checked here.</param>
+    /// <exception cref="RealtimeValidationException">A setting is invalid; the message names it.</exception>
+    public FirebaseRealtimeStore(FirebaseStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        Options = options;
+        Time = options.TimeProvider ?? TimeProvider.System;
+        Http = new FirebaseHttp(options, Time);
+        ConnectionState = new FirebaseConnection(this);
+        _pushIds = new PushIdGenerator(Time);
+    }
+
+    /// <summary>The settings the store runs with.</summary>
+    public FirebaseStoreOptions Options { get; }
+
+    /// <inheritdoc />
+    public RealtimeProviderMetadata Metadata => StoreMetadata;
+
+    /// <inheritdoc />
+    public IRealtimeConnection Connection => ConnectionState;
+
+    internal FirebaseConnection ConnectionState { get; }
+
+    /// <summary>The number of writes issued and not yet acknowledged by the database (queued or in flight).</summary>
+    public int PendingWriteCount => Volatile.Read(ref _pendingWrites);
+
+    internal FirebaseHttp Http { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>The number of open streams (one per distinct watched path and query).</summary>
+    internal int StreamCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _streams.Count;
+            }
+        }
+    }
+
+    internal FirebaseStream? FindStream(RealtimeQuery query)
+    {
+        lock (_lock)
+        {
+            return _streams.GetValueOrDefault(query.ToString());
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DataSnapshot> GetAsync(RealtimeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ThrowIfDisposed();
+        var parameters = FirebaseHttp.QueryParameters(query);
+        parameters.Add(new("format", "export"));
+        AddReadTimeout(parameters);
+        var (value, _, _) = await Http.SendAsync(HttpMethod.Get, query.Path, null, parameters, null, null, idempotent: true, "read", ConnectionState, cancellationToken)
+            .ConfigureAwait(false);
+
+        // Query results arrive as an unordered object: the snapshot re-applies the query to order and cut them.
+        return new DataSnapshot(query.Path, query.Apply(value), query.Order);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetAsync(RealtimePath path, DataNode value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(value);
+        ThrowIfDisposed();
+        CheckDepth(path, value);
+        var body = value.ToUtf8Json(export: true);
+        var idempotent = !ContainsIncrement(value);
+        await WriteAsync(ct => Http.SendAsync(HttpMethod.Put, path, null, Silent, body, null, idempotent, "write", ConnectionState, ct), idempotent, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask UpdateAsync(RealtimePath path, IReadOnlyDictionary<string, DataNode> updates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(updates);
+        ThrowIfDisposed();
+        var parsed = new List<(RealtimePath Path, DataNode Value)>(updates.Count);
+        foreach (var (key, value) in updates)
+        {
+            ArgumentNullException.ThrowIfNull(key, nameof(updates));
+            ArgumentNullException.ThrowIfNull(value, nameof(updates));
+            var relative = RealtimePath.Parse(key);
+            if (relative.IsRoot)
+            {
+                throw new RealtimeValidationException($"Invalid update at {path}: the key \"{key}\" is empty; each key names a child path.", key);
+            }
+
+            var target = path.Child(relative);
+            CheckDepth(target, value);
+            parsed.Add((relative, value));
+        }
+
+        for (var i = 0; i < parsed.Count; i++)
+        {
+            for (var j = i + 1; j < parsed.Count; j++)
+            {
+                if (parsed[i].Path.Overlaps(parsed[j].Path))
+                {
+                    throw new RealtimeValidationException(
+                        $"Invalid update at {path}: the paths {parsed[i].Path} and {parsed[j].Path} overlap (one contains the other).", parsed[j].Path.ToString());
+                }
+            }
+        }
+
+        if (parsed.Count == 0)
+        {
+            return;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            var idempotent = true;
+            foreach (var (relative, value) in parsed)
+            {
+                writer.WritePropertyName(string.Join('/', relative.Segments));
+                value.WriteTo(writer, export: true);
+                idempotent &= !ContainsIncrement(value);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            var body = buffer.WrittenSpan.ToArray();
+            await WriteAsync(ct => Http.SendAsync(HttpMethod.Patch, path, null, Silent, body, null, idempotent, "update", ConnectionState, ct), idempotent, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<RealtimePath> PushAsync(RealtimePath parent, DataNode value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        ArgumentNullException.ThrowIfNull(value);
+        ThrowIfDisposed();
+
+        // A client-side id written with PUT: a retried push writes the same child again instead of adding a second one.
+        var path = parent.Child(_pushIds.Next());
+        await SetAsync(path, value, cancellationToken).ConfigureAwait(false);
+        return path;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetPriorityAsync(RealtimePath path, DataNode priority, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(priority);
+        ThrowIfDisposed();
+        if (priority.Kind is DataNodeKind.Boolean or DataNodeKind.Object)
+        {
+            throw new RealtimeValidationException($"Invalid priority {priority} at {path}: a priority is a string, a finite number, a server value or null.", path.ToString());
+        }
+
+        var body = priority.WithoutPriority().ToUtf8Json();
+        var idempotent = !ContainsIncrement(priority);
+        await WriteAsync(ct => Http.SendAsync(HttpMethod.Put, path, ".priority", Silent, body, null, idempotent, "priority write", ConnectionState, ct), idempotent, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<TransactionResult> RunTransactionAsync(
+        RealtimePath path,
+        Func<DataSnapshot, TransactionDecision> update,
+        TransactionOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(update);
+        ThrowIfDisposed();
+        options ??= TransactionOptions.Default;
+        if (options.MaxAttempts < 1)
+        {
+            throw new RealtimeValidationException($"Invalid transaction options: MaxAttempts must be at least 1 (got {options.MaxAttempts}).", nameof(options.MaxAttempts));
+        }
+
+        var export = new List<KeyValuePair<string, string>> { new("format", "export") };
+        AddReadTimeout(export);
+        var (current, etag, _) = await Http.SendAsync(HttpMethod.Get, path, null, export, null, static r => r.Headers.TryAddWithoutValidation("X-Firebase-ETag", "true"),
+            idempotent: true, "transaction read", ConnectionState, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var snapshot = new DataSnapshot(path, current);
+            var decision = update(snapshot) ?? throw new RealtimeValidationException($"The transaction at {path} returned no decision; return Commit or Abort.", path.ToString());
+            if (decision.IsAbort)
+            {
+                return new TransactionResult(false, snapshot, attempt);
+            }
+
+            var value = decision.Value!;
+            CheckDepth(path, value);
+            var tag = etag;
+            var (written, newTag, status) = await Http.SendAsync(HttpMethod.Put, path, null, null, value.ToUtf8Json(export: true),
+                r => r.Headers.TryAddWithoutValidation("if-match", tag), idempotent: false, "transaction write", ConnectionState, cancellationToken, allowConflict: true)
+                .ConfigureAwait(false);
+            if (status != HttpStatusCode.PreconditionFailed)
+            {
+                var result = value.ContainsServerValues ? written : value;
+                return new TransactionResult(true, new DataSnapshot(path, result), attempt);
+            }
+
+            // 412 carries the current value and its ETag: run the update again on it without another read.
+            current = written;
+            etag = newTag;
+        }
+
+        throw new RealtimeConflictException($"The transaction at {path} did not commit: the value kept changing for {options.MaxAttempts} attempts.")
+        {
+            ProviderName = Name,
+        };
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IRealtimeSubscription<StoreEvent>> WatchAsync(RealtimeQuery query, WatchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        options ??= WatchOptions.Default;
+        var key = query.ToString();
+        while (true)
+        {
+            FirebaseStream stream;
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                if (!_streams.TryGetValue(key, out stream!))
+                {
+                    stream = new FirebaseStream(this, query, key);
+                    _streams.Add(key, stream);
+                }
+            }
+
+            RealtimeSubscription<StoreEvent>? subscription = null;
+            subscription = new RealtimeSubscription<StoreEvent>(options.Buffer, () =>
+            {
+                stream.Remove(subscription!);
+                return default;
+            });
+            if (stream.TryAdd(subscription, options.Events, out var first))
+            {
+                if (first)
+                {
+                    stream.Start();
+                }
+
+                // Writes made after WatchAsync returns must be reported relative to the state at the watch's start, so
+                // wait for the stream's first full value (errors end the subscription and surface when it is read).
+                try
+                {
+                    await stream.Initial.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    await subscription.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                return subscription;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        return serviceType.IsInstanceOfType(this) ? this : serviceType == typeof(FirebaseStoreOptions) ? Options : null;
+    }
+
+    /// <summary>Closes every stream, ends every watch and releases the HTTP client (when the store created it). Idempotent.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return default;
+        }
+
+        ConnectionState.Transition(RealtimeAdapters.ConnectionState.Closing);
+        List<FirebaseStream> streams;
+        lock (_lock)
+        {
+            streams = [.. _streams.Values];
+            _streams.Clear();
+        }
+
+        foreach (var s in streams)
+        {
+            s.End(null);
+        }
+
+        Http.Dispose();
+        ConnectionState.Transition(RealtimeAdapters.ConnectionState.Closed);
+        return default;
+    }
+
+    internal void ForgetStream(FirebaseStream stream)
+    {
+        lock (_lock)
+        {
+            if (_streams.TryGetValue(stream.Key, out var current) && ReferenceEquals(current, stream))
+            {
+                _streams.Remove(stream.Key);
+            }
+        }
+    }
+
+    internal async ValueTask ProbeAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        try
+        {
+            await Http.SendAsync(HttpMethod.Get, RealtimePath.Root, null, [new("shallow", "true")], null, null, idempotent: true, "connection check", ConnectionState, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RealtimeConnectionException ex)
+        {
+            ConnectionState.Transition(RealtimeAdapters.ConnectionState.Disconnected, ex);
+            throw;
+        }
+        catch (RealtimeException)
+        {
+            // Any answer, even a refusal of the root, shows the database is reachable.
+            ConnectionState.Transition(RealtimeAdapters.ConnectionState.Connected);
+        }
+    }
+
+    private KeyValuePair<string, string>[] Silent => _silent ??= Options.WriteSizeLimit is { } limit
+        ? [new("print", "silent"), new("writeSizeLimit", limit)]
+        : [new("print", "silent")];
+
+    private KeyValuePair<string, string>[]? _silent;
+
+    private void AddReadTimeout(List<KeyValuePair<string, string>> parameters)
+    {
+        if (Options.ServerReadTimeout is { } timeout)
+        {
+            parameters.Add(new("timeout", ((long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms"));
+        }
+    }
+
+    // A timestamp resolves to the time of whichever attempt lands, so resending is safe; an increment would count twice.
+    private static bool ContainsIncrement(DataNode value) =>
+        value.ContainsServerValues && value.ToJsonString(export: true).Contains("\"increment\"", StringComparison.Ordinal);
+
+    private async Task WriteAsync(Func<CancellationToken, Task> send, bool idempotent, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _pendingWrites);
+        try
+        {
+            if (!Options.QueueWritesWhileOffline)
+            {
+                await send(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // Writes form a chain in issue order: each starts once the one before it was sent (or given up).
+            var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task previous;
+            lock (_lock)
+            {
+                previous = _writeTail;
+                _writeTail = mine.Task;
+            }
+
+            try
+            {
+                await previous.WaitAsync(cancellationToken).ConfigureAwait(false);
+                for (var attempt = 0; ; attempt++)
+                {
+                    ThrowIfDisposed();
+                    try
+                    {
+                        await send(cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (RealtimeConnectionException ex) when (ex.IsRetryable && idempotent)
+                    {
+                        var delay = Backoff.Delay(Options, attempt);
+                        var wait = Task.Delay(delay, Time, cancellationToken);
+                        ConnectionState.Transition(RealtimeAdapters.ConnectionState.Disconnected, ex, Time.GetUtcNow() + delay);
+                        await wait.ConfigureAwait(false);
+                    }
+                }
+            }
+            finally
+            {
+                // A write cancelled while waiting must still hold back the ones behind it until its predecessor is done.
+                if (previous.IsCompleted)
+                {
+                    mine.TrySetResult();
+                }
+                else
+                {
+                    _ = previous.ContinueWith(static (_, m) => ((TaskCompletionSource)m!).TrySetResult(), mine, CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingWrites);
+        }
+    }
+
+    private static void CheckDepth(RealtimePath path, DataNode value)
+    {
+        if (path.Depth + value.Depth > RealtimePath.MaxDepth)
+        {
+            throw new RealtimeValidationException(
+                $"Invalid write at {path}: the data would nest {path.Depth + value.Depth} levels deep; the limit is {RealtimePath.MaxDepth}.", path.ToString());
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}

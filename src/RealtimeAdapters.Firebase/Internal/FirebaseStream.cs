@@ -1,0 +1,365 @@
+using System.Net;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+
+namespace RealtimeAdapters.Firebase.Internal;
+
+/// <summary>
+/// One Server-Sent-Events stream per (path, query), shared by every watch on it and closed with the last one. Keeps the
+/// normalised value of the location as the server last described it and derives each listener's events by diff.
+/// Reconnects with backoff on end-of-stream, network errors, 5xx and idle silence; asks for a fresh token after
+/// <c>auth_revoked</c> or a 401; fails its watches on <c>cancel</c> or a permission refusal.
+/// </summary>
+#pragma warning disable CA1001 // The lifetime source is cancelled, never disposed: its token may still be observed by the read loop after the stream ends.
+internal sealed class FirebaseStream
+#pragma warning restore CA1001
+{
+    private readonly FirebaseRealtimeStore _store;
+    private readonly Lock _lock = new();
+    private readonly List<Listener> _listeners = [];
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource _initial = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DataNode _cache = DataNode.Null;
+    private bool _hasInitial;
+    private bool _ended;
+
+    public FirebaseStream(FirebaseRealtimeStore store, RealtimeQuery query, string key)
+    {
+        _store = store;
+        Query = query;
+        Key = key;
+    }
+
+    public RealtimeQuery Query { get; }
+
+    /// <summary>Completes when the first full value arrived (or the stream ended).</summary>
+    public Task Initial => _initial.Task;
+
+    public string Key { get; }
+
+    /// <summary>How many times the stream connected (for tests and diagnostics).</summary>
+    public int Connections { get; private set; }
+
+    /// <summary>Adds a listener; false when the stream already ended (the caller makes a new one).</summary>
+    public bool TryAdd(RealtimeSubscription<StoreEvent> subscription, StoreEventKind events, out bool first)
+    {
+        lock (_lock)
+        {
+            first = false;
+            if (_ended)
+            {
+                return false;
+            }
+
+            var listener = new Listener(subscription, events);
+            _listeners.Add(listener);
+            first = _listeners.Count == 1 && Connections == 0 && !_hasInitial;
+            if (_hasInitial)
+            {
+                Deliver(listener, ViewDiff.Initial(Query, _cache));
+            }
+
+            return true;
+        }
+    }
+
+    public void Start() => _ = Task.Run(() => RunAsync(_lifetime.Token));
+
+    public void Remove(RealtimeSubscription<StoreEvent> subscription)
+    {
+        lock (_lock)
+        {
+            _listeners.RemoveAll(l => ReferenceEquals(l.Subscription, subscription));
+            if (_listeners.Count > 0 || _ended)
+            {
+                return;
+            }
+
+            _ended = true;
+        }
+
+        _store.ForgetStream(this);
+        _lifetime.Cancel();
+        _initial.TrySetResult();
+    }
+
+    /// <summary>Ends the stream and its watches (with <paramref name="error"/>, or normally).</summary>
+    public void End(Exception? error)
+    {
+        List<Listener> listeners;
+        lock (_lock)
+        {
+            _ended = true;
+            listeners = [.. _listeners];
+            _listeners.Clear();
+        }
+
+        _store.ForgetStream(this);
+        _lifetime.Cancel();
+        _initial.TrySetResult();
+        foreach (var l in listeners)
+        {
+            l.Subscription.Complete(error);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var options = _store.Options;
+        var time = _store.Time;
+        var failures = 0;
+        var authRetried = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            RealtimeException? reason = null;
+            try
+            {
+                _store.ConnectionState.Transition(ConnectionState.Connecting);
+                var parameters = FirebaseHttp.QueryParameters(Query);
+                parameters.Add(new("format", "export"));
+                var uri = await _store.Http.BuildUriAsync(Query.Path, null, parameters, cancellationToken).ConfigureAwait(false);
+                using var response = await _store.Http.SendOnceAsync(HttpMethod.Get, uri, null, static r =>
+                {
+                    r.Headers.Accept.ParseAdd("text/event-stream");
+                    r.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
+                }, stream: true, cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                    var error = FirebaseHttp.MapError(response.StatusCode, FirebaseHttp.ReadError(bytes), Query.Path, "watch");
+                    if (error is RealtimeAuthenticationException && !authRetried)
+                    {
+                        // Refresh and retry once: an expired token is routine, not fatal.
+                        authRetried = true;
+                        continue;
+                    }
+
+                    if (!error.IsRetryable && response.StatusCode != HttpStatusCode.InternalServerError)
+                    {
+                        // The database answered: it is reachable, this watch is refused.
+                        _store.ConnectionState.Transition(ConnectionState.Connected);
+                        End(error);
+                        return;
+                    }
+
+                    throw error;
+                }
+
+                authRetried = false;
+                Connections++;
+                _store.ConnectionState.Transition(ConnectionState.Connected);
+                var outcome = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+                switch (outcome)
+                {
+                    case ReadOutcome.Cancelled:
+                        return;
+                    case ReadOutcome.AuthRevoked:
+                        failures = 0;
+                        continue;
+                    case ReadOutcome.Received:
+                        failures = 0;
+                        break;
+                }
+
+                reason = new RealtimeConnectionException($"The stream of {Query.Path} ended.") { ProviderName = FirebaseRealtimeStore.Name, IsRetryable = true };
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                reason = new RealtimeConnectionException($"The stream of {Query.Path} was silent for longer than {options.IdleTimeout}.")
+                {
+                    ProviderName = FirebaseRealtimeStore.Name,
+                    IsRetryable = true,
+                };
+            }
+            catch (RealtimeException ex)
+            {
+                reason = ex;
+            }
+#pragma warning disable CA1031 // Any failure of one connection (network, a malformed event, a throwing token provider) leads to a reconnect, never to a silently dead stream.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                reason = new RealtimeConnectionException($"The stream of {Query.Path} failed: {ex.Message}", ex)
+                {
+                    ProviderName = FirebaseRealtimeStore.Name,
+                    IsRetryable = true,
+                };
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var delay = Backoff.Delay(options, failures++);
+
+            // The timer starts before the state is published, so an observer that reacts to RetryAt (or moves a fake
+            // clock) cannot outrun it.
+            var wait = Task.Delay(delay, time, cancellationToken);
+            _store.ConnectionState.Transition(ConnectionState.Disconnected, reason, time.GetUtcNow() + delay);
+            try
+            {
+                await wait.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private enum ReadOutcome
+    {
+        Ended,
+        Received,
+        AuthRevoked,
+        Cancelled,
+    }
+
+    private async Task<ReadOutcome> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var options = _store.Options;
+        using var idle = new CancellationTokenSource(options.IdleTimeout, _store.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        // Disposing the response aborts a read blocked in the socket at once, whatever the handler does with tokens.
+        using var abort = linked.Token.Register(static r => ((HttpResponseMessage)r!).Dispose(), response);
+        var body = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+        await using var _ = body.ConfigureAwait(false);
+        var parser = SseParser.Create(body, static (type, data) => data.ToArray());
+        var received = ReadOutcome.Ended;
+        await foreach (var item in parser.EnumerateAsync(linked.Token).ConfigureAwait(false))
+        {
+            idle.CancelAfter(options.IdleTimeout);
+            switch (item.EventType)
+            {
+                case "put":
+                case "patch":
+                    Apply(item.EventType == "patch", item.Data);
+                    received = ReadOutcome.Received;
+                    break;
+                case "keep-alive":
+                    break;
+                case "cancel":
+                    End(new RealtimePermissionException($"Firebase cancelled the watch of {Query.Path}: {ReadString(item.Data) ?? "permission denied"}")
+                    {
+                        ProviderName = FirebaseRealtimeStore.Name,
+                    });
+                    return ReadOutcome.Cancelled;
+                case "auth_revoked":
+                    return ReadOutcome.AuthRevoked;
+            }
+        }
+
+        return received;
+    }
+
+    private static string? ReadString(byte[] data)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(data);
+            return doc.RootElement.ValueKind == JsonValueKind.String ? doc.RootElement.GetString() : doc.RootElement.ToString();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    internal void Apply(bool patch, byte[] data)
+    {
+        using var doc = JsonDocument.Parse(data);
+        var root = doc.RootElement;
+        var path = root.GetProperty("path").GetString() ?? "/";
+        var payload = root.TryGetProperty("data", out var d) ? d : default;
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                return;
+            }
+
+            var before = _cache;
+            var after = before;
+            if (patch)
+            {
+                foreach (var entry in payload.EnumerateObject())
+                {
+                    after = SetAt(after, Combine(path, entry.Name), entry.Value);
+                }
+            }
+            else
+            {
+                after = SetAt(after, path, payload);
+            }
+
+            _cache = after;
+            if (!_hasInitial)
+            {
+                _hasInitial = true;
+                var initial = ViewDiff.Initial(Query, after);
+                foreach (var l in _listeners)
+                {
+                    Deliver(l, initial);
+                }
+
+                _initial.TrySetResult();
+                return;
+            }
+
+            var events = ViewDiff.Diff(Query, before, after);
+            if (events.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var l in _listeners)
+            {
+                Deliver(l, events);
+            }
+        }
+    }
+
+    private static string Combine(string path, string relative) => path.TrimEnd('/') + "/" + relative;
+
+    private static DataNode SetAt(DataNode cache, string path, JsonElement value)
+    {
+        var node = value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DataNode.Null : DataNode.FromJson(value);
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length > 0 && segments[^1] == ".priority")
+        {
+            var parent = RealtimePath.Root;
+            foreach (var s in segments[..^1])
+            {
+                parent = parent.Child(s);
+            }
+
+            return cache.SetAt(parent, cache.GetAt(parent).WithPriority(node));
+        }
+
+        var target = RealtimePath.Root;
+        foreach (var s in segments)
+        {
+            target = target.Child(s);
+        }
+
+        return cache.SetAt(target, node);
+    }
+
+    private static void Deliver(Listener listener, List<StoreEvent> events)
+    {
+        foreach (var e in events)
+        {
+            if ((listener.Events & e.Kind) != 0 && !listener.Subscription.TryWrite(e))
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed record Listener(RealtimeSubscription<StoreEvent> Subscription, StoreEventKind Events);
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Time.Testing;
+using RealtimeAdapters.Emulator;
+using RealtimeAdapters.Testing;
+
+namespace RealtimeAdapters.Firebase.Tests.Conformance;
+
+/// <summary>Binds the conformance suite to the Firebase provider against an in-process emulator: one fresh namespace per backend.</summary>
+public sealed class FirebaseFixture : RealtimeProviderFixture
+{
+    // The emulator runs on a fake clock starting at the real time, so that the suite's clock tests can move it. xunit
+    // runs the tests of one class one after another and gives each class its own fixture, so moves stay local.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private RealtimeEmulator? _emulator;
+
+    public override string ProviderName => FirebaseRealtimeStore.Name;
+
+    public override RealtimeCapabilities ExpectedStoreCapabilities =>
+        RealtimeCapabilities.Store | RealtimeCapabilities.Queries | RealtimeCapabilities.Transactions |
+        RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities;
+
+    public override RealtimeCapabilities ExpectedChannelCapabilities => RealtimeCapabilities.None;
+
+    public RealtimeEmulator Emulator => _emulator ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public override async ValueTask InitializeAsync() =>
+        _emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { TimeProvider = _time, Firebase = { Port = 0 } });
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        if (_emulator is not null)
+        {
+            await _emulator.DisposeAsync();
+        }
+
+        await base.DisposeAsyncCore();
+    }
+
+    public override ValueTask<RealtimeTestBackend> CreateBackendAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<RealtimeTestBackend>(new FirebaseTestBackend(Emulator.FirebaseUrl, "t" + Guid.NewGuid().ToString("N"), _time));
+
+    private sealed class FirebaseTestBackend(Uri url, string ns, FakeTimeProvider time) : RealtimeTestBackend
+    {
+        public override TimeProvider TimeProvider => time;
+
+        public override bool CanControlTime => true;
+
+        public override void AdvanceTime(TimeSpan delta) => time.Advance(delta);
+
+        protected override ValueTask<IRealtimeStore> CreateStoreCoreAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IRealtimeStore>(new FirebaseRealtimeStore(new FirebaseStoreOptions
+            {
+                DatabaseUrl = url,
+                Namespace = ns,
+                UseEmulatorAdmin = true,
+            }));
+
+        protected override ValueTask<IChannelClient> CreateChannelClientCoreAsync(ChannelClientSpec spec, CancellationToken cancellationToken) =>
+            throw new RealtimeNotSupportedException(FirebaseRealtimeStore.Name, RealtimeCapabilities.Channels);
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace RealtimeAdapters.Firebase.Tests;
+
+/// <summary>The README's Firebase example, run against the emulator so that it keeps compiling and working.</summary>
+public sealed class ReadmeExampleTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
+{
+    [Fact]
+    public async Task ReadmeExample_Runs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddRealtime().AddFirebaseStore(o =>
+        {
+            o.DatabaseUrl = fixture.Emulator.FirebaseUrl;   // https://<db>.firebaseio.com/ in production
+            o.Namespace = TestSupport.NewNamespace();       // the emulator's ?ns=
+            o.UseEmulatorAdmin = true;                      // or IdToken / AccessToken / TokenProvider
+        });
+        using var host = builder.Build();
+        await host.StartAsync(ct);
+
+        var store = host.Services.GetRequiredService<IRealtimeStore>();
+        await using var watch = await store.WatchAsync(RealtimeQuery.At("scores").OrderByChild("points").WithLimitToLast(10), cancellationToken: ct);
+        await store.PushAsync("scores", new { name = "ada", points = 42 }, cancellationToken: ct);
+        var kinds = new List<StoreEventKind>();
+        await foreach (var e in watch.WithCancellation(ct))
+        {
+            kinds.Add(e.Kind);
+            if (e.Kind == StoreEventKind.Value && e.Snapshot.HasChildren)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([StoreEventKind.Value, StoreEventKind.ChildAdded, StoreEventKind.Value], kinds);
+        await host.StopAsync(ct);
+    }
+}
