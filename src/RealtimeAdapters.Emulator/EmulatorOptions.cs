@@ -5,7 +5,7 @@ namespace RealtimeAdapters.Emulator;
 
 /// <summary>
 /// Settings of a <see cref="RealtimeEmulator"/>: where it listens, its clock, its logging, and one section per protocol it
-/// serves (<see cref="Firebase"/>). Plain mutable settings, checked once by <see cref="Validate"/> when the emulator starts.
+/// serves (<see cref="Firebase"/>, <see cref="Ably"/>). Plain mutable settings, checked once by <see cref="Validate"/> when the emulator starts.
 /// </summary>
 /// <example><code>
 /// await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 } });
@@ -30,6 +30,9 @@ public sealed class EmulatorOptions
 
     /// <summary>The Firebase Realtime Database front end.</summary>
     public FirebaseEmulatorOptions Firebase { get; set; } = new();
+
+    /// <summary>The Ably REST + realtime front end (off unless <see cref="AblyEmulatorOptions.Enabled"/>).</summary>
+    public AblyEmulatorOptions Ably { get; set; } = new();
 
     /// <summary>Checks the settings.</summary>
     /// <exception cref="RealtimeValidationException">A setting is out of range; the message names it.</exception>
@@ -57,6 +60,12 @@ public sealed class EmulatorOptions
         }
 
         Firebase.Validate();
+        if (Ably is null)
+        {
+            throw new RealtimeValidationException("Ably must not be null.", nameof(Ably));
+        }
+
+        Ably.Validate();
     }
 
     internal static IPAddress? ParseHost(string? host)

@@ -60,6 +60,12 @@ internal static class Program
                 await Console.Out.WriteLineAsync($"firebase listening on {emulator.FirebaseUrl.GetLeftPart(UriPartial.Authority)}").ConfigureAwait(false);
             }
 
+            if (options.Ably.Enabled)
+            {
+                await Console.Out.WriteLineAsync(
+                    $"ably listening on {emulator.AblyUrl.GetLeftPart(UriPartial.Authority)} key {emulator.AblyKeys[0]}").ConfigureAwait(false);
+            }
+
             await Console.Out.FlushAsync().ConfigureAwait(false);
             await stop.Task.ConfigureAwait(false);
         }

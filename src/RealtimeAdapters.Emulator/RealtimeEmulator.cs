@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RealtimeAdapters.Emulator.Ably;
 using RealtimeAdapters.Emulator.Firebase;
 using RealtimeAdapters.Emulator.Hosting;
 using RealtimeAdapters.InMemory;
@@ -27,6 +28,9 @@ public sealed class RealtimeEmulator : IAsyncDisposable
     private readonly FirebaseServer? _firebase;
     private readonly Uri? _firebaseUrl;
     private int _disposed;
+    private WebApplication? _ablyApp;
+    private AblyServer? _ably;
+    private Uri? _ablyUrl;
 
     private RealtimeEmulator(EmulatorOptions options, WebApplication? firebaseApp, FirebaseServer? firebase, Uri? firebaseUrl)
     {
@@ -85,7 +89,48 @@ public sealed class RealtimeEmulator : IAsyncDisposable
             Log.Listening(logger, "firebase", firebaseUrl);
         }
 
-        return new RealtimeEmulator(options, firebaseApp, firebase, firebaseUrl);
+        var emulator = new RealtimeEmulator(options, firebaseApp, firebase, firebaseUrl);
+        if (options.Ably.Enabled)
+        {
+            try
+            {
+                await emulator.StartAblyAsync(loggerFactory, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await emulator.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return emulator;
+    }
+
+    /// <summary>The Ably front end's base address (<c>http://127.0.0.1:PORT/</c>; WebSocket on <c>ws://</c> at the same root).</summary>
+    /// <exception cref="InvalidOperationException">The Ably front end is not enabled.</exception>
+    public Uri AblyUrl => _ablyUrl ?? throw new InvalidOperationException("The Ably front end is not enabled (EmulatorOptions.Ably.Enabled).");
+
+    /// <summary>The Ably API keys the emulator accepts, each <c>APP.KEY:SECRET</c>; the first is the default.</summary>
+    /// <exception cref="InvalidOperationException">The Ably front end is not enabled.</exception>
+    public IReadOnlyList<string> AblyKeys =>
+        _ably?.Keys.Select(k => k.Key.ToKeyString()).ToList() ??
+        throw new InvalidOperationException("The Ably front end is not enabled (EmulatorOptions.Ably.Enabled).");
+
+    /// <summary>The channel hub behind the Ably front end, to seed or inspect channels from a test.</summary>
+    /// <exception cref="InvalidOperationException">The Ably front end is not enabled.</exception>
+    public InMemoryChannelHub AblyChannels =>
+        _ably?.Hub ?? throw new InvalidOperationException("The Ably front end is not enabled (EmulatorOptions.Ably.Enabled).");
+
+    internal AblyServer? AblyServer => _ably;
+
+    private async Task StartAblyAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Ably");
+        _ably = new AblyServer(Options, logger);
+        _ablyApp = BuildApp(Options, Options.Ably.Port, loggerFactory, _ably.HandleAsync, webSockets: true);
+        await _ablyApp.StartAsync(cancellationToken).ConfigureAwait(false);
+        _ablyUrl = new Uri(_ablyApp.Urls.First() + "/");
+        Log.Listening(logger, "ably", _ablyUrl);
     }
 
     /// <summary>
@@ -123,9 +168,17 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         }
 
         _firebase?.Dispose();
+        _ably?.BeginStop();
+        if (_ablyApp is not null)
+        {
+            await _ablyApp.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await _ablyApp.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _ably?.Dispose();
     }
 
-    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, RequestDelegate handler)
+    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, RequestDelegate handler, bool webSockets = false)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -145,6 +198,12 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         var app = builder.Build();
+        if (webSockets)
+        {
+            // Pings keep ably-js's idle timer fed when it asks for heartbeats=false.
+            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.Ably.MaxIdleInterval / 2 });
+        }
+
         app.Run(handler);
         return app;
     }

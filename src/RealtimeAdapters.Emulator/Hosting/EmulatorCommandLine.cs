@@ -12,7 +12,8 @@ internal static class EmulatorCommandLine
     public const string Usage = """
         Usage: RealtimeAdapters.Emulator [options]
 
-        A local emulator of the Firebase Realtime Database REST + streaming API.
+        A local emulator of the Firebase Realtime Database REST + streaming API and of the Ably
+        REST + realtime protocol.
         When ready it prints one line to standard output:
           firebase listening on http://HOST:PORT
         and serves until SIGINT or SIGTERM, then exits with code 0.
@@ -27,6 +28,11 @@ internal static class EmulatorCommandLine
           --firebase-token-secret-file FILE
                                           File holding the secret that HS256 ID tokens are signed with
                                           (unsigned alg-none tokens are always accepted)
+          --ably-port PORT                Serve the Ably REST + realtime protocol; 0 picks a free port. Alone (without
+                                          --firebase-port) it serves Ably only. Ready line:
+                                            ably listening on http://HOST:PORT key NAME:SECRET
+          --ably-key NAME:SECRET[=CAPABILITY_JSON]
+                                          An Ably API key (repeatable); default: one full-access key
           --verbose                       Log requests and errors to standard error
           -h, --help                      Show this text
         """;
@@ -37,6 +43,7 @@ internal static class EmulatorCommandLine
         var options = new EmulatorOptions();
         var verbose = false;
         string? secretFile = null;
+        var firebasePortGiven = false;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -97,6 +104,7 @@ internal static class EmulatorCommandLine
                     }
 
                     options.Firebase.Port = port;
+                    firebasePortGiven = true;
                     break;
                 }
 
@@ -161,9 +169,44 @@ internal static class EmulatorCommandLine
                     break;
                 }
 
+                case "--ably-port":
+                {
+                    var value = Value();
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+                    {
+                        return Fail($"--ably-port needs a port number from 0 to 65535{Got(value)}.");
+                    }
+
+                    options.Ably.Port = port;
+                    options.Ably.Enabled = true;
+                    break;
+                }
+
+                case "--ably-key":
+                {
+                    // The whole argument after the option name: the capability JSON may itself contain '='.
+                    var value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    try
+                    {
+                        _ = Ably.AblyKeyEntry.Parse(value);
+                    }
+                    catch (RealtimeValidationException ex)
+                    {
+                        return Fail("--ably-key: " + ex.Message);
+                    }
+
+                    options.Ably.Keys.Add(value!);
+                    break;
+                }
+
                 default:
                     return Fail(arg.StartsWith('-') ? $"Unknown option {name}." : $"Unexpected argument \"{arg}\".");
             }
+        }
+
+        if (options.Ably.Enabled && !firebasePortGiven)
+        {
+            options.Firebase.Enabled = false;
         }
 
         return new CommandLineResult(options, ShowHelp: false, Error: null, verbose, secretFile);

@@ -1,0 +1,58 @@
+namespace RealtimeAdapters.Emulator;
+
+/// <summary>Settings of the emulator's Ably front end (REST + realtime WebSocket protocol, JSON and msgpack).</summary>
+public sealed class AblyEmulatorOptions
+{
+    /// <summary>The key created when <see cref="Keys"/> is empty: full access (<c>{"*":["*"]}</c>).</summary>
+    public const string DefaultKey = "emulator.default:emulator-secret";
+
+    /// <summary>Whether to serve the Ably protocol. Off by default; the command line's <c>--ably-port</c> turns it on.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The TCP port; 0 (the default) picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>
+    /// The API keys, each <c>APP.KEY:SECRET</c> optionally followed by <c>=</c> and a capability JSON object (full access
+    /// when omitted). Empty (the default) means one full-access key, <see cref="DefaultKey"/>.
+    /// </summary>
+    public IList<string> Keys { get; } = [];
+
+    /// <summary>How long a lost connection can be resumed (<c>connectionStateTtl</c>). 2 minutes by default.</summary>
+    public TimeSpan ConnectionStateTtl { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The <c>maxIdleInterval</c> announced to clients and the heartbeat period. 15 seconds by default.</summary>
+    public TimeSpan MaxIdleInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long after a connection is lost its presence members are made to leave. 15 seconds by default.</summary>
+    public TimeSpan PresenceLeaveDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The largest message in bytes (TM6 size); larger publishes are refused with 40009. 65536 by default.</summary>
+    public int MaxMessageSize { get; set; } = 65536;
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="RealtimeValidationException">A setting is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new RealtimeValidationException($"Invalid Ably port {Port}: use 0 (any free port) to 65535.", "Ably.Port");
+        }
+
+        if (ConnectionStateTtl <= TimeSpan.Zero || MaxIdleInterval <= TimeSpan.Zero || PresenceLeaveDelay < TimeSpan.Zero)
+        {
+            throw new RealtimeValidationException(
+                "Ably.ConnectionStateTtl and Ably.MaxIdleInterval must be positive, Ably.PresenceLeaveDelay not negative.", "Ably");
+        }
+
+        if (MaxMessageSize < 1)
+        {
+            throw new RealtimeValidationException("Ably.MaxMessageSize must be positive.", "Ably.MaxMessageSize");
+        }
+
+        foreach (var key in Keys)
+        {
+            _ = Ably.AblyKeyEntry.Parse(key);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+// Starts the RealtimeAdapters emulator (Ably front end) as a child process and reads its ready line.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dll = path.join(root, 'src', 'RealtimeAdapters.Emulator', 'bin', 'Release', 'net10.0', 'RealtimeAdapters.Emulator.dll');
+
+export const FULL_KEY = 'interop.full:full-secret';
+export const LIMITED_KEY = 'interop.limited:limited-secret';
+const LIMITED_CAPABILITY = JSON.stringify({ 'allowed:*': ['*'], readonly: ['subscribe', 'history'] });
+
+/** Rejects after `ms` unless `promise` settles first. */
+export function within(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function startEmulator() {
+  const child = spawn('dotnet', [dll, '--ably-port', '0', '--ably-key', FULL_KEY, '--ably-key', `${LIMITED_KEY}=${LIMITED_CAPABILITY}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  const exited = once(child, 'exit').then(([code]) => { throw new Error(`emulator exited early with code ${code}`); });
+  const ready = within(Promise.race([once(lines, 'line').then(([line]) => line), exited]), 30000, 'the emulator ready line');
+  const line = await ready;
+  const match = /^ably listening on http:\/\/127\.0\.0\.1:(\d+) key (\S+:\S+)$/.exec(line);
+  if (!match) {
+    child.kill('SIGTERM');
+    throw new Error(`unexpected ready line: ${line}`);
+  }
+
+  exited.catch(() => {});
+  return {
+    port: Number(match[1]),
+    key: match[2],
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const done = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = await within(done, 15000, 'the emulator to exit');
+      return code;
+    },
+  };
+}
