@@ -6,65 +6,18 @@ namespace RealtimeAdapters.InMemory;
 /// </summary>
 internal sealed class InMemoryChannelConnection : IRealtimeConnection
 {
-    private readonly Lock _gate = new();
+    private readonly ConnectionStateTracker _tracker = new(ConnectionState.Connected);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action _shutdown;
-    private RealtimeSubscription<ConnectionStateChange>[] _watchers = [];
-    private ConnectionState _state = ConnectionState.Connected;
-    private ConnectionStateChange? _lastChange;
-    private TaskCompletionSource? _closed;
 
     /// <param name="shutdown">Runs while closing, between Closing and Closed: the client's presence leaves and subscriptions end.</param>
     public InMemoryChannelConnection(Action shutdown) => _shutdown = shutdown;
 
-    public ConnectionState State
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _state;
-            }
-        }
-    }
+    public ConnectionState State => _tracker.State;
 
-    public ConnectionStateChange? LastChange
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lastChange;
-            }
-        }
-    }
+    public ConnectionStateChange? LastChange => _tracker.LastChange;
 
-    public IRealtimeSubscription<ConnectionStateChange> WatchState(SubscriptionBufferOptions? buffer = null)
-    {
-        RealtimeSubscription<ConnectionStateChange>? subscription = null;
-        subscription = new RealtimeSubscription<ConnectionStateChange>(buffer, () =>
-        {
-            lock (_gate)
-            {
-                _watchers = Array.FindAll(_watchers, w => !ReferenceEquals(w, subscription));
-            }
-
-            return default;
-        });
-
-        lock (_gate)
-        {
-            if (_state == ConnectionState.Closed)
-            {
-                subscription.Complete();
-            }
-            else
-            {
-                _watchers = [.. _watchers, subscription];
-            }
-        }
-
-        return subscription;
-    }
+    public IRealtimeSubscription<ConnectionStateChange> WatchState(SubscriptionBufferOptions? buffer = null) => _tracker.Watch(buffer);
 
     public ValueTask ConnectAsync(CancellationToken cancellationToken = default)
     {
@@ -89,17 +42,10 @@ internal sealed class InMemoryChannelConnection : IRealtimeConnection
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        TaskCompletionSource closed;
-        lock (_gate)
+        if (!_tracker.TryTransition(ConnectionState.Closing))
         {
-            if (_closed is not null)
-            {
-                // Another caller is closing (or has closed): completes when it is done.
-                return new ValueTask(_closed.Task.WaitAsync(cancellationToken));
-            }
-
-            closed = _closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            MoveToLocked(ConnectionState.Closing);
+            // Another caller is closing (or has closed): completes when it is done.
+            return new ValueTask(_closed.Task.WaitAsync(cancellationToken));
         }
 
         try
@@ -108,32 +54,10 @@ internal sealed class InMemoryChannelConnection : IRealtimeConnection
         }
         finally
         {
-            lock (_gate)
-            {
-                MoveToLocked(ConnectionState.Closed);
-                foreach (var watcher in _watchers)
-                {
-                    watcher.Complete();
-                }
-
-                _watchers = [];
-            }
-
-            closed.SetResult();
+            _tracker.TryTransition(ConnectionState.Closed);
+            _closed.SetResult();
         }
 
         return default;
-    }
-
-    // Writes under the lock so that every watcher sees the transitions in order.
-    private void MoveToLocked(ConnectionState next)
-    {
-        var change = new ConnectionStateChange(_state, next);
-        _state = next;
-        _lastChange = change;
-        foreach (var watcher in _watchers)
-        {
-            watcher.TryWrite(change);
-        }
     }
 }

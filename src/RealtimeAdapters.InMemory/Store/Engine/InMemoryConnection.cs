@@ -6,67 +6,20 @@ namespace RealtimeAdapters.InMemory;
 /// </summary>
 internal sealed class InMemoryConnection : IRealtimeConnection
 {
-    private readonly Lock _gate = new();
-    private readonly List<RealtimeSubscription<ConnectionStateChange>> _watchers = [];
+    private readonly ConnectionStateTracker _tracker = new(ConnectionState.Connected);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action _onClosing;
-    private ConnectionState _state = ConnectionState.Connected;
-    private ConnectionStateChange? _lastChange = new(ConnectionState.Initialized, ConnectionState.Connected);
 
     public InMemoryConnection(Action onClosing) => _onClosing = onClosing;
 
-    public ConnectionState State
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _state;
-            }
-        }
-    }
+    public ConnectionState State => _tracker.State;
 
-    public ConnectionStateChange? LastChange
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lastChange;
-            }
-        }
-    }
+    public ConnectionStateChange? LastChange => _tracker.LastChange;
 
     /// <summary>Whether a close has begun; the store refuses operations from then on.</summary>
-    public bool IsClosing => State is ConnectionState.Closing or ConnectionState.Closed;
+    public bool IsClosing => _tracker.IsEnded;
 
-    public IRealtimeSubscription<ConnectionStateChange> WatchState(SubscriptionBufferOptions? buffer = null)
-    {
-        RealtimeSubscription<ConnectionStateChange>? subscription = null;
-        subscription = new RealtimeSubscription<ConnectionStateChange>(buffer, () =>
-        {
-            lock (_gate)
-            {
-                _watchers.Remove(subscription!);
-            }
-
-            return ValueTask.CompletedTask;
-        });
-
-        lock (_gate)
-        {
-            if (_state == ConnectionState.Closed)
-            {
-                subscription.Complete();
-            }
-            else
-            {
-                _watchers.Add(subscription);
-            }
-        }
-
-        return subscription;
-    }
+    public IRealtimeSubscription<ConnectionStateChange> WatchState(SubscriptionBufferOptions? buffer = null) => _tracker.Watch(buffer);
 
     public ValueTask ConnectAsync(CancellationToken cancellationToken = default)
     {
@@ -87,15 +40,10 @@ internal sealed class InMemoryConnection : IRealtimeConnection
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        lock (_gate)
+        if (!_tracker.TryTransition(ConnectionState.Closing))
         {
-            if (_state != ConnectionState.Connected)
-            {
-                // Another caller is closing or has closed: wait for the same end.
-                return new ValueTask(_closed.Task.WaitAsync(cancellationToken));
-            }
-
-            MoveTo(ConnectionState.Closing);
+            // Another caller is closing or has closed: wait for the same end.
+            return new ValueTask(_closed.Task.WaitAsync(cancellationToken));
         }
 
         try
@@ -104,31 +52,10 @@ internal sealed class InMemoryConnection : IRealtimeConnection
         }
         finally
         {
-            lock (_gate)
-            {
-                MoveTo(ConnectionState.Closed);
-                foreach (var watcher in _watchers)
-                {
-                    watcher.Complete();
-                }
-
-                _watchers.Clear();
-            }
-
+            _tracker.TryTransition(ConnectionState.Closed);
             _closed.TrySetResult();
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private void MoveTo(ConnectionState state)
-    {
-        var change = new ConnectionStateChange(_state, state);
-        _state = state;
-        _lastChange = change;
-        foreach (var watcher in _watchers)
-        {
-            watcher.TryWrite(change);
-        }
     }
 }
