@@ -33,6 +33,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
     private int _disposed;
     private int _pendingWrites;
     private Task _writeTail = Task.CompletedTask;
+    private readonly List<LocalWrite> _localWrites = [];
 
     /// <summary>Creates a store; nothing is sent until the first operation.</summary>
     /// <param name="options">The settings; checked here.</param>
@@ -110,7 +111,9 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         CheckDepth(path, value);
         var body = value.ToUtf8Json(export: true);
         var idempotent = !ContainsIncrement(value);
-        await WriteAsync(ct => Http.SendAsync(HttpMethod.Put, path, null, Silent, body, null, idempotent, "write", ConnectionState, ct), idempotent, cancellationToken)
+        await CompensatedAsync(
+            [(path, value)],
+            () => WriteAsync(ct => Http.SendAsync(HttpMethod.Put, path, null, Silent, body, null, idempotent, "write", ConnectionState, ct), idempotent, cancellationToken))
             .ConfigureAwait(false);
     }
 
@@ -168,7 +171,9 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
             writer.WriteEndObject();
             writer.Flush();
             var body = buffer.WrittenSpan.ToArray();
-            await WriteAsync(ct => Http.SendAsync(HttpMethod.Patch, path, null, Silent, body, null, idempotent, "update", ConnectionState, ct), idempotent, cancellationToken)
+            await CompensatedAsync(
+                [.. parsed.Select(p => (path.Child(p.Path), p.Value))],
+                () => WriteAsync(ct => Http.SendAsync(HttpMethod.Patch, path, null, Silent, body, null, idempotent, "update", ConnectionState, ct), idempotent, cancellationToken))
                 .ConfigureAwait(false);
         }
     }
@@ -272,7 +277,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
                 ThrowIfDisposed();
                 if (!_streams.TryGetValue(key, out stream!))
                 {
-                    stream = new FirebaseStream(this, query, key);
+                    stream = new FirebaseStream(this, query, key, query.HasFilter ? null : [.. _localWrites.Where(w => w.Touches(query.Path))]);
                     _streams.Add(key, stream);
                 }
             }
@@ -451,6 +456,66 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         finally
         {
             Interlocked.Decrement(ref _pendingWrites);
+        }
+    }
+
+    /// <summary>
+    /// Runs a write with latency compensation when it is on: laid over the open watches before it is sent, confirmed
+    /// when the call succeeds, rolled back when it fails (the error still reaches the caller).
+    /// </summary>
+    private async Task CompensatedAsync(IReadOnlyList<(RealtimePath Path, DataNode Value)> entries, Func<Task> write)
+    {
+        if (!Options.LatencyCompensation || entries.Any(static e => e.Value.ContainsServerValues))
+        {
+            await write().ConfigureAwait(false);
+            return;
+        }
+
+        var local = new LocalWrite(entries);
+        foreach (var s in TrackLocalWrite(local, add: true))
+        {
+            s.AddWrite(local);
+        }
+
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (var s in TrackLocalWrite(local, add: false))
+            {
+                s.RemoveWrite(local);
+            }
+
+            throw;
+        }
+
+        local.Acknowledge();
+        foreach (var s in TrackLocalWrite(local, add: false))
+        {
+            s.Acknowledge(local);
+        }
+    }
+
+    // Adding to the list and listing the streams happen under one lock, so a stream opened meanwhile gets the write
+    // exactly once: from the list when it is created, or from the caller after.
+    private List<FirebaseStream> TrackLocalWrite(LocalWrite write, bool add)
+    {
+        lock (_lock)
+        {
+            if (add)
+            {
+                _localWrites.Add(write);
+            }
+            else
+            {
+                _localWrites.Remove(write);
+            }
+
+            // A filtered or limited stream holds only part of the location, so a local write cannot be judged against it:
+            // those watches show the server's changes only.
+            return [.. _streams.Values.Where(s => !s.Query.HasFilter && write.Touches(s.Query.Path))];
         }
     }
 

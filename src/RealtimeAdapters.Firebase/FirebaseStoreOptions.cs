@@ -68,6 +68,21 @@ public sealed class FirebaseStoreOptions : IValidatableObject
     /// </summary>
     public bool QueueWritesWhileOffline { get; set; }
 
+    /// <summary>
+    /// Whether watches of this store see its own writes at once (latency compensation). A <c>SetAsync</c>,
+    /// <c>PushAsync</c> or <c>UpdateAsync</c> is laid over the value of every open watch it touches before it is sent,
+    /// and the resulting events carry <see cref="StoreEvent.IsPending"/> = <see langword="true"/>. When the database
+    /// accepts the write and its change arrives on the stream, nothing more is reported if the view did not change (the
+    /// pending events stand); if the database refuses it (rules, validation, or the call fails or is cancelled) the
+    /// write is taken out again and the watches get the rollback events with <see cref="StoreEvent.IsPending"/> =
+    /// <see langword="false"/>, while the call throws its usual typed error. Writes containing server values, priority
+    /// writes and transactions are not compensated (their result is only known to the server), and neither are watches
+    /// of queries with a range or a limit (they hold only part of the location, so they show the server's changes
+    /// only). A write leaves the view once it is acknowledged and its change has arrived on the stream, so the view
+    /// never steps back to an older value in between. Off by default.
+    /// </summary>
+    public bool LatencyCompensation { get; set; }
+
     /// <summary>The first reconnect delay of a stream (doubled after each failure). 1 second by default.</summary>
     public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -20,14 +20,22 @@ internal sealed class FirebaseStream
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _initial = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DataNode _cache = DataNode.Null;
+
+    // Latency compensation: this store's unconfirmed writes touching the location, in issue order, laid over _cache.
+    // _shown is the view the listeners were last told about (cache + overlay); every change is diffed against it.
+    // _touched holds the unacknowledged writes whose change the stream already carried (their echo).
+    private readonly List<LocalWrite> _overlay;
+    private readonly HashSet<LocalWrite> _touched = [];
+    private DataNode _shown = DataNode.Null;
     private bool _hasInitial;
     private bool _ended;
 
-    public FirebaseStream(FirebaseRealtimeStore store, RealtimeQuery query, string key)
+    public FirebaseStream(FirebaseRealtimeStore store, RealtimeQuery query, string key, List<LocalWrite>? overlay = null)
     {
         _store = store;
         Query = query;
         Key = key;
+        _overlay = overlay ?? [];
     }
 
     public RealtimeQuery Query { get; }
@@ -56,7 +64,7 @@ internal sealed class FirebaseStream
             first = _listeners.Count == 1 && Connections == 0 && !_hasInitial;
             if (_hasInitial)
             {
-                Deliver(listener, ViewDiff.Initial(Query, _cache));
+                Deliver(listener, MarkPending(ViewDiff.Initial(Query, _shown)));
             }
 
             return true;
@@ -298,10 +306,47 @@ internal sealed class FirebaseStream
             }
 
             _cache = after;
+            if (_overlay.Count > 0)
+            {
+                // A change at a written location that makes the server's value agree with the write is the write's echo.
+                // Once the write is also acknowledged the server's value stands on its own; an echo seen before the
+                // acknowledgement is noted so the acknowledgement can let go at once. Any other change (an earlier
+                // write's echo still in transit) leaves the write laid over the value, so the view never steps back.
+                // A full value (a reconnect) is the server's whole truth: acknowledged writes are in it, or were
+                // overwritten since, so they are let go even if it disagrees (an echo lost with the old connection).
+                var changed = patch
+                    ? payload.EnumerateObject().Select(e => ToPath(Combine(path, e.Name))).ToList()
+                    : [ToPath(path)];
+                var full = !patch && path.Trim('/').Length == 0;
+                _overlay.RemoveAll(w =>
+                {
+                    if (full && w.Acknowledged)
+                    {
+                        _touched.Remove(w);
+                        return true;
+                    }
+
+                    if (!changed.Any(w.Touches) || !Agrees(w))
+                    {
+                        return false;
+                    }
+
+                    if (w.Acknowledged)
+                    {
+                        _touched.Remove(w);
+                        return true;
+                    }
+
+                    _touched.Add(w);
+                    return false;
+                });
+            }
+
             if (!_hasInitial)
             {
                 _hasInitial = true;
-                var initial = ViewDiff.Initial(Query, after);
+                _shown = Compose();
+                var initial = MarkPending(ViewDiff.Initial(Query, _shown));
                 foreach (var l in _listeners)
                 {
                     Deliver(l, initial);
@@ -311,17 +356,111 @@ internal sealed class FirebaseStream
                 return;
             }
 
-            var events = ViewDiff.Diff(Query, before, after);
-            if (events.Count == 0)
+            Refresh();
+        }
+    }
+
+    /// <summary>Lays a local write over the view and reports the change at once, marked pending.</summary>
+    public void AddWrite(LocalWrite write)
+    {
+        lock (_lock)
+        {
+            if (_ended)
             {
                 return;
             }
 
-            foreach (var l in _listeners)
+            _overlay.Add(write);
+            Refresh();
+        }
+    }
+
+    /// <summary>Takes a refused write out of the view and reports the rollback.</summary>
+    public void RemoveWrite(LocalWrite write)
+    {
+        lock (_lock)
+        {
+            _touched.Remove(write);
+            if (_overlay.Remove(write) && !_ended)
             {
-                Deliver(l, events);
+                Refresh();
             }
         }
+    }
+
+    /// <summary>
+    /// The database accepted <paramref name="write"/>. If the stream already carried its change the server value is
+    /// trusted from now on; otherwise the write stays laid over it until its change arrives.
+    /// </summary>
+    public void Acknowledge(LocalWrite write)
+    {
+        lock (_lock)
+        {
+            // A write that changed nothing on the server has no echo: agreement with the server's value stands for it.
+            if ((_touched.Remove(write) || Agrees(write)) && _overlay.Remove(write) && !_ended)
+            {
+                Refresh();
+            }
+        }
+    }
+
+    private bool Agrees(LocalWrite write) => write.ApplyTo(Query.Path, _cache).Equals(_cache);
+
+    private DataNode Compose()
+    {
+        var view = _cache;
+        foreach (var w in _overlay)
+        {
+            view = w.ApplyTo(Query.Path, view);
+        }
+
+        return view;
+    }
+
+    private void Refresh()
+    {
+        if (!_hasInitial)
+        {
+            return;
+        }
+
+        var view = Compose();
+        var events = ViewDiff.Diff(Query, _shown, view);
+        _shown = view;
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        events = MarkPending(events);
+        foreach (var l in _listeners)
+        {
+            Deliver(l, events);
+        }
+    }
+
+    private List<StoreEvent> MarkPending(List<StoreEvent> events)
+    {
+        if (!_overlay.Exists(static w => !w.Acknowledged))
+        {
+            return events;
+        }
+
+        return events.ConvertAll(static e => e with { IsPending = true });
+    }
+
+    private RealtimePath ToPath(string relative)
+    {
+        var target = Query.Path;
+        foreach (var s in relative.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (s != ".priority")
+            {
+                target = target.Child(s);
+            }
+        }
+
+        return target;
     }
 
     private static string Combine(string path, string relative) => path.TrimEnd('/') + "/" + relative;

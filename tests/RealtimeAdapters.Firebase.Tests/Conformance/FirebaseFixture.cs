@@ -5,7 +5,7 @@ using RealtimeAdapters.Testing;
 namespace RealtimeAdapters.Firebase.Tests.Conformance;
 
 /// <summary>Binds the conformance suite to the Firebase provider against an in-process emulator: one fresh namespace per backend.</summary>
-public sealed class FirebaseFixture : RealtimeProviderFixture
+public class FirebaseFixture : RealtimeProviderFixture
 {
     // The emulator runs on a fake clock starting at the real time, so that the suite's clock tests can move it. xunit
     // runs the tests of one class one after another and gives each class its own fixture, so moves stay local.
@@ -19,6 +19,9 @@ public sealed class FirebaseFixture : RealtimeProviderFixture
         RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities;
 
     public override RealtimeCapabilities ExpectedChannelCapabilities => RealtimeCapabilities.None;
+
+    /// <summary>Whether the stores under test run with <see cref="FirebaseStoreOptions.LatencyCompensation"/>.</summary>
+    protected virtual bool LatencyCompensation => false;
 
     public RealtimeEmulator Emulator => _emulator ?? throw new InvalidOperationException("The fixture is not initialised.");
 
@@ -36,9 +39,9 @@ public sealed class FirebaseFixture : RealtimeProviderFixture
     }
 
     public override ValueTask<RealtimeTestBackend> CreateBackendAsync(CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<RealtimeTestBackend>(new FirebaseTestBackend(Emulator.FirebaseUrl, "t" + Guid.NewGuid().ToString("N"), _time));
+        ValueTask.FromResult<RealtimeTestBackend>(new FirebaseTestBackend(Emulator.FirebaseUrl, "t" + Guid.NewGuid().ToString("N"), _time, LatencyCompensation));
 
-    private sealed class FirebaseTestBackend(Uri url, string ns, FakeTimeProvider time) : RealtimeTestBackend
+    private sealed class FirebaseTestBackend(Uri url, string ns, FakeTimeProvider time, bool latencyCompensation) : RealtimeTestBackend
     {
         public override TimeProvider TimeProvider => time;
 
@@ -52,6 +55,7 @@ public sealed class FirebaseFixture : RealtimeProviderFixture
                 DatabaseUrl = url,
                 Namespace = ns,
                 UseEmulatorAdmin = true,
+                LatencyCompensation = latencyCompensation,
             }));
 
         protected override ValueTask<IChannelClient> CreateChannelClientCoreAsync(ChannelClientSpec spec, CancellationToken cancellationToken) =>
