@@ -13,7 +13,7 @@ namespace RealtimeAdapters.Benchmarks.Ably;
 /// last subscriber. [GlobalCleanup] first samples per-subscriber arrival times over 100 more publishes (outside the
 /// measured iterations) and prints their p50/p90/p99 to the console.
 /// </summary>
-[AblyBenchmarkConfig]
+[ShortInProcessConfig]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet releases resources in [GlobalCleanup].")]
 public class AblyFanOutBenchmarks
 {

@@ -10,7 +10,7 @@ namespace RealtimeAdapters.Benchmarks.Ably;
 /// channel with one subscriber connection; one invocation ends when every ACK has arrived and the subscriber has decoded
 /// every message. Time per operation is per message.
 /// </summary>
-[AblyBenchmarkConfig]
+[ShortInProcessConfig]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet releases resources in [GlobalCleanup].")]
 public class AblyThroughputBenchmarks
 {

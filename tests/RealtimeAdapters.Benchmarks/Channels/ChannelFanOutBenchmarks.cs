@@ -7,7 +7,7 @@ namespace RealtimeAdapters.Benchmarks.Channels;
 /// Fan-out of each published message to 1,000 subscribers on one channel, counting what the subscribers read.
 /// One operation = one delivery (one message read by one subscriber).
 /// </summary>
-[Config(typeof(ChannelBenchmarkConfig))]
+[ShortInProcessConfig(warmupCount: 2, iterationCount: 5)]
 #pragma warning disable CA1001 // BenchmarkDotNet disposes the client in [GlobalCleanup].
 public class ChannelFanOutBenchmarks
 {

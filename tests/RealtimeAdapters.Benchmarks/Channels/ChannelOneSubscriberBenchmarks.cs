@@ -7,7 +7,7 @@ namespace RealtimeAdapters.Benchmarks.Channels;
 /// Publish → deliver throughput to one subscriber, through the public client API (InMemoryChannelClient), counting the
 /// messages the subscriber actually reads. One operation = one message delivered and read.
 /// </summary>
-[Config(typeof(ChannelBenchmarkConfig))]
+[ShortInProcessConfig(warmupCount: 2, iterationCount: 5)]
 #pragma warning disable CA1001 // BenchmarkDotNet disposes the client in [GlobalCleanup].
 public class ChannelOneSubscriberBenchmarks
 {

@@ -11,7 +11,7 @@ namespace RealtimeAdapters.Benchmarks.Emulator;
 /// The latency from a REST write to its arrival on every one of N open Server-Sent-Events streams listening at the written
 /// location: one operation is a PUT plus the wait until the last stream has parsed the matching <c>put</c> event.
 /// </summary>
-[EmulatorBenchmarkConfig]
+[ShortInProcessConfig]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet releases resources in [GlobalCleanup].")]
 public class EmulatorFanOutBenchmarks
 {

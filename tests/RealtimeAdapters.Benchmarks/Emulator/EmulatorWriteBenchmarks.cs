@@ -9,7 +9,7 @@ namespace RealtimeAdapters.Benchmarks.Emulator;
 /// REST writes over loopback HTTP/1.1: one PUT of a small object per operation, from 1 or 16 concurrent clients. The
 /// mean time per operation gives the write rate (writes/s = 1 s / mean).
 /// </summary>
-[EmulatorBenchmarkConfig]
+[ShortInProcessConfig]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet releases resources in [GlobalCleanup].")]
 public class EmulatorWriteBenchmarks
 {

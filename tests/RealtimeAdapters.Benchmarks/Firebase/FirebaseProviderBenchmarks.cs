@@ -12,7 +12,7 @@ namespace RealtimeAdapters.Benchmarks.Firebase;
 /// <see cref="SetRoundTrip"/>: one <see cref="FirebaseRealtimeStore.SetAsync"/> of a small value, awaited (HTTP PUT
 /// and its answer).
 /// </summary>
-[FirebaseBenchmarkConfig]
+[ShortInProcessConfig]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet releases resources in [GlobalCleanup].")]
 public class FirebaseProviderBenchmarks
 {

@@ -8,7 +8,7 @@ namespace RealtimeAdapters.Benchmarks.Store;
 /// live-window queries). The listener trie should make the two cost the same: a write visits only listeners on its own
 /// path and below it. The tree is the same in both cases (the listeners' locations hold data either way).
 /// </summary>
-[StoreBenchmarkConfig]
+[ShortInProcessConfig(warmupCount: 3, iterationCount: 5)]
 public class StoreLeafWriteBenchmarks
 {
     private readonly List<RealtimeSubscription<StoreEvent>> _subscriptions = [];

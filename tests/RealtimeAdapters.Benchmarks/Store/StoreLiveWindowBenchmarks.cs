@@ -11,7 +11,7 @@ namespace RealtimeAdapters.Benchmarks.Store;
 /// <see cref="ChangeUnwatched"/> is the same write as <see cref="ChangeOutsideWindow"/> without the watch: the cost of the
 /// tree alone, for comparison.
 /// </summary>
-[StoreBenchmarkConfig]
+[ShortInProcessConfig(warmupCount: 3, iterationCount: 5)]
 public class StoreLiveWindowBenchmarks
 {
     private InMemoryDatabase _database = null!;
