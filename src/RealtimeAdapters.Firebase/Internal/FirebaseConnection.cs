@@ -6,60 +6,15 @@ namespace RealtimeAdapters.Firebase.Internal;
 /// </summary>
 internal sealed class FirebaseConnection(FirebaseRealtimeStore store) : IRealtimeConnection
 {
-    private readonly Lock _lock = new();
-    private readonly List<RealtimeSubscription<ConnectionStateChange>> _watchers = [];
-    private ConnectionState _state = ConnectionState.Initialized;
-    private ConnectionStateChange? _last;
+    private readonly ConnectionStateTracker _tracker = new();
 
-    public ConnectionState State
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _state;
-            }
-        }
-    }
+    public ConnectionState State => _tracker.State;
 
-    public ConnectionStateChange? LastChange
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _last;
-            }
-        }
-    }
+    public ConnectionStateChange? LastChange => _tracker.LastChange;
 
-    public bool IsClosed => State is ConnectionState.Closing or ConnectionState.Closed;
+    public bool IsClosed => _tracker.IsEnded;
 
-    public IRealtimeSubscription<ConnectionStateChange> WatchState(SubscriptionBufferOptions? buffer = null)
-    {
-        RealtimeSubscription<ConnectionStateChange>? sub = null;
-        sub = new RealtimeSubscription<ConnectionStateChange>(buffer, () =>
-        {
-            lock (_lock)
-            {
-                _watchers.Remove(sub!);
-            }
-
-            return default;
-        });
-        lock (_lock)
-        {
-            if (_state == ConnectionState.Closed)
-            {
-                sub.Complete();
-                return sub;
-            }
-
-            _watchers.Add(sub);
-        }
-
-        return sub;
-    }
+    public IRealtimeSubscription<ConnectionStateChange> WatchState(SubscriptionBufferOptions? buffer = null) => _tracker.Watch(buffer);
 
     public async ValueTask ConnectAsync(CancellationToken cancellationToken = default)
     {
@@ -81,39 +36,6 @@ internal sealed class FirebaseConnection(FirebaseRealtimeStore store) : IRealtim
     public async ValueTask CloseAsync(CancellationToken cancellationToken = default) =>
         await store.DisposeAsync().ConfigureAwait(false);
 
-    public void Transition(ConnectionState next, RealtimeException? reason = null, DateTimeOffset? retryAt = null)
-    {
-        List<RealtimeSubscription<ConnectionStateChange>>? watchers;
-        ConnectionStateChange change;
-        lock (_lock)
-        {
-            if (_state == ConnectionState.Closed || (_state == ConnectionState.Closing && next != ConnectionState.Closed))
-            {
-                return;
-            }
-
-            if (_state == next && next != ConnectionState.Disconnected)
-            {
-                return;
-            }
-
-            change = new ConnectionStateChange(_state, next, reason, retryAt);
-            _state = next;
-            _last = change;
-            watchers = [.. _watchers];
-            if (next == ConnectionState.Closed)
-            {
-                _watchers.Clear();
-            }
-        }
-
-        foreach (var w in watchers)
-        {
-            w.TryWrite(change);
-            if (next == ConnectionState.Closed)
-            {
-                w.Complete();
-            }
-        }
-    }
+    public void Transition(ConnectionState next, RealtimeException? reason = null, DateTimeOffset? retryAt = null) =>
+        _tracker.TryTransition(next, reason, retryAt);
 }
