@@ -15,83 +15,23 @@ internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore
         _providerName = innerStore.Metadata.ProviderName;
     }
 
-    public override async ValueTask<DataSnapshot> GetAsync(RealtimeQuery query, CancellationToken cancellationToken = default)
+    public override ValueTask<DataSnapshot> GetAsync(RealtimeQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var operation = Start("get", "realtime.store.get", query.Path);
-        try
-        {
-            var snapshot = await base.GetAsync(query, cancellationToken).ConfigureAwait(false);
-            operation.Succeeded();
-            return snapshot;
-        }
-        catch (Exception ex)
-        {
-            operation.Failed(ex);
-            throw;
-        }
+        return TrackAsync("get", "realtime.store.get", query.Path, () => base.GetAsync(query, cancellationToken));
     }
 
-    public override async ValueTask SetAsync(RealtimePath path, DataNode value, CancellationToken cancellationToken = default)
-    {
-        var operation = Start("set", "realtime.store.set", path);
-        try
-        {
-            await base.SetAsync(path, value, cancellationToken).ConfigureAwait(false);
-            operation.Succeeded();
-        }
-        catch (Exception ex)
-        {
-            operation.Failed(ex);
-            throw;
-        }
-    }
+    public override ValueTask SetAsync(RealtimePath path, DataNode value, CancellationToken cancellationToken = default) =>
+        TrackAsync("set", "realtime.store.set", path, () => base.SetAsync(path, value, cancellationToken));
 
-    public override async ValueTask UpdateAsync(RealtimePath path, IReadOnlyDictionary<string, DataNode> updates, CancellationToken cancellationToken = default)
-    {
-        var operation = Start("update", "realtime.store.update", path);
-        try
-        {
-            await base.UpdateAsync(path, updates, cancellationToken).ConfigureAwait(false);
-            operation.Succeeded();
-        }
-        catch (Exception ex)
-        {
-            operation.Failed(ex);
-            throw;
-        }
-    }
+    public override ValueTask UpdateAsync(RealtimePath path, IReadOnlyDictionary<string, DataNode> updates, CancellationToken cancellationToken = default) =>
+        TrackAsync("update", "realtime.store.update", path, () => base.UpdateAsync(path, updates, cancellationToken));
 
-    public override async ValueTask<RealtimePath> PushAsync(RealtimePath parent, DataNode value, CancellationToken cancellationToken = default)
-    {
-        var operation = Start("push", "realtime.store.push", parent);
-        try
-        {
-            var path = await base.PushAsync(parent, value, cancellationToken).ConfigureAwait(false);
-            operation.Succeeded();
-            return path;
-        }
-        catch (Exception ex)
-        {
-            operation.Failed(ex);
-            throw;
-        }
-    }
+    public override ValueTask<RealtimePath> PushAsync(RealtimePath parent, DataNode value, CancellationToken cancellationToken = default) =>
+        TrackAsync("push", "realtime.store.push", parent, () => base.PushAsync(parent, value, cancellationToken));
 
-    public override async ValueTask SetPriorityAsync(RealtimePath path, DataNode priority, CancellationToken cancellationToken = default)
-    {
-        var operation = Start("set_priority", "realtime.store.set_priority", path);
-        try
-        {
-            await base.SetPriorityAsync(path, priority, cancellationToken).ConfigureAwait(false);
-            operation.Succeeded();
-        }
-        catch (Exception ex)
-        {
-            operation.Failed(ex);
-            throw;
-        }
-    }
+    public override ValueTask SetPriorityAsync(RealtimePath path, DataNode priority, CancellationToken cancellationToken = default) =>
+        TrackAsync("set_priority", "realtime.store.set_priority", path, () => base.SetPriorityAsync(path, priority, cancellationToken));
 
     public override async ValueTask<TransactionResult> RunTransactionAsync(
         RealtimePath path,
@@ -140,6 +80,30 @@ internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore
             }),
             ex => _instruments.RecordSubscriptionFailure(_providerName, "watch", ex));
     }
+
+    // One measured call: duration, activity and failure log around the inner store's operation.
+    private async ValueTask<T> TrackAsync<T>(string operationName, string activityName, RealtimePath path, Func<ValueTask<T>> call)
+    {
+        var operation = Start(operationName, activityName, path);
+        try
+        {
+            var result = await call().ConfigureAwait(false);
+            operation.Succeeded();
+            return result;
+        }
+        catch (Exception ex)
+        {
+            operation.Failed(ex);
+            throw;
+        }
+    }
+
+    private async ValueTask TrackAsync(string operationName, string activityName, RealtimePath path, Func<ValueTask> call) =>
+        await TrackAsync(operationName, activityName, path, async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
 
     private TelemetryOperation Start(string operation, string activityName, RealtimePath? path)
     {
