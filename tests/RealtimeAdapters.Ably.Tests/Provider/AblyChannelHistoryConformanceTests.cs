@@ -1,0 +1,5 @@
+using RealtimeAdapters.Testing;
+
+namespace RealtimeAdapters.Ably.Tests.Provider;
+
+public sealed class AblyChannelHistoryConformanceTests(AblyFixture fixture) : ChannelHistoryConformanceTests<AblyFixture>(fixture);
