@@ -31,7 +31,7 @@ public sealed class InMemoryChannelClient : IChannelClient
         RealtimeCapabilities.Channels | RealtimeCapabilities.History | RealtimeCapabilities.Presence | RealtimeCapabilities.EchoSuppression);
 
     private readonly ConcurrentDictionary<string, InMemoryChannel> _channels = new(StringComparer.Ordinal);
-    private readonly InMemoryChannelConnection _connection;
+    private readonly InMemoryConnection _connection;
     private volatile bool _closed;
 
     /// <summary>Creates a client (a new connection) on a shared hub.</summary>
@@ -53,7 +53,13 @@ public sealed class InMemoryChannelClient : IChannelClient
         ClientId = options.ClientId;
         EchoMessages = options.EchoMessages;
         ConnectionId = hub.CreateConnectionId();
-        _connection = new InMemoryChannelConnection(Shutdown);
+        _connection = new InMemoryConnection(
+            Shutdown,
+            () => new RealtimeConnectionException("The InMemory channel client is closed; create a new client to connect again.")
+            {
+                ErrorCode = "80017",
+                ProviderName = ProviderName,
+            });
     }
 
     /// <summary>Creates a client with its own, private hub.</summary>

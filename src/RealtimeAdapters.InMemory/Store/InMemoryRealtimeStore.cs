@@ -54,7 +54,9 @@ public sealed class InMemoryRealtimeStore : IRealtimeStore
     {
         ArgumentNullException.ThrowIfNull(database);
         Database = database;
-        _connection = new InMemoryConnection(CloseWatches);
+        _connection = new InMemoryConnection(
+            CloseWatches,
+            () => new RealtimeConnectionException("The InMemory store has been closed; create a new store to connect again.") { ProviderName = "InMemory" });
     }
 
     /// <summary>The database this store reads and writes.</summary>
