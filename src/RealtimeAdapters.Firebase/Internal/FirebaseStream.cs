@@ -239,6 +239,7 @@ internal sealed class FirebaseStream
         await using var _ = body.ConfigureAwait(false);
         var parser = SseParser.Create(body, static (type, data) => data.ToArray());
         var received = ReadOutcome.Ended;
+        var first = true;
         await foreach (var item in parser.EnumerateAsync(linked.Token).ConfigureAwait(false))
         {
             idle.CancelAfter(options.IdleTimeout);
@@ -246,7 +247,8 @@ internal sealed class FirebaseStream
             {
                 case "put":
                 case "patch":
-                    Apply(item.EventType == "patch", item.Data);
+                    Apply(item.EventType == "patch", item.Data, firstOfConnection: first);
+                    first = false;
                     received = ReadOutcome.Received;
                     break;
                 case "keep-alive":
@@ -278,7 +280,13 @@ internal sealed class FirebaseStream
         }
     }
 
-    internal void Apply(bool patch, byte[] data)
+    /// <param name="patch">Whether the event is a patch (else a put).</param>
+    /// <param name="data">The event's data.</param>
+    /// <param name="firstOfConnection">
+    /// Whether it is the first event of a connection: the full value the service sends on every (re)connect. A later put
+    /// at "/" is an ordinary write at the watched location (possibly an earlier write's echo), not the whole truth.
+    /// </param>
+    internal void Apply(bool patch, byte[] data, bool firstOfConnection)
     {
         using var doc = JsonDocument.Parse(data);
         var root = doc.RootElement;
@@ -317,7 +325,7 @@ internal sealed class FirebaseStream
                 var changed = patch
                     ? payload.EnumerateObject().Select(e => ToPath(Combine(path, e.Name))).ToList()
                     : [ToPath(path)];
-                var full = !patch && path.Trim('/').Length == 0;
+                var full = firstOfConnection && !patch;
                 _overlay.RemoveAll(w =>
                 {
                     if (full && w.Acknowledged)
