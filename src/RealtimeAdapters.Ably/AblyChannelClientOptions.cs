@@ -27,6 +27,21 @@ public sealed record AblyChannelClientOptions
     /// <summary>How long a REST request (history) may take.</summary>
     public TimeSpan HttpRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether publishes and presence changes made while connecting or disconnected wait for the connection (sent, in
+    /// order, once it is back) instead of failing at once. They fail when the connection becomes suspended, closed or failed.
+    /// </summary>
+    public bool QueueMessages { get; init; } = true;
+
+    /// <summary>The base delay before retrying a disconnected connection (RTB1: grows to twice this, with jitter).</summary>
+    public TimeSpan DisconnectedRetryTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The delay between connection attempts while suspended.</summary>
+    public TimeSpan SuspendedRetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The base delay before re-attaching a channel whose attach timed out or that the server detached.</summary>
+    public TimeSpan ChannelRetryTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Throws a <see cref="RealtimeValidationException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -46,7 +61,8 @@ public sealed record AblyChannelClientOptions
             throw new RealtimeValidationException("Invalid Ably options: ClientId must not be the wildcard '*'.") { ErrorCode = "40012", ProviderName = "Ably" };
         }
 
-        if (RealtimeRequestTimeout <= TimeSpan.Zero || HttpRequestTimeout <= TimeSpan.Zero)
+        if (RealtimeRequestTimeout <= TimeSpan.Zero || HttpRequestTimeout <= TimeSpan.Zero || DisconnectedRetryTimeout <= TimeSpan.Zero ||
+            SuspendedRetryTimeout <= TimeSpan.Zero || ChannelRetryTimeout <= TimeSpan.Zero)
         {
             throw new RealtimeValidationException("Invalid Ably options: timeouts must be positive.") { ProviderName = "Ably" };
         }
