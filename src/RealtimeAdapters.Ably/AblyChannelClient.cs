@@ -5,12 +5,13 @@ using RealtimeAdapters.Ably.Realtime;
 namespace RealtimeAdapters.Ably;
 
 /// <summary>
-/// The Ably channel provider: realtime WebSocket (JSON or msgpack) for publish, subscribe and presence, REST for
-/// message and presence history, with API-key authentication. The connection opens on first use or on
-/// <see cref="IRealtimeConnection.ConnectAsync"/>. Connection resume is not implemented yet: when the transport is lost
-/// (or the server is silent past maxIdleInterval plus the request timeout) the connection moves to
-/// <see cref="ConnectionState.Disconnected"/>, pending publishes fail with <see cref="RealtimeConnectionException"/> and
-/// subscriptions end with that error; the next operation opens a new connection.
+/// The Ably channel provider: the realtime WebSocket protocol (JSON or msgpack) for publish, subscribe and presence, REST
+/// for message and presence history. The connection opens on first use or on <see cref="IRealtimeConnection.ConnectAsync"/>
+/// and follows Ably's connection state machine: a lost transport is resumed with the connection key (the first attempt at
+/// once, then with backoff and jitter), channels re-attach from their last serial, unacknowledged publishes are resent;
+/// after connectionStateTtl without a connection the client is suspended (pending publishes fail, channels are suspended)
+/// and keeps retrying. Whether a reconnect kept continuity is reported on <see cref="Connection"/> (the reason of the
+/// <see cref="ConnectionState.Connected"/> change) and per channel by <see cref="WatchChannelStates"/>.
 /// </summary>
 public sealed class AblyChannelClient : IChannelClient
 {
@@ -22,10 +23,12 @@ public sealed class AblyChannelClient : IChannelClient
         RealtimeCapabilities.Channels | RealtimeCapabilities.History | RealtimeCapabilities.EchoSuppression | RealtimeCapabilities.Presence);
 
     private readonly AblyChannelClientOptions _options;
-    private readonly AblyApiKey _key;
-    private readonly AblyRealtimeTransport _transport;
+    private readonly IAblyCredentialSource _credentials;
+    private readonly AblyRealtimeConnection _connection;
     private readonly HttpClient _http = new();
     private readonly ConcurrentDictionary<string, AblyChannel> _channels = new(StringComparer.Ordinal);
+    private readonly Lock _watchersGate = new();
+    private RealtimeSubscription<AblyChannelStateChange>[] _channelWatchers = [];
     private int _disposed;
 
     /// <summary>Creates a client; nothing is sent until the first channel operation or <see cref="IRealtimeConnection.ConnectAsync"/>.</summary>
@@ -35,35 +38,90 @@ public sealed class AblyChannelClient : IChannelClient
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _key = AblyApiKey.Parse(options.Key);
-        _transport = new AblyRealtimeTransport(
+        _credentials = new AblyKeyCredentials(AblyApiKey.Parse(options.Key));
+        _connection = new AblyRealtimeConnection(
             options,
-            _key,
+            _credentials,
             name => _channels.TryGetValue(name, out var channel) ? channel : null,
-            reason =>
-            {
-                foreach (var channel in _channels.Values)
-                {
-                    channel.Fail(reason);
-                }
-            });
+            () => _channels.Values);
     }
 
     /// <inheritdoc />
     public RealtimeProviderMetadata Metadata => ProviderMetadata;
 
     /// <inheritdoc />
-    public IRealtimeConnection Connection => _transport;
+    public IRealtimeConnection Connection => _connection;
 
     /// <inheritdoc />
     public string? ClientId => _options.ClientId;
 
+    /// <summary>The id the server gave the current (or last) connection, or <see langword="null"/> before the first.</summary>
+    public string? ConnectionId => _connection.ConnectionId;
+
     /// <inheritdoc />
-    public IChannel GetChannel(string name)
+    public IChannel GetChannel(string name) => GetAblyChannel(name);
+
+    private AblyChannel GetAblyChannel(string name)
     {
         ThrowIfDisposed();
         ChannelNames.Validate(name);
-        return _channels.GetOrAdd(name, static (n, self) => new AblyChannel(n, self._transport, self._options, self._key, self._http, self.ThrowIfDisposed), this);
+        return _channels.GetOrAdd(name, static (n, self) => new AblyChannel(
+            n, self._connection, self._options, self._credentials, self._http, self.ThrowIfDisposed, self.OnChannelStateChange), this);
+    }
+
+    /// <summary>The state of a channel on this client (<see cref="AblyChannelState.Initialized"/> for one never used).</summary>
+    /// <param name="name">The channel name.</param>
+    public AblyChannelState GetChannelState(string name)
+    {
+        ChannelNames.Validate(name);
+        return _channels.TryGetValue(name, out var channel) ? channel.State : AblyChannelState.Initialized;
+    }
+
+    /// <summary>
+    /// Streams every channel's state changes from now on, including updates while attached: a re-attach that lost
+    /// continuity has <see cref="AblyChannelStateChange.ContinuityLost"/> set. The stream ends when the client is disposed.
+    /// </summary>
+    /// <param name="buffer">The watcher's buffer.</param>
+    public IRealtimeSubscription<AblyChannelStateChange> WatchChannelStates(SubscriptionBufferOptions? buffer = null)
+    {
+        ThrowIfDisposed();
+        RealtimeSubscription<AblyChannelStateChange>? subscription = null;
+        subscription = new RealtimeSubscription<AblyChannelStateChange>(buffer, () =>
+        {
+            lock (_watchersGate)
+            {
+                _channelWatchers = Array.FindAll(_channelWatchers, w => !ReferenceEquals(w, subscription));
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        lock (_watchersGate)
+        {
+            _channelWatchers = [.. _channelWatchers, subscription];
+        }
+
+        return subscription;
+    }
+
+    /// <summary>
+    /// Detaches a channel (RTL5): the server stops sending its messages and presence events. Its subscriptions stay open
+    /// and receive again after the next attach (a new subscribe or presence call).
+    /// </summary>
+    /// <param name="name">The channel name.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="RealtimeConnectionException">The server did not confirm in time.</exception>
+    public async ValueTask DetachAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await GetAblyChannel(name).DetachAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void OnChannelStateChange(AblyChannelStateChange change)
+    {
+        foreach (var watcher in Volatile.Read(ref _channelWatchers))
+        {
+            watcher.TryWrite(change);
+        }
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -83,10 +141,22 @@ public sealed class AblyChannelClient : IChannelClient
             return;
         }
 
-        await _transport.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
         foreach (var channel in _channels.Values)
         {
-            channel.Fail(null);
+            channel.OnConnectionEnded(null);
+        }
+
+        RealtimeSubscription<AblyChannelStateChange>[] watchers;
+        lock (_watchersGate)
+        {
+            watchers = _channelWatchers;
+            _channelWatchers = [];
+        }
+
+        foreach (var watcher in watchers)
+        {
+            watcher.Complete();
         }
 
         _http.Dispose();

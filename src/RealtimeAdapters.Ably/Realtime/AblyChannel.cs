@@ -1,39 +1,70 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
-using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
 
 namespace RealtimeAdapters.Ably.Realtime;
 
-/// <summary>A channel: attaches on the first subscribe, publishes with ACK/NACK, reads history over REST.</summary>
+/// <summary>
+/// A channel and its state machine (RTL2): attaches on the first subscribe, re-attaches with its last channelSerial after
+/// every new transport (RTL3d, RTL4c1) and after a server DETACHED (RTL13), goes suspended when an attach times out or the
+/// connection is suspended and retries after channelRetryTimeout; publishes with ACK/NACK; reads history over REST.
+/// </summary>
 internal sealed class AblyChannel : IChannel
 {
-    private readonly AblyRealtimeTransport _transport;
+    private readonly AblyRealtimeConnection _connection;
     private readonly AblyChannelClientOptions _options;
-    private readonly AblyApiKey _key;
+    private readonly IAblyCredentialSource _credentials;
     private readonly HttpClient _http;
     private readonly Action _throwIfDisposed;
+    private readonly Action<AblyChannelStateChange> _onStateChange;
     private readonly Lock _gate = new();
-    private (RealtimeSubscription<ChannelMessage> Subscription, ChannelSubscriptionOptions Options)[] _subscribers = [];
-    private Task? _attachTask;
-    private TaskCompletionSource? _attached;
-    private string? _attachSerial;
     private readonly AblyChannelPresence _presence;
+    private (RealtimeSubscription<ChannelMessage> Subscription, ChannelSubscriptionOptions Options)[] _subscribers = [];
+    private AblyChannelState _state = AblyChannelState.Initialized;
+    private TaskCompletionSource? _attachWaiter;
+    private TaskCompletionSource? _detachWaiter;
+    private AblyTransportSession? _attachSentOn;
+    private ITimer? _attachTimer;
+    private ITimer? _retryTimer;
+    private string? _channelSerial;
+    private string? _attachSerial;
+    private bool _everAttached;
+    private int _retryAttempt;
 
-    public AblyChannel(string name, AblyRealtimeTransport transport, AblyChannelClientOptions options, AblyApiKey key, HttpClient http, Action throwIfDisposed)
+    public AblyChannel(
+        string name,
+        AblyRealtimeConnection connection,
+        AblyChannelClientOptions options,
+        IAblyCredentialSource credentials,
+        HttpClient http,
+        Action throwIfDisposed,
+        Action<AblyChannelStateChange> onStateChange)
     {
-        _throwIfDisposed = throwIfDisposed;
         Name = name;
-        _transport = transport;
+        _connection = connection;
         _options = options;
-        _key = key;
+        _credentials = credentials;
         _http = http;
-        _presence = new AblyChannelPresence(this, transport, options, throwIfDisposed);
+        _throwIfDisposed = throwIfDisposed;
+        _onStateChange = onStateChange;
+        _presence = new AblyChannelPresence(this, connection, options, throwIfDisposed);
     }
 
     public string Name { get; }
 
     public IChannelPresence Presence => _presence;
+
+    public AblyChannelState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
 
     public async ValueTask PublishAsync(IReadOnlyList<ChannelMessage> messages, CancellationToken cancellationToken = default)
     {
@@ -45,27 +76,27 @@ internal sealed class AblyChannel : IChannel
             return;
         }
 
-        await _transport.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
         long size = 0;
         var wire = new WireMessage[messages.Count];
         for (var i = 0; i < messages.Count; i++)
         {
-            var message = messages[i] ?? throw new RealtimeValidationException($"Invalid publish: message {i} is null.") { ProviderName = "Ably" };
+            var message = messages[i] ?? throw new RealtimeValidationException($"Invalid publish: message {i} is null.") { ProviderName = AblyChannelClient.Name };
             if (message.ClientId is { } clientId && _options.ClientId is { } own && !string.Equals(clientId, own, StringComparison.Ordinal))
             {
-                throw new RealtimeValidationException($"Invalid publish: message {i} has a client id that is not this client's.") { ErrorCode = "40012", ProviderName = "Ably" };
+                throw new RealtimeValidationException($"Invalid publish: message {i} has a client id that is not this client's.") { ErrorCode = "40012", ProviderName = AblyChannelClient.Name };
             }
 
             size += message.GetSize();
-            wire[i] = MessageMapper.ToWire(message, _transport.Format);
+            wire[i] = MessageMapper.ToWire(message, _connection.Format);
         }
 
-        if (size > _transport.MaxMessageSize)
+        if (size > _connection.MaxMessageSize)
         {
-            throw new MessageTooLargeException(size, _transport.MaxMessageSize, messages.Count == 1 ? "message" : "batch of messages") { ProviderName = "Ably" };
+            throw new MessageTooLargeException(size, _connection.MaxMessageSize, messages.Count == 1 ? "message" : "batch of messages") { ProviderName = AblyChannelClient.Name };
         }
 
-        await _transport.PublishAsync(Name, wire, cancellationToken).ConfigureAwait(false);
+        // RTL6c: publishing does not attach; the message waits for the connection when it is not connected yet.
+        await _connection.SendAckedAsync(new ProtocolMessage { Action = ProtocolAction.Message, Channel = Name, Messages = wire }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IRealtimeSubscription<ChannelMessage>> SubscribeAsync(ChannelSubscriptionOptions? options = null, CancellationToken cancellationToken = default)
@@ -92,53 +123,249 @@ internal sealed class AblyChannel : IChannel
         return subscription;
     }
 
+    /// <summary>Attaches if not attached; completes when attached. Waits for the connection while it is connecting or disconnected.</summary>
     internal Task AttachAsync(CancellationToken cancellationToken)
     {
         Task task;
         lock (_gate)
         {
-            if (_attachTask is null || _attachTask.IsFaulted || _attachTask.IsCanceled)
+            if (_state == AblyChannelState.Attached)
             {
-                _attachTask = AttachCoreAsync();
+                return Task.CompletedTask;
             }
 
-            task = _attachTask;
+            _attachWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            task = _attachWaiter.Task;
+            if (_state != AblyChannelState.Attaching)
+            {
+                SetState(AblyChannelState.Attaching, null);
+                SendAttach();
+            }
         }
 
+        _connection.EnsureStarted();
         return task.WaitAsync(cancellationToken);
     }
 
-    private async Task AttachCoreAsync()
+    /// <summary>Detaches (RTL5): DETACH, then DETACHED or the request timeout. Subscriptions stay but receive nothing until the next attach.</summary>
+    internal async Task DetachAsync(CancellationToken cancellationToken)
     {
-        await _transport.EnsureConnectedAsync(CancellationToken.None).ConfigureAwait(false);
-        var attached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task task;
         lock (_gate)
         {
-            _attached = attached;
+            switch (_state)
+            {
+                case AblyChannelState.Initialized or AblyChannelState.Detached:
+                    return;
+                case AblyChannelState.Failed:
+                    throw ErrorInfo.Create(AblyErrorCodes.InvalidChannelState, $"Channel \"{Name}\" has failed; it cannot be detached.").ToException();
+                case AblyChannelState.Suspended:
+                    CancelTimers();
+                    SetState(AblyChannelState.Detached, null);
+                    return;
+            }
+
+            CancelTimers();
+            _attachWaiter?.TrySetException(ErrorInfo.Create(AblyErrorCodes.InvalidChannelState, $"Channel \"{Name}\" was detached while attaching.").ToException());
+            _attachWaiter = null;
+            _detachWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            task = _detachWaiter.Task;
+            SetState(AblyChannelState.Detaching, null);
+            if (_connection.TrySendNow(new ProtocolMessage { Action = ProtocolAction.Detach, Channel = Name }) is null)
+            {
+                // Not connected: nothing is attached on the server side of a new connection.
+                SetState(AblyChannelState.Detached, null);
+                _detachWaiter.TrySetResult();
+                _detachWaiter = null;
+                return;
+            }
         }
 
-        await _transport.SendAsync(new ProtocolMessage { Action = ProtocolAction.Attach, Channel = Name }, CancellationToken.None).ConfigureAwait(false);
         try
         {
-            await attached.Task.WaitAsync(_transport.RequestTimeout, _transport.Time).ConfigureAwait(false);
+            await task.WaitAsync(_connection.RequestTimeout, _connection.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
-            throw new RealtimeConnectionException($"Attaching to channel \"{Name}\" timed out.", ex) { ProviderName = "Ably", IsRetryable = true };
+            throw new RealtimeConnectionException($"Detaching channel \"{Name}\" timed out.", ex)
+            {
+                ErrorCode = AblyErrorCodes.ChannelOperationTimedOut.ToString(CultureInfo.InvariantCulture),
+                ProviderName = AblyChannelClient.Name,
+                IsRetryable = true,
+            };
         }
     }
 
-    /// <summary>Handles a frame for this channel; called on the receive loop.</summary>
+    // Under _gate. Sends ATTACH with the last channelSerial when connected and starts the attach timer; otherwise the
+    // ATTACH goes out when the connection is (re-)established.
+    private void SendAttach()
+    {
+        var session = _connection.TrySendNow(new ProtocolMessage { Action = ProtocolAction.Attach, Channel = Name, ChannelSerial = _channelSerial });
+        _attachSentOn = session;
+        if (session is null)
+        {
+            return;
+        }
+
+        _attachTimer?.Dispose();
+        _attachTimer = _connection.Time.CreateTimer(static s => ((AblyChannel)s!).OnAttachTimeout(), this, _connection.RequestTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnAttachTimeout()
+    {
+        lock (_gate)
+        {
+            if (_state != AblyChannelState.Attaching)
+            {
+                return;
+            }
+
+            // RTL4f: no ATTACHED in time → suspended, retried after channelRetryTimeout.
+            var error = ErrorInfo.Create(AblyErrorCodes.ChannelOperationTimedOut, $"Attaching to channel \"{Name}\" timed out.").ToException();
+            EnterSuspended(error);
+        }
+    }
+
+    // Under _gate.
+    private void EnterSuspended(RealtimeException error)
+    {
+        CancelTimers();
+        SetState(AblyChannelState.Suspended, error);
+        _attachWaiter?.TrySetException(error);
+        _attachWaiter = null;
+        _presence.OnSuspended(error);
+        _retryAttempt++;
+        var delay = ConnectionTiming.RetryDelay(_options.ChannelRetryTimeout, _retryAttempt);
+        _retryTimer = _connection.Time.CreateTimer(static s => ((AblyChannel)s!).OnRetryTimer(), this, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnRetryTimer()
+    {
+        lock (_gate)
+        {
+            // RTL13b: retry while the connection is connected; otherwise the next CONNECTED re-attaches.
+            if (_state == AblyChannelState.Suspended && _connection.State == ConnectionState.Connected)
+            {
+                SetState(AblyChannelState.Attaching, null);
+                SendAttach();
+            }
+        }
+    }
+
+    private void CancelTimers()
+    {
+        _attachTimer?.Dispose();
+        _attachTimer = null;
+        _retryTimer?.Dispose();
+        _retryTimer = null;
+    }
+
+    // Under _gate.
+    private void SetState(AblyChannelState next, RealtimeException? reason, bool resumed = false, bool continuityLost = false)
+    {
+        var previous = _state;
+        if (previous == next && !continuityLost && reason is null)
+        {
+            return;
+        }
+
+        _state = next;
+        _onStateChange(new AblyChannelStateChange(Name, previous, next, reason, resumed, continuityLost));
+    }
+
+    /// <summary>A new transport is connected (resumed or not): re-attach what was attaching, attached or suspended (RTL3d).</summary>
+    public void OnConnected(AblyTransportSession session, bool resumed)
+    {
+        lock (_gate)
+        {
+            if (_state is not (AblyChannelState.Attaching or AblyChannelState.Attached or AblyChannelState.Suspended) ||
+                ReferenceEquals(_attachSentOn, session))
+            {
+                return;
+            }
+
+            _retryTimer?.Dispose();
+            _retryTimer = null;
+            if (_state == AblyChannelState.Suspended)
+            {
+                SetState(AblyChannelState.Attaching, null);
+            }
+
+            SendAttach();
+        }
+    }
+
+    /// <summary>The transport is gone: stop the attach timer; the next transport re-attaches.</summary>
+    public void OnTransportLost()
+    {
+        lock (_gate)
+        {
+            _attachTimer?.Dispose();
+            _attachTimer = null;
+            _attachSentOn = null;
+        }
+    }
+
+    /// <summary>The connection is suspended: attached and attaching channels are suspended (RTL3c).</summary>
+    public void OnConnectionSuspended(RealtimeException error)
+    {
+        lock (_gate)
+        {
+            if (_state is AblyChannelState.Attaching or AblyChannelState.Attached)
+            {
+                CancelTimers();
+                SetState(AblyChannelState.Suspended, error);
+                _attachWaiter?.TrySetException(error);
+                _attachWaiter = null;
+                _presence.OnSuspended(error);
+            }
+        }
+    }
+
+    /// <summary>The connection closed (<paramref name="error"/> null) or failed: channels detach or fail and subscriptions end.</summary>
+    public void OnConnectionEnded(RealtimeException? error)
+    {
+        (RealtimeSubscription<ChannelMessage> Subscription, ChannelSubscriptionOptions Options)[] subscribers;
+        lock (_gate)
+        {
+            CancelTimers();
+            var ended = error ?? new RealtimeConnectionException("The Ably connection is closed.") { ProviderName = AblyChannelClient.Name };
+            _attachWaiter?.TrySetException(ended);
+            _attachWaiter = null;
+            _detachWaiter?.TrySetResult();
+            _detachWaiter = null;
+            if (_state is not (AblyChannelState.Initialized or AblyChannelState.Detached or AblyChannelState.Failed))
+            {
+                SetState(error is null ? AblyChannelState.Detached : AblyChannelState.Failed, error);
+            }
+
+            subscribers = _subscribers;
+        }
+
+        foreach (var (subscription, _) in subscribers)
+        {
+            subscription.Complete(error);
+        }
+
+        _presence.Fail(error);
+    }
+
+    /// <summary>Handles a frame for this channel; called on the receive loop, in order.</summary>
     public void Handle(ProtocolMessage message)
     {
         switch (message.Action)
         {
             case ProtocolAction.Attached:
-                _attachSerial ??= message.ChannelSerial;
-                _presence.OnAttached(message.HasFlag(ProtocolFlags.HasPresence));
-                _attached?.TrySetResult();
+                OnAttached(message);
+                break;
+            case ProtocolAction.Detached:
+                OnDetached(message);
+                break;
+            case ProtocolAction.Error:
+                OnError(message);
                 break;
             case ProtocolAction.Sync:
+                UpdateSerial(message);
                 _presence.Apply(message, fromSync: true);
                 if (SyncCursor.Parse(message.ChannelSerial).IsLast)
                 {
@@ -147,27 +374,27 @@ internal sealed class AblyChannel : IChannel
 
                 break;
             case ProtocolAction.Presence:
+                UpdateSerial(message);
                 _presence.Apply(message, fromSync: false);
                 break;
-            case ProtocolAction.Error:
-            case ProtocolAction.Detached:
-                var error = (message.Error ?? ErrorInfo.Create(90000, "The channel was detached.")).ToException($"Channel \"{Name}\"");
-                _attached?.TrySetException(error);
+            case ProtocolAction.Message when message.Messages is { } messages:
+                (RealtimeSubscription<ChannelMessage> Subscription, ChannelSubscriptionOptions Options)[] subscribers;
                 lock (_gate)
                 {
-                    _attachTask = null;
+                    if (message.ChannelSerial is { } serial)
+                    {
+                        _channelSerial = serial;
+                    }
+
+                    // Messages reach subscribers only while attached (RTL17).
+                    if (_state != AblyChannelState.Attached)
+                    {
+                        return;
+                    }
+
+                    subscribers = _subscribers;
                 }
 
-                foreach (var (subscription, _) in Volatile.Read(ref _subscribers))
-                {
-                    subscription.Complete(error);
-                }
-
-                _presence.Fail(error);
-
-                break;
-            case ProtocolAction.Message when message.Messages is { } messages:
-                var subscribers = Volatile.Read(ref _subscribers);
                 for (var i = 0; i < messages.Count; i++)
                 {
                     var decoded = MessageMapper.FromWire(messages[i], message, i);
@@ -184,21 +411,111 @@ internal sealed class AblyChannel : IChannel
         }
     }
 
-    /// <summary>Ends every subscription, because the transport is gone and resume is not implemented yet.</summary>
-    public void Fail(RealtimeException? reason)
+    private void UpdateSerial(ProtocolMessage message)
     {
-        _attached?.TrySetException(reason ?? new RealtimeConnectionException("The Ably connection is closed.") { ProviderName = "Ably" });
+        // RTL15b: the serial to resume from comes from MESSAGE, PRESENCE and ATTACHED; a SYNC's channelSerial is its cursor.
+        if (message.Action != ProtocolAction.Sync && message.ChannelSerial is { } serial)
+        {
+            lock (_gate)
+            {
+                _channelSerial = serial;
+            }
+        }
+    }
+
+    private void OnAttached(ProtocolMessage message)
+    {
+        var resumed = message.HasFlag(ProtocolFlags.Resumed);
+        bool continuityLost;
+        bool reenter;
         lock (_gate)
         {
-            _attachTask = null;
+            if (_state is AblyChannelState.Detaching or AblyChannelState.Detached or AblyChannelState.Failed or AblyChannelState.Initialized)
+            {
+                return;
+            }
+
+            CancelTimers();
+            _retryAttempt = 0;
+            if (message.ChannelSerial is { } serial)
+            {
+                _channelSerial = serial;
+            }
+
+            // RTL15a: a fresh (not resumed) attach starts history's untilAttach point here.
+            if (!resumed || _attachSerial is null)
+            {
+                _attachSerial = message.ChannelSerial;
+            }
+
+            continuityLost = _everAttached && !resumed;
+            reenter = !resumed;
+            _everAttached = true;
+            var reason = message.Error?.ToException($"Channel \"{Name}\"");
+            if (continuityLost)
+            {
+                reason ??= ErrorInfo.Create(AblyErrorCodes.ContinuityLost, $"Channel \"{Name}\" was re-attached without continuity; messages may have been missed.").ToException();
+            }
+
+            SetState(AblyChannelState.Attached, reason, resumed, continuityLost);
+            _attachWaiter?.TrySetResult();
+            _attachWaiter = null;
         }
 
-        foreach (var (subscription, _) in Volatile.Read(ref _subscribers))
+        _presence.OnAttached(message.HasFlag(ProtocolFlags.HasPresence), resumed, reenter);
+    }
+
+    private void OnDetached(ProtocolMessage message)
+    {
+        lock (_gate)
         {
-            subscription.Complete(reason);
+            var error = message.Error?.ToException($"Channel \"{Name}\"");
+            switch (_state)
+            {
+                case AblyChannelState.Detaching:
+                    CancelTimers();
+                    _channelSerial = null;
+                    SetState(AblyChannelState.Detached, error);
+                    _detachWaiter?.TrySetResult();
+                    _detachWaiter = null;
+                    break;
+                case AblyChannelState.Attached or AblyChannelState.Suspended:
+                    // RTL13a: an unrequested DETACHED → re-attach at once.
+                    SetState(AblyChannelState.Attaching, error);
+                    SendAttach();
+                    break;
+                case AblyChannelState.Attaching:
+                    // RTL13b: the attach itself was refused → suspended, retried later.
+                    EnterSuspended(error ?? ErrorInfo.Create(AblyErrorCodes.InvalidChannelState, $"Channel \"{Name}\" was detached by the server.").ToException());
+                    break;
+            }
+        }
+    }
+
+    private void OnError(ProtocolMessage message)
+    {
+        // RTL14: a channel ERROR fails the channel; subscriptions end with the error.
+        var error = (message.Error ?? ErrorInfo.Create(AblyErrorCodes.InternalChannelError, "The channel failed.")).ToException($"Channel \"{Name}\"");
+        (RealtimeSubscription<ChannelMessage> Subscription, ChannelSubscriptionOptions Options)[] subscribers;
+        lock (_gate)
+        {
+            CancelTimers();
+            _channelSerial = null;
+            SetState(AblyChannelState.Failed, error);
+            _attachWaiter?.TrySetException(error);
+            _attachWaiter = null;
+            _detachWaiter?.TrySetException(error);
+            _detachWaiter = null;
+            subscribers = _subscribers;
+            _subscribers = [];
         }
 
-        _presence.Fail(reason);
+        foreach (var (subscription, _) in subscribers)
+        {
+            subscription.Complete(error);
+        }
+
+        _presence.Fail(error);
     }
 
     public ValueTask<HistoryPage<ChannelMessage>> GetHistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default)
@@ -218,8 +535,15 @@ internal sealed class AblyChannel : IChannel
         string? fromSerial = null;
         if (query.UntilAttach)
         {
-            fromSerial = Volatile.Read(ref _attachSerial) ??
-                throw new RealtimeValidationException($"Invalid history query: untilAttach needs channel \"{Name}\" to be attached (subscribe first).") { ErrorCode = "40000", ProviderName = "Ably" };
+            lock (_gate)
+            {
+                fromSerial = _state == AblyChannelState.Attached ? _attachSerial : null;
+            }
+
+            if (fromSerial is null)
+            {
+                throw new RealtimeValidationException($"Invalid history query: untilAttach needs channel \"{Name}\" to be attached (subscribe first).") { ErrorCode = "40000", ProviderName = AblyChannelClient.Name };
+            }
         }
 
         var parts = new List<string>
@@ -251,48 +575,23 @@ internal sealed class AblyChannel : IChannel
 
     private async ValueTask<HistoryPage<T>> ReadPageAsync<T>(Uri uri, Func<byte[], WireFormat, IReadOnlyList<T>> decode, CancellationToken cancellationToken)
     {
-        var format = _transport.Format;
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Authorization = AuthenticationHeaderValue.Parse(_key.BasicAuthorizationValue);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(format == WireFormat.MsgPack ? "application/x-msgpack" : "application/json"));
-        using var timeout = new CancellationTokenSource(_options.HttpRequestTimeout, _options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        HttpResponseMessage response;
-        byte[] body;
-        try
+        var format = _connection.Format;
+        var (response, body) = await SendRestAsync(uri, format, renew: false, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Unauthorized && _credentials.CanRenew && IsTokenError(response, body))
         {
-            response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
-            body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RealtimeConnectionException("The Ably history request timed out.", ex) { ProviderName = "Ably", IsRetryable = true };
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new RealtimeConnectionException("The Ably history request failed: " + ex.Message, ex) { ProviderName = "Ably", IsRetryable = true };
+            // RSA4b: a token error on a REST call renews the token once and retries.
+            response.Dispose();
+            (response, body) = await SendRestAsync(uri, format, renew: true, cancellationToken).ConfigureAwait(false);
         }
 
         using (response)
         {
             if (!response.IsSuccessStatusCode)
             {
-                var responseFormat = response.Content.Headers.ContentType?.MediaType == "application/x-msgpack" ? WireFormat.MsgPack : WireFormat.Json;
-                ErrorInfo error;
-                try
-                {
-                    error = AblyCodec.DecodeError(body, responseFormat);
-                }
-                catch (AblyProtocolException)
-                {
-                    error = ErrorInfo.Create((int)response.StatusCode * 100, "HTTP " + (int)response.StatusCode);
-                }
-
-                throw error.ToException("Ably history");
+                throw DecodeRestError(response, body).ToException("Ably history");
             }
 
             var items = decode(body, format);
-
             Uri? next = null;
             if (response.Headers.TryGetValues("Link", out var links))
             {
@@ -300,6 +599,44 @@ internal sealed class AblyChannel : IChannel
             }
 
             return new HistoryPage<T>(items, next is null ? null : ct => ReadPageAsync(next, decode, ct));
+        }
+    }
+
+    private async Task<(HttpResponseMessage Response, byte[] Body)> SendRestAsync(Uri uri, WireFormat format, bool renew, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.HttpRequestTimeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.Authorization = await _credentials.GetHttpAuthorizationAsync(renew, linked.Token).ConfigureAwait(false);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(format == WireFormat.MsgPack ? "application/x-msgpack" : "application/json"));
+            var response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            return (response, body);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RealtimeConnectionException("The Ably history request timed out.", ex) { ProviderName = AblyChannelClient.Name, IsRetryable = true };
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RealtimeConnectionException("The Ably history request failed: " + ex.Message, ex) { ProviderName = AblyChannelClient.Name, IsRetryable = true };
+        }
+    }
+
+    private static bool IsTokenError(HttpResponseMessage response, byte[] body) => AblyErrorCodes.IsTokenError(DecodeRestError(response, body).Code);
+
+    private static ErrorInfo DecodeRestError(HttpResponseMessage response, byte[] body)
+    {
+        var responseFormat = response.Content.Headers.ContentType?.MediaType == "application/x-msgpack" ? WireFormat.MsgPack : WireFormat.Json;
+        try
+        {
+            return AblyCodec.DecodeError(body, responseFormat);
+        }
+        catch (AblyProtocolException)
+        {
+            return ErrorInfo.Create((int)response.StatusCode * 100, "HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
         }
     }
 

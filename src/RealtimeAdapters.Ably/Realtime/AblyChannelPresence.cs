@@ -3,25 +3,28 @@ using RealtimeAdapters.Ably.Protocol;
 namespace RealtimeAdapters.Ably.Realtime;
 
 /// <summary>
-/// Presence of one channel: enter/update/leave as ACKed PRESENCE messages, the member list from the attach SYNC and
-/// later PRESENCE events, and presence history over REST. Members are not re-entered after a reconnect (no resume yet).
+/// Presence of one channel: enter/update/leave as ACKed PRESENCE messages; the member set from SYNC and PRESENCE events,
+/// with members missing from a new sync removed by synthesised LEAVEs (RTP19, RTP19a); this client's own member re-entered
+/// after an attach that was not a resume (RTP17i); presence history over REST.
 /// </summary>
 internal sealed class AblyChannelPresence : IChannelPresence
 {
     private readonly AblyChannel _channel;
-    private readonly AblyRealtimeTransport _transport;
+    private readonly AblyRealtimeConnection _connection;
     private readonly AblyChannelClientOptions _options;
     private readonly Action _throwIfDisposed;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PresenceMessage> _members = new(StringComparer.Ordinal);
+    private HashSet<string>? _stale;
     private (RealtimeSubscription<PresenceMessage> Subscription, PresenceSubscriptionOptions Options)[] _subscribers = [];
     private TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _entered;
+    private RealtimeException? _suspended;
+    private MessageData? _ownData;
 
-    public AblyChannelPresence(AblyChannel channel, AblyRealtimeTransport transport, AblyChannelClientOptions options, Action throwIfDisposed)
+    public AblyChannelPresence(AblyChannel channel, AblyRealtimeConnection connection, AblyChannelClientOptions options, Action throwIfDisposed)
     {
         _channel = channel;
-        _transport = transport;
+        _connection = connection;
         _options = options;
         _throwIfDisposed = throwIfDisposed;
     }
@@ -45,15 +48,26 @@ internal sealed class AblyChannelPresence : IChannelPresence
             throw ErrorInfo.Create(AblyErrorCodes.PresenceWithoutClientId, "Presence needs a client id; set AblyChannelClientOptions.ClientId.").ToException();
         }
 
-        if (action == PresenceAction.Leave && !Volatile.Read(ref _entered))
+        lock (_gate)
         {
-            return;
+            if (action == PresenceAction.Leave && _ownData is null)
+            {
+                return;
+            }
         }
 
         await _channel.AttachAsync(cancellationToken).ConfigureAwait(false);
-        var wire = MessageMapper.ToWire(new PresenceMessage { Action = action, ClientId = clientId, Data = data }, _transport.Format);
-        await _transport.SendAckedAsync(new ProtocolMessage { Action = ProtocolAction.Presence, Channel = _channel.Name, Presence = [wire] }, cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _entered, action != PresenceAction.Leave);
+        await SendPresenceAsync(action, clientId, data, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _ownData = action == PresenceAction.Leave ? null : (MessageData?)data;
+        }
+    }
+
+    private Task SendPresenceAsync(PresenceAction action, string clientId, MessageData data, CancellationToken cancellationToken)
+    {
+        var wire = MessageMapper.ToWire(new PresenceMessage { Action = action, ClientId = clientId, Data = data }, _connection.Format);
+        return _connection.SendAckedAsync(new ProtocolMessage { Action = ProtocolAction.Presence, Channel = _channel.Name, Presence = [wire] }, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<PresenceMessage>> GetAsync(CancellationToken cancellationToken = default)
@@ -63,19 +77,26 @@ internal sealed class AblyChannelPresence : IChannelPresence
         Task synced;
         lock (_gate)
         {
+            if (_suspended is { } error)
+            {
+                throw ErrorInfo.Create(AblyErrorCodes.PresenceOutOfSync, $"The presence of channel \"{_channel.Name}\" is out of sync (the channel is suspended): {error.Message}").ToException();
+            }
+
             synced = _synced.Task;
         }
 
         try
         {
-            await synced.WaitAsync(_transport.RequestTimeout, _transport.Time, cancellationToken).ConfigureAwait(false);
+            await synced.WaitAsync(_connection.RequestTimeout, _connection.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
-            throw new RealtimeConnectionException($"The presence sync of channel \"{_channel.Name}\" did not finish in time.", ex) { ProviderName = "Ably", IsRetryable = true };
+            throw new RealtimeConnectionException($"The presence sync of channel \"{_channel.Name}\" did not finish in time.", ex) { ProviderName = AblyChannelClient.Name, IsRetryable = true };
         }
 
-        await _transport.PingAsync(cancellationToken).ConfigureAwait(false);
+        // Presence changes other connections had acknowledged before this call may still be on the wire: a heartbeat
+        // round trip makes sure they have arrived.
+        await _connection.PingAsync(cancellationToken).ConfigureAwait(false);
 
         lock (_gate)
         {
@@ -112,7 +133,7 @@ internal sealed class AblyChannelPresence : IChannelPresence
         _throwIfDisposed();
         if (query?.UntilAttach == true)
         {
-            throw new RealtimeValidationException("Invalid presence history query: untilAttach applies to message history only.") { ErrorCode = "40000", ProviderName = "Ably" };
+            throw new RealtimeValidationException("Invalid presence history query: untilAttach applies to message history only.") { ErrorCode = "40000", ProviderName = AblyChannelClient.Name };
         }
 
         return _channel.ReadHistoryAsync<PresenceMessage>(query, "presence/history", static (body, format) =>
@@ -122,44 +143,105 @@ internal sealed class AblyChannelPresence : IChannelPresence
         }, cancellationToken);
     }
 
-    /// <summary>On ATTACHED: a sync follows when the server has members, otherwise the (empty) list is complete.</summary>
-    public void OnAttached(bool hasPresence)
+    /// <summary>
+    /// On ATTACHED. A SYNC follows when the server has members; members not seen in it are then removed. Without members
+    /// on a fresh attach the set is emptied at once (RTP19a). After a fresh attach this client's member is re-entered (RTP17i).
+    /// </summary>
+    public void OnAttached(bool hasPresence, bool resumed, bool reenter)
     {
+        List<PresenceMessage>? leaves = null;
+        MessageData? own;
         lock (_gate)
         {
+            _suspended = null;
             if (_synced.Task.IsCompleted)
             {
                 _synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            _members.Clear();
-            if (!hasPresence)
+            if (hasPresence)
             {
+                _stale = [.. _members.Keys];
+            }
+            else
+            {
+                _stale = null;
+                if (!resumed)
+                {
+                    leaves = RemoveMembers([.. _members.Keys]);
+                }
+
                 _synced.TrySetResult();
+            }
+
+            own = reenter ? _ownData : null;
+        }
+
+        Publish(leaves);
+        if (own is { } data && _options.ClientId is { } clientId)
+        {
+            _ = ReenterAsync(clientId, data);
+        }
+    }
+
+    private async Task ReenterAsync(string clientId, MessageData data)
+    {
+        try
+        {
+            await SendPresenceAsync(PresenceAction.Enter, clientId, data, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RealtimeException)
+        {
+            // RTP17e: a failed automatic re-enter is not fatal; the member is simply not present until entered again.
+            lock (_gate)
+            {
+                _ownData = null;
             }
         }
     }
 
+    /// <summary>The last SYNC page arrived: members it did not mention have left (RTP19).</summary>
     public void OnSyncComplete()
     {
+        List<PresenceMessage>? leaves;
         lock (_gate)
         {
+            leaves = _stale is { Count: > 0 } stale ? RemoveMembers(stale) : null;
+            _stale = null;
             _synced.TrySetResult();
         }
+
+        Publish(leaves);
     }
 
-    /// <summary>Applies a SYNC or PRESENCE frame to the member list; PRESENCE events also go to subscribers.</summary>
+    // Under _gate: removes members and returns the synthesised LEAVE events for them.
+    private List<PresenceMessage> RemoveMembers(IEnumerable<string> keys)
+    {
+        var leaves = new List<PresenceMessage>();
+        var now = _connection.Time.GetUtcNow();
+        foreach (var key in keys)
+        {
+            if (_members.Remove(key, out var member))
+            {
+                leaves.Add(member with { Action = PresenceAction.Leave, Timestamp = now });
+            }
+        }
+
+        return leaves;
+    }
+
+    /// <summary>Applies a SYNC or PRESENCE frame to the member set; PRESENCE events also go to subscribers.</summary>
     public void Apply(ProtocolMessage message, bool fromSync)
     {
         var wire = MessageMapper.WithInheritedPresenceFields(message);
-        (RealtimeSubscription<PresenceMessage> Subscription, PresenceSubscriptionOptions Options)[] subscribers;
         var events = new List<PresenceMessage>(wire.Count);
         lock (_gate)
         {
             foreach (var m in wire)
             {
                 var decoded = MessageMapper.FromWire(m);
-                if (decoded.Action == PresenceAction.Leave || decoded.Action == PresenceAction.Absent)
+                _stale?.Remove(decoded.MemberKey);
+                if (decoded.Action is PresenceAction.Leave or PresenceAction.Absent)
                 {
                     _members.Remove(decoded.MemberKey);
                 }
@@ -170,13 +252,25 @@ internal sealed class AblyChannelPresence : IChannelPresence
 
                 events.Add(decoded);
             }
-
-            subscribers = _subscribers;
         }
 
-        if (fromSync)
+        if (!fromSync)
+        {
+            Publish(events);
+        }
+    }
+
+    private void Publish(List<PresenceMessage>? events)
+    {
+        if (events is null || events.Count == 0)
         {
             return;
+        }
+
+        (RealtimeSubscription<PresenceMessage> Subscription, PresenceSubscriptionOptions Options)[] subscribers;
+        lock (_gate)
+        {
+            subscribers = _subscribers;
         }
 
         foreach (var e in events)
@@ -191,13 +285,24 @@ internal sealed class AblyChannelPresence : IChannelPresence
         }
     }
 
+    /// <summary>The channel is suspended: the member set can no longer be trusted (get fails with 91005 until re-attached).</summary>
+    public void OnSuspended(RealtimeException error)
+    {
+        lock (_gate)
+        {
+            _suspended = error;
+            _synced.TrySetException(error);
+        }
+    }
+
     public void Fail(RealtimeException? reason)
     {
         (RealtimeSubscription<PresenceMessage> Subscription, PresenceSubscriptionOptions Options)[] subscribers;
         lock (_gate)
         {
             subscribers = _subscribers;
-            _synced.TrySetException(reason ?? new RealtimeConnectionException("The Ably connection is closed.") { ProviderName = "Ably" });
+            _subscribers = [];
+            _synced.TrySetException(reason ?? new RealtimeConnectionException("The Ably connection is closed.") { ProviderName = AblyChannelClient.Name });
         }
 
         foreach (var (subscription, _) in subscribers)

@@ -89,26 +89,85 @@ public sealed class AblyChannelClientTests
     }
 
     [Fact]
-    public async Task TransportLost_MovesToDisconnected_EndsSubscriptionsAndFailsPublishes()
+    public async Task ServerGone_RetriesWithBackoff_QueuesPublishes_ThenSuspendedFailsThem()
     {
         var emulator = await StartEmulatorAsync();
-        await using var client = NewClient(emulator);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var client = new AblyChannelClient(new AblyChannelClientOptions
+        {
+            Endpoint = emulator.AblyUrl,
+            Key = emulator.AblyKeys[0],
+            TimeProvider = time,
+            RealtimeRequestTimeout = Wait,
+        });
         var subscription = await client.GetChannel("lost").SubscribeAsync(cancellationToken: Ct);
         var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
         await emulator.DisposeAsync();
 
-        ConnectionStateChange change;
-        do
-        {
-            Assert.True(await states.MoveNextAsync().AsTask().WaitAsync(Wait, Ct));
-            change = states.Current;
-        }
-        while (change.Current != ConnectionState.Disconnected);
-
+        // The first retry after losing an established connection is immediate; later ones wait 15 s × backoff × jitter.
+        var change = await NextStateAsync(states, ConnectionState.Disconnected);
         Assert.IsType<RealtimeConnectionException>(change.Reason, exactMatch: false);
-        await using var reader = subscription.GetAsyncEnumerator(Ct);
-        await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => reader.MoveNextAsync().AsTask().WaitAsync(Wait, Ct));
-        await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => client.GetChannel("lost").PublishAsync("n", "x", Ct).AsTask().WaitAsync(Wait, Ct));
+        var queued = client.GetChannel("lost").PublishAsync("n", "x", Ct).AsTask();
+        var delays = new List<TimeSpan>();
+        while (true)
+        {
+            change = await NextStateAsync(states, ConnectionState.Disconnected, ConnectionState.Suspended);
+            if (change.Current == ConnectionState.Suspended)
+            {
+                break;
+            }
+
+            Assert.NotNull(change.RetryAt);
+            var delay = change.RetryAt.Value - time.GetUtcNow();
+            delays.Add(delay);
+            Assert.False(queued.IsCompleted, "a publish made while disconnected waits for the connection");
+            time.Advance(delay);
+        }
+
+        Assert.InRange(delays[0], TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(15));
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(30)));
+        Assert.True(delays[^1] > TimeSpan.FromSeconds(20), "the backoff grows to twice the base delay");
+        Assert.Equal(ConnectionState.Suspended, client.Connection.State);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(30), change.RetryAt);
+        var failure = await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => queued.WaitAsync(Wait, Ct));
+        Assert.Equal("80002", failure.ErrorCode);
+        await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => client.GetChannel("lost").PublishAsync("n", "y", Ct).AsTask().WaitAsync(Wait, Ct));
+        Assert.Equal(AblyChannelState.Suspended, client.GetChannelState("lost"));
+
+        // Subscriptions survive a suspension: the channel re-attaches when a connection is back.
+        Assert.False(subscription.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public async Task PublishAsync_QueueMessagesOff_WhileDisconnected_FailsAtOnce()
+    {
+        var emulator = await StartEmulatorAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var client = new AblyChannelClient(new AblyChannelClientOptions
+        {
+            Endpoint = emulator.AblyUrl,
+            Key = emulator.AblyKeys[0],
+            TimeProvider = time,
+            QueueMessages = false,
+        });
+        await client.Connection.ConnectAsync(Ct);
+        var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
+        await emulator.DisposeAsync();
+        await NextStateAsync(states, ConnectionState.Disconnected);
+        var ex = await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => client.GetChannel("c").PublishAsync("n", "x", Ct).AsTask().WaitAsync(Wait, Ct));
+        Assert.True(ex.IsRetryable);
+    }
+
+    private static async Task<ConnectionStateChange> NextStateAsync(IAsyncEnumerator<ConnectionStateChange> states, params ConnectionState[] wanted)
+    {
+        while (true)
+        {
+            Assert.True(await states.MoveNextAsync().AsTask().WaitAsync(Wait, Ct), "the state stream ended");
+            if (wanted.Contains(states.Current.Current))
+            {
+                return states.Current;
+            }
+        }
     }
 
     [Fact]
