@@ -39,6 +39,27 @@ public sealed class FirebaseEmulatorOptions
     /// <summary>How many events may wait for one slow stream before the emulator closes it (the client reconnects). 100,000 by default.</summary>
     public int StreamBufferCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// The write rate, in bytes per second, the emulator assumes when it estimates how long a write takes, to enforce the
+    /// <c>writeSizeLimit</c> parameter (targets: <c>tiny</c> 1 s, <c>small</c> 10 s, <c>medium</c> 30 s, <c>large</c> 60 s;
+    /// <c>unlimited</c> only <see cref="MaxRequestBodySize"/>). A write's cost is the size of its JSON plus that of the data
+    /// it replaces or deletes; a write over the limit gets 400 and changes nothing. 1,000,000 (1 MB/s) by default, so that
+    /// <c>tiny</c> allows about 1 MB.
+    /// </summary>
+    public long WriteBytesPerSecond { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// The read rate, in bytes per second, the emulator assumes when it estimates how long a read takes, to enforce the
+    /// <c>timeout</c> parameter: a read whose answer would take longer to produce gets 400. 100,000,000 (100 MB/s) by default.
+    /// </summary>
+    public long ReadBytesPerSecond { get; set; } = 100_000_000;
+
+    /// <summary>
+    /// The <c>writeSizeLimit</c> of writes that do not send one (the database's <c>defaultWriteSizeLimit</c> setting):
+    /// <c>small</c>, <c>medium</c>, <c>large</c> or <c>unlimited</c>. <see langword="null"/> (no limit) by default.
+    /// </summary>
+    public string? DefaultWriteSizeLimit { get; set; }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="RealtimeValidationException">A setting is out of range; the message names it.</exception>
     public void Validate()
@@ -67,6 +88,23 @@ public sealed class FirebaseEmulatorOptions
         {
             throw new RealtimeValidationException(
                 $"Invalid Firebase.DefaultNamespace \"{DefaultNamespace}\": {FirebaseNamespaceName.Rule}", "Firebase.DefaultNamespace");
+        }
+
+        if (WriteBytesPerSecond < 1)
+        {
+            throw new RealtimeValidationException("Firebase.WriteBytesPerSecond must be positive.", "Firebase.WriteBytesPerSecond");
+        }
+
+        if (ReadBytesPerSecond < 1)
+        {
+            throw new RealtimeValidationException("Firebase.ReadBytesPerSecond must be positive.", "Firebase.ReadBytesPerSecond");
+        }
+
+        if (DefaultWriteSizeLimit is not (null or "small" or "medium" or "large" or "unlimited"))
+        {
+            throw new RealtimeValidationException(
+                $"Invalid Firebase.DefaultWriteSizeLimit \"{DefaultWriteSizeLimit}\": use small, medium, large or unlimited (tiny is not allowed as a default).",
+                "Firebase.DefaultWriteSizeLimit");
         }
 
         if (Rules is not null && RulesFile is not null)

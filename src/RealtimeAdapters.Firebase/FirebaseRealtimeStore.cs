@@ -102,6 +102,31 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         return new DataSnapshot(query.Path, query.Apply(value), query.Order);
     }
 
+    /// <summary>
+    /// Reads a location shallowly (Firebase's <c>shallow=true</c>), without downloading the data below its children: an
+    /// object comes back with each child replaced by <see langword="true"/>, so its children's keys can be listed cheaply;
+    /// a leaf comes back whole; a missing location as null. Firebase-specific: not part of <see cref="IRealtimeStore"/>.
+    /// </summary>
+    /// <param name="path">The location.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The shallow value at <paramref name="path"/>, its children in key order.</returns>
+    /// <exception cref="RealtimePermissionException">The rules do not allow the read.</exception>
+    /// <exception cref="RealtimeConnectionException">The database could not be reached (after the retries).</exception>
+    /// <example><code>
+    /// var rooms = await store.GetShallowAsync("rooms");
+    /// foreach (var room in rooms.Children) Console.WriteLine(room.Key);
+    /// </code></example>
+    public async ValueTask<DataSnapshot> GetShallowAsync(RealtimePath path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ThrowIfDisposed();
+        var parameters = new List<KeyValuePair<string, string>> { new("shallow", "true") };
+        AddReadTimeout(parameters);
+        var (value, _, _) = await Http.SendAsync(HttpMethod.Get, path, null, parameters, null, null, idempotent: true, "shallow read", ConnectionState, cancellationToken)
+            .ConfigureAwait(false);
+        return new DataSnapshot(path, value);
+    }
+
     /// <inheritdoc />
     public async ValueTask SetAsync(RealtimePath path, DataNode value, CancellationToken cancellationToken = default)
     {
@@ -111,10 +136,21 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         CheckDepth(path, value);
         var body = value.ToUtf8Json(export: true);
         var idempotent = !ContainsIncrement(value);
+        var local = NewLocalWrite([(path, value)]);
+
+        // A compensated server value needs the database's result to replace the estimate, so the write is not silent.
+        var parameters = local is not null && value.ContainsServerValues ? Printed : Silent;
+        DataNode? result = null;
         await CompensatedAsync(
-            [(path, value)],
-            () => WriteAsync(ct => Http.SendAsync(HttpMethod.Put, path, null, Silent, body, null, idempotent, "write", ConnectionState, ct), idempotent, cancellationToken))
-            .ConfigureAwait(false);
+            local,
+            async () =>
+            {
+                await WriteAsync(
+                    async ct => result = (await Http.SendAsync(HttpMethod.Put, path, null, parameters, body, null, idempotent, "write", ConnectionState, ct).ConfigureAwait(false)).Value,
+                    idempotent,
+                    cancellationToken).ConfigureAwait(false);
+                return [result!];
+            }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -171,10 +207,20 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
             writer.WriteEndObject();
             writer.Flush();
             var body = buffer.WrittenSpan.ToArray();
+            var local = NewLocalWrite([.. parsed.Select(p => (path.Child(p.Path), p.Value))]);
+            var printed = local is not null && local.HasServerValues;
+            DataNode? result = null;
             await CompensatedAsync(
-                [.. parsed.Select(p => (path.Child(p.Path), p.Value))],
-                () => WriteAsync(ct => Http.SendAsync(HttpMethod.Patch, path, null, Silent, body, null, idempotent, "update", ConnectionState, ct), idempotent, cancellationToken))
-                .ConfigureAwait(false);
+                local,
+                async () =>
+                {
+                    await WriteAsync(
+                        async ct => result = (await Http.SendAsync(HttpMethod.Patch, path, null, printed ? Printed : Silent, body, null, idempotent, "update", ConnectionState, ct,
+                            parse: printed ? ParseUpdateEcho : null).ConfigureAwait(false)).Value,
+                        idempotent,
+                        cancellationToken).ConfigureAwait(false);
+                    return [.. parsed.Select(p => result!.GetAt(p.Path))];
+                }).ConfigureAwait(false);
         }
     }
 
@@ -204,8 +250,20 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
 
         var body = priority.WithoutPriority().ToUtf8Json();
         var idempotent = !ContainsIncrement(priority);
-        await WriteAsync(ct => Http.SendAsync(HttpMethod.Put, path, ".priority", Silent, body, null, idempotent, "priority write", ConnectionState, ct), idempotent, cancellationToken)
-            .ConfigureAwait(false);
+        var local = NewLocalWrite([(path, priority.WithoutPriority())], isPriority: true);
+        var parameters = local is not null && priority.ContainsServerValues ? Printed : Silent;
+        DataNode? result = null;
+        await CompensatedAsync(
+            local,
+            async () =>
+            {
+                await WriteAsync(
+                    async ct => result = (await Http.SendAsync(HttpMethod.Put, path, ".priority", parameters, body, null, idempotent, "priority write", ConnectionState, ct)
+                        .ConfigureAwait(false)).Value,
+                    idempotent,
+                    cancellationToken).ConfigureAwait(false);
+                return [result!];
+            }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -228,31 +286,81 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         AddReadTimeout(export);
         var (current, etag, _) = await Http.SendAsync(HttpMethod.Get, path, null, export, null, static r => r.Headers.TryAddWithoutValidation("X-Firebase-ETag", "true"),
             idempotent: true, "transaction read", ConnectionState, cancellationToken).ConfigureAwait(false);
-        for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
+
+        // Latency compensation: each attempt's value is laid over the watches (replacing the previous attempt's) until the
+        // database accepts it, or taken out when the transaction aborts or fails.
+        LocalWrite? local = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var snapshot = new DataSnapshot(path, current);
-            var decision = update(snapshot) ?? throw new RealtimeValidationException($"The transaction at {path} returned no decision; return Commit or Abort.", path.ToString());
-            if (decision.IsAbort)
+            for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
             {
-                return new TransactionResult(false, snapshot, attempt);
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                var snapshot = new DataSnapshot(path, current);
+                var decision = update(snapshot) ?? throw new RealtimeValidationException($"The transaction at {path} returned no decision; return Commit or Abort.", path.ToString());
+                if (decision.IsAbort)
+                {
+                    return new TransactionResult(false, snapshot, attempt);
+                }
 
-            var value = decision.Value!;
-            CheckDepth(path, value);
-            var tag = etag;
-            var (written, newTag, status) = await Http.SendAsync(HttpMethod.Put, path, null, null, value.ToUtf8Json(export: true),
-                r => r.Headers.TryAddWithoutValidation("if-match", tag), idempotent: false, "transaction write", ConnectionState, cancellationToken, allowConflict: true)
-                .ConfigureAwait(false);
-            if (status != HttpStatusCode.PreconditionFailed)
+                var value = decision.Value!;
+                CheckDepth(path, value);
+                var next = NewLocalWrite([(path, value)]);
+                if (next is null && local is not null)
+                {
+                    foreach (var s in TrackLocalWrite(local, add: false))
+                    {
+                        s.RemoveWrite(local);
+                    }
+
+                    local = null;
+                }
+                else if (next is not null)
+                {
+                    foreach (var s in local is null ? TrackLocalWrite(next, add: true) : ReplaceLocalWrite(local, next))
+                    {
+                        if (local is null)
+                        {
+                            s.AddWrite(next);
+                        }
+                        else
+                        {
+                            s.ReplaceWrite(local, next);
+                        }
+                    }
+
+                    local = next;
+                }
+
+                var tag = etag;
+                var (written, newTag, status) = await Http.SendAsync(HttpMethod.Put, path, null, null, value.ToUtf8Json(export: true),
+                    r => r.Headers.TryAddWithoutValidation("if-match", tag), idempotent: false, "transaction write", ConnectionState, cancellationToken, allowConflict: true)
+                    .ConfigureAwait(false);
+                if (status != HttpStatusCode.PreconditionFailed)
+                {
+                    var result = value.ContainsServerValues ? written : value;
+                    if (local is not null)
+                    {
+                        ConfirmLocalWrite(local, [written]);
+                        local = null;
+                    }
+
+                    return new TransactionResult(true, new DataSnapshot(path, result), attempt);
+                }
+
+                // 412 carries the current value and its ETag: run the update again on it without another read.
+                current = written;
+                etag = newTag;
+            }
+        }
+        finally
+        {
+            if (local is not null)
             {
-                var result = value.ContainsServerValues ? written : value;
-                return new TransactionResult(true, new DataSnapshot(path, result), attempt);
+                foreach (var s in TrackLocalWrite(local, add: false))
+                {
+                    s.RemoveWrite(local);
+                }
             }
-
-            // 412 carries the current value and its ETag: run the update again on it without another read.
-            current = written;
-            etag = newTag;
         }
 
         throw new RealtimeConflictException($"The transaction at {path} did not commit: the value kept changing for {options.MaxAttempts} attempts.")
@@ -277,7 +385,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
                 ThrowIfDisposed();
                 if (!_streams.TryGetValue(key, out stream!))
                 {
-                    stream = new FirebaseStream(this, query, key, query.HasFilter ? null : [.. _localWrites.Where(w => w.Touches(query.Path))]);
+                    stream = new FirebaseStream(this, query, key, [.. _localWrites.Where(w => w.Touches(query.Path))]);
                     _streams.Add(key, stream);
                 }
             }
@@ -387,6 +495,10 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
 
     private KeyValuePair<string, string>[]? _silent;
 
+    private KeyValuePair<string, string>[] Printed => _printed ??= Options.WriteSizeLimit is { } limit ? [new("writeSizeLimit", limit)] : [];
+
+    private KeyValuePair<string, string>[]? _printed;
+
     private void AddReadTimeout(List<KeyValuePair<string, string>> parameters)
     {
         if (Options.ServerReadTimeout is { } timeout)
@@ -460,26 +572,44 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
     }
 
     /// <summary>
-    /// Runs a write with latency compensation when it is on: laid over the open watches before it is sent, confirmed
-    /// when the call succeeds, rolled back when it fails (the error still reaches the caller).
+    /// The local write to lay over the watches for these entries, or <see langword="null"/> when the write is not
+    /// compensated: compensation is off, or a priority in it is a server value (its result is not reported back).
     /// </summary>
-    private async Task CompensatedAsync(IReadOnlyList<(RealtimePath Path, DataNode Value)> entries, Func<Task> write)
+    private LocalWrite? NewLocalWrite(IReadOnlyList<(RealtimePath Path, DataNode Value)> entries, bool isPriority = false)
     {
-        if (!Options.LatencyCompensation || entries.Any(static e => e.Value.ContainsServerValues))
+        if (!Options.LatencyCompensation || entries.Any(static e => HasServerValuePriority(e.Value)))
+        {
+            return null;
+        }
+
+        return new LocalWrite(entries, Time.GetUtcNow().ToUnixTimeMilliseconds(), isPriority);
+    }
+
+    private static bool HasServerValuePriority(DataNode value) =>
+        value.ContainsServerValues && (value.Priority.Kind == DataNodeKind.ServerValue || value.Children.Values.Any(HasServerValuePriority));
+
+    /// <summary>
+    /// Runs a write with latency compensation when <paramref name="local"/> is set: laid over the open watches before it is
+    /// sent, confirmed (with the database's results for its server values) when the call succeeds, rolled back when it
+    /// fails (the error still reaches the caller).
+    /// </summary>
+    private async Task CompensatedAsync(LocalWrite? local, Func<Task<IReadOnlyList<DataNode>>> write)
+    {
+        if (local is null)
         {
             await write().ConfigureAwait(false);
             return;
         }
 
-        var local = new LocalWrite(entries);
         foreach (var s in TrackLocalWrite(local, add: true))
         {
             s.AddWrite(local);
         }
 
+        IReadOnlyList<DataNode> results;
         try
         {
-            await write().ConfigureAwait(false);
+            results = await write().ConfigureAwait(false);
         }
         catch
         {
@@ -489,6 +619,16 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
             }
 
             throw;
+        }
+
+        ConfirmLocalWrite(local, results);
+    }
+
+    private void ConfirmLocalWrite(LocalWrite local, IReadOnlyList<DataNode> results)
+    {
+        if (local.HasServerValues)
+        {
+            local.Confirm(results);
         }
 
         local.Acknowledge();
@@ -513,10 +653,38 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
                 _localWrites.Remove(write);
             }
 
-            // A filtered or limited stream holds only part of the location, so a local write cannot be judged against it:
-            // those watches show the server's changes only.
-            return [.. _streams.Values.Where(s => !s.Query.HasFilter && write.Touches(s.Query.Path))];
+            return [.. _streams.Values.Where(s => write.Touches(s.Query.Path))];
         }
+    }
+
+    private List<FirebaseStream> ReplaceLocalWrite(LocalWrite write, LocalWrite replacement)
+    {
+        lock (_lock)
+        {
+            var index = _localWrites.IndexOf(write);
+            if (index >= 0)
+            {
+                _localWrites[index] = replacement;
+            }
+
+            return [.. _streams.Values.Where(s => write.Touches(s.Query.Path))];
+        }
+    }
+
+    /// <summary>Reads the answer to a multi-path update (<c>{"a/b": value, …}</c>, keys being paths) as one tree.</summary>
+    private static DataNode ParseUpdateEcho(byte[] bytes)
+    {
+        using var doc = JsonDocument.Parse(bytes);
+        var tree = DataNode.Null;
+        if (doc.RootElement.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in doc.RootElement.EnumerateObject())
+            {
+                tree = tree.SetAt(RealtimePath.Parse(property.Name), DataNode.FromJson(property.Value));
+            }
+        }
+
+        return tree;
     }
 
     private static void CheckDepth(RealtimePath path, DataNode value)

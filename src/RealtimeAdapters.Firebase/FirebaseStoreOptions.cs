@@ -70,16 +70,32 @@ public sealed class FirebaseStoreOptions : IValidatableObject
 
     /// <summary>
     /// Whether watches of this store see its own writes at once (latency compensation). A <c>SetAsync</c>,
-    /// <c>PushAsync</c> or <c>UpdateAsync</c> is laid over the value of every open watch it touches before it is sent,
-    /// and the resulting events carry <see cref="StoreEvent.IsPending"/> = <see langword="true"/>. When the database
-    /// accepts the write and its change arrives on the stream, nothing more is reported if the view did not change (the
-    /// pending events stand); if the database refuses it (rules, validation, or the call fails or is cancelled) the
-    /// write is taken out again and the watches get the rollback events with <see cref="StoreEvent.IsPending"/> =
-    /// <see langword="false"/>, while the call throws its usual typed error. Writes containing server values, priority
-    /// writes and transactions are not compensated (their result is only known to the server), and neither are watches
-    /// of queries with a range or a limit (they hold only part of the location, so they show the server's changes
-    /// only). A write leaves the view once it is acknowledged and its change has arrived on the stream, so the view
-    /// never steps back to an older value in between. Off by default.
+    /// <c>PushAsync</c>, <c>UpdateAsync</c>, <c>SetPriorityAsync</c> or committing transaction attempt is laid over the
+    /// value of every open watch it touches before it is sent, and the resulting events carry
+    /// <see cref="StoreEvent.IsPending"/> = <see langword="true"/>. When the database accepts the write and its change
+    /// arrives on the stream, nothing more is reported if the view did not change (the pending events stand); if the
+    /// database refuses it (rules, validation, a transaction that aborts or keeps conflicting, or the call fails or is
+    /// cancelled) the write is taken out again and the watches get the rollback events with
+    /// <see cref="StoreEvent.IsPending"/> = <see langword="false"/>, while the call throws its usual typed error.
+    /// <para>
+    /// Server values are estimated: a timestamp is the store's <see cref="TimeProvider"/> at the time of the write (keep
+    /// it the system clock, or the emulator's clock in tests), an increment is added to the value the view holds. Such a
+    /// write is sent without <c>print=silent</c> so that the database's results replace the estimates; the watches then
+    /// report the change to the server's value (not pending). Between the write's echo and its acknowledgement a change
+    /// at the same place that matches the write everywhere except the server values is taken as the echo (another
+    /// client's write of the same shape can be mistaken for it until the real echo arrives). A server value used as a
+    /// priority is not compensated (its result is not reported back).
+    /// </para>
+    /// <para>
+    /// A transaction lays each attempt's value (replacing the previous attempt's after a conflict) and takes it out when
+    /// it aborts or fails. Watches of queries with a range or a limit hold only the server's window: a write is laid over
+    /// the children they hold and the query's selection applied again; a write below a child the window does not hold is
+    /// left out (the rest of that child is unknown), and so is, for a full limited window, a write that would empty a
+    /// place in it or bring in a child from beyond its edge (the children beyond it are unknown): those show only when the
+    /// server's change arrives.
+    /// </para>
+    /// A write leaves the view once it is acknowledged and its change has arrived on the stream, so the view never steps
+    /// back to an older value in between. Off by default.
     /// </summary>
     public bool LatencyCompensation { get; set; }
 

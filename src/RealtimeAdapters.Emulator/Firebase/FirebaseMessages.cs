@@ -17,6 +17,12 @@ internal static class FirebaseMessages
     public static string PayloadTooLarge(long limit) =>
         $"Payload is too large: the request body exceeds the limit of {limit} bytes.";
 
+    public static string WriteTooBig(string limit, double seconds, int target) =>
+        $"Write too big: its estimated duration ({seconds:0.##} s) exceeds the writeSizeLimit {limit} target of {target} s; write less at once or use a larger writeSizeLimit.";
+
+    public static string ReadTimedOut(TimeSpan timeout, double seconds) =>
+        $"Read timed out: its estimated duration ({seconds:0.###} s) exceeds the timeout of {timeout.TotalMilliseconds:0} ms.";
+
     public static string IndexNotDefined(string index, RealtimePath path) =>
         $"Index not defined, add \".indexOn\": \"{index}\", for path \"{path}\", to the rules";
 }

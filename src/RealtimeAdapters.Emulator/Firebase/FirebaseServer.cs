@@ -37,6 +37,9 @@ internal sealed class FirebaseServer : IDisposable
 
     public FirebaseNamespaces Namespaces { get; }
 
+    /// <summary>The redirect test hook (see <see cref="RealtimeEmulator.RedirectFirebaseRequests"/>).</summary>
+    public FirebaseRedirects Redirects { get; } = new();
+
     /// <summary>Cancelled when the emulator stops, to end open streams.</summary>
     public CancellationToken Stopping => _stopping.Token;
 
@@ -103,7 +106,7 @@ internal sealed class FirebaseServer : IDisposable
         var response = context.Response;
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
+        var rawPath = Redirects.Unalias(queryStart < 0 ? rawTarget : rawTarget[..queryStart]);
         var rawQuery = queryStart < 0 ? null : rawTarget[(queryStart + 1)..];
 
         if (HttpMethods.IsOptions(request.Method))
@@ -122,6 +125,12 @@ internal sealed class FirebaseServer : IDisposable
             ?? throw new FirebaseHttpException(404, "Not found: Realtime Database resources are addressed as /<path>.json.");
         var parameters = FirebaseQueryParameters.Parse(rawQuery, rfc3986: request.Headers["X-Firebase-Decoding"] == "1");
         var method = EffectiveMethod(request);
+        if (Redirects.TryTake(parameters.Namespace ?? _options.DefaultNamespace))
+        {
+            FirebaseRedirects.Redirect(context, rawPath, rawQuery);
+            return;
+        }
+
         var identity = _authenticator.Authenticate(
             request.Headers.Authorization.Count > 0 ? request.Headers.Authorization.ToString() : null,
             parameters.Auth,
@@ -258,6 +267,8 @@ internal sealed class FirebaseServer : IDisposable
             value = DataNode.FromChildren(value.Children.Select(static c => new KeyValuePair<string, DataNode>(c.Key, DataNode.True)));
         }
 
+        CheckReadTimeout(parameters, value, parameters.Export);
+
         var request = context.Request;
         var response = context.Response;
         var wantsETag = IsTrue(request.Headers["X-Firebase-ETag"]);
@@ -313,6 +324,11 @@ internal sealed class FirebaseServer : IDisposable
             else
             {
                 var resolved = value.ResolveServerValues(old, (long)now);
+                if (WriteSizeLimit(parameters) is not null)
+                {
+                    CheckWriteSize(parameters, Size(resolved) + Size(old));
+                }
+
                 Authorize(ns, identity, root, root.SetAt(target.Path, resolved), [target.Path], now);
                 if (ifMatch.Count > 0)
                 {
@@ -355,6 +371,11 @@ internal sealed class FirebaseServer : IDisposable
             key = ns.PushIds.Next();
             var path = target.Path.Child(key);
             var resolved = value.ResolveServerValues(DataNode.Null, (long)now);
+            if (WriteSizeLimit(parameters) is not null)
+            {
+                CheckWriteSize(parameters, Size(resolved));
+            }
+
             Authorize(ns, identity, root, root.SetAt(path, resolved), [path], now);
             ns.Database.Set(path, resolved);
         }
@@ -400,6 +421,11 @@ internal sealed class FirebaseServer : IDisposable
                 echo.Add(new(key, resolved));
             }
 
+            if (WriteSizeLimit(parameters) is not null)
+            {
+                CheckWriteSize(parameters, updates.Values.Sum(Size) + targets.Sum(t => Size(root.GetAt(t))));
+            }
+
             Authorize(ns, identity, root, newRoot, targets, now);
             ns.Database.Update(target.Path, updates);
         }
@@ -422,6 +448,51 @@ internal sealed class FirebaseServer : IDisposable
             writer.WriteEndObject();
         }).ConfigureAwait(false);
     }
+
+    private string? WriteSizeLimit(FirebaseQueryParameters parameters) =>
+        (parameters.WriteSizeLimit ?? _options.DefaultWriteSizeLimit) is { } limit and not "unlimited" ? limit : null;
+
+    /// <summary>
+    /// Refuses a write whose estimated duration (<paramref name="cost"/> bytes at the configured write rate) exceeds the
+    /// target of its <c>writeSizeLimit</c>, before anything is stored.
+    /// </summary>
+    private void CheckWriteSize(FirebaseQueryParameters parameters, long cost)
+    {
+        if (WriteSizeLimit(parameters) is not { } limit)
+        {
+            return;
+        }
+
+        var target = limit switch
+        {
+            "tiny" => 1,
+            "small" => 10,
+            "medium" => 30,
+            _ => 60,
+        };
+        var seconds = (double)cost / _options.WriteBytesPerSecond;
+        if (seconds > target)
+        {
+            throw FirebaseHttpException.BadRequest(FirebaseMessages.WriteTooBig(limit, seconds, target));
+        }
+    }
+
+    /// <summary>Refuses a read whose estimated duration (its answer's size at the configured read rate) exceeds its <c>timeout</c>.</summary>
+    private void CheckReadTimeout(FirebaseQueryParameters parameters, DataNode value, bool export)
+    {
+        if (parameters.Timeout is not { } timeout)
+        {
+            return;
+        }
+
+        var seconds = (double)value.ToUtf8Json(export).Length / _options.ReadBytesPerSecond;
+        if (seconds > timeout.TotalSeconds)
+        {
+            throw FirebaseHttpException.BadRequest(FirebaseMessages.ReadTimedOut(timeout, seconds));
+        }
+    }
+
+    private static long Size(DataNode value) => value.IsNull ? 0 : value.ToUtf8Json(export: true).Length;
 
     private static void Authorize(FirebaseNamespace ns, FirebaseIdentity identity, DataNode oldRoot, DataNode newRoot, IReadOnlyList<RealtimePath> targets, double now)
     {

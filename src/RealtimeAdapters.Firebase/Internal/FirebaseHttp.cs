@@ -252,7 +252,8 @@ internal sealed class FirebaseHttp : IDisposable
         string operation,
         FirebaseConnection connection,
         CancellationToken cancellationToken,
-        bool allowConflict = false)
+        bool allowConflict = false,
+        Func<byte[], DataNode>? parse = null)
     {
         var authRetried = false;
         for (var attempt = 0; ; attempt++)
@@ -275,7 +276,7 @@ internal sealed class FirebaseHttp : IDisposable
                 var etag = response.Headers.ETag?.Tag ?? (response.Headers.TryGetValues("ETag", out var tags) ? tags.FirstOrDefault() : null);
                 if (response.IsSuccessStatusCode || (allowConflict && response.StatusCode == HttpStatusCode.PreconditionFailed))
                 {
-                    var value = bytes.Length == 0 ? DataNode.Null : DataNode.Parse(bytes);
+                    var value = bytes.Length == 0 ? DataNode.Null : parse is null ? DataNode.Parse(bytes) : parse(bytes);
                     return (value, etag, response.StatusCode);
                 }
 

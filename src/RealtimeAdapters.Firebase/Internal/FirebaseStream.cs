@@ -334,7 +334,9 @@ internal sealed class FirebaseStream
                         return true;
                     }
 
-                    if (!changed.Any(w.Touches) || !Agrees(w))
+                    // A server value's result is only known to the database: until the acknowledgement reports it (or if it
+                    // did not), a change that matches the write everywhere else is taken as its echo.
+                    if (!changed.Any(w.Touches) || !Agrees(w, shape: w.HasServerValues))
                     {
                         return false;
                     }
@@ -383,6 +385,23 @@ internal sealed class FirebaseStream
         }
     }
 
+    /// <summary>Puts <paramref name="replacement"/> in the place of <paramref name="write"/> (a transaction's next attempt) and reports the change once.</summary>
+    public void ReplaceWrite(LocalWrite write, LocalWrite replacement)
+    {
+        lock (_lock)
+        {
+            _touched.Remove(write);
+            var index = _overlay.IndexOf(write);
+            if (index < 0 || _ended)
+            {
+                return;
+            }
+
+            _overlay[index] = replacement;
+            Refresh();
+        }
+    }
+
     /// <summary>Takes a refused write out of the view and reports the rollback.</summary>
     public void RemoveWrite(LocalWrite write)
     {
@@ -404,25 +423,89 @@ internal sealed class FirebaseStream
     {
         lock (_lock)
         {
-            // A write that changed nothing on the server has no echo: agreement with the server's value stands for it.
-            if ((_touched.Remove(write) || Agrees(write)) && _overlay.Remove(write) && !_ended)
+            // A write that changed nothing on the server has no echo: agreement with the server's value stands for it. A
+            // write's server values were normally confirmed before this call, so the comparison is exact.
+            if ((_touched.Remove(write) || Agrees(write, shape: write.HasServerValues)) && _overlay.Remove(write) && !_ended)
             {
+                Refresh();
+            }
+            else if (!_ended && _overlay.Contains(write))
+            {
+                // Still laid over the view until its change arrives, now with the database's results for its server values
+                // and no longer pending.
                 Refresh();
             }
         }
     }
 
-    private bool Agrees(LocalWrite write) => write.ApplyTo(Query.Path, _cache).Equals(_cache);
+    private bool Agrees(LocalWrite write, bool shape = false)
+    {
+        var partial = Query.HasFilter;
+        var laid = shape ? write.ApplyShapeTo(Query.Path, _cache, partial) : write.ApplyTo(Query.Path, _cache, partial);
+
+        // A query's stream holds its window (and what the server sent around it): the write agrees when the selection does.
+        return partial ? Query.Apply(laid).Equals(Query.Apply(_cache)) : laid.Equals(_cache);
+    }
 
     private DataNode Compose()
     {
         var view = _cache;
+        if (_overlay.Count == 0)
+        {
+            return view;
+        }
+
+        // A limited window holds the server's children up to its edge and nothing of those beyond it. A write that would
+        // empty a place in it, or bring in a child from beyond its edge, needs children the stream does not hold: it is
+        // left out of the view until its change arrives from the server.
+        var limit = Query.LimitToFirst ?? Query.LimitToLast;
+        var keyed = Query.StartAt?.Key is not null || Query.EndAt?.Key is not null;
+        var window = limit is { } l && !keyed ? Query.Select(_cache) : null;
+        if (window is not null && window.Count < limit)
+        {
+            // The server holds no more children in range than these: nothing lies beyond the edge.
+            window = null;
+        }
+
         foreach (var w in _overlay)
         {
-            view = w.ApplyTo(Query.Path, view);
+            // A write whose echo already arrived is in the cache; laying its estimate again would count an increment twice.
+            if (w.HasServerValues && _touched.Contains(w))
+            {
+                continue;
+            }
+
+            var next = w.ApplyTo(Query.Path, view, Query.HasFilter);
+            if (window is null || WithinEdge(next, window))
+            {
+                view = next;
+            }
         }
 
         return view;
+    }
+
+    private bool WithinEdge(DataNode view, IReadOnlyList<KeyValuePair<string, DataNode>> window)
+    {
+        var selected = Query.Select(view);
+        if (selected.Count < window.Count)
+        {
+            return false;
+        }
+
+        var order = Query.Order;
+        var first = Query.LimitToFirst is not null;
+        var edge = first ? window[^1] : window[0];
+        foreach (var child in selected)
+        {
+            var compared = order.Compare(child, edge);
+            if (first ? compared > 0 : compared < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Refresh()
@@ -449,7 +532,8 @@ internal sealed class FirebaseStream
 
     private List<StoreEvent> MarkPending(List<StoreEvent> events)
     {
-        if (!_overlay.Exists(static w => !w.Acknowledged))
+        // A write whose echo already arrived shows the server's value: only the others make the view pending.
+        if (!_overlay.Exists(w => !w.Acknowledged && !_touched.Contains(w)))
         {
             return events;
         }

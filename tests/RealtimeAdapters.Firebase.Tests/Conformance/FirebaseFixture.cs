@@ -56,6 +56,10 @@ public class FirebaseFixture : RealtimeProviderFixture
                 Namespace = ns,
                 UseEmulatorAdmin = true,
                 LatencyCompensation = latencyCompensation,
+
+                // A compensated timestamp is estimated from the store's clock: it must be the (fake) clock the emulator runs on,
+                // as in production it is the system clock, which the service's clock follows.
+                TimeProvider = latencyCompensation ? time : null,
             }));
 
         protected override ValueTask<IChannelClient> CreateChannelClientCoreAsync(ChannelClientSpec spec, CancellationToken cancellationToken) =>
