@@ -121,6 +121,14 @@ public sealed class RealtimeEmulator : IAsyncDisposable
     public InMemoryChannelHub AblyChannels =>
         _ably?.Hub ?? throw new InvalidOperationException("The Ably front end is not enabled (EmulatorOptions.Ably.Enabled).");
 
+    /// <summary>
+    /// Fault injection for the Ably realtime connections (drop a transport, send DISCONNECTED or AUTH, detach a channel,
+    /// expire a connection, refuse connection attempts), for testing a client's connection state machine.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The Ably front end is not enabled.</exception>
+    public AblyFaultInjector AblyFaults =>
+        _ably?.Faults ?? throw new InvalidOperationException("The Ably front end is not enabled (EmulatorOptions.Ably.Enabled).");
+
     internal AblyServer? AblyServer => _ably;
 
     private async Task StartAblyAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
@@ -151,6 +159,27 @@ public sealed class RealtimeEmulator : IAsyncDisposable
 
         return firebase.Namespaces.Get(ns).Database;
     }
+
+    /// <summary>
+    /// Test hook: answers the next <paramref name="count"/> Firebase requests of a namespace (REST calls and stream
+    /// connections alike) with <c>307 Temporary Redirect</c>, as the service does to send a client to the server holding
+    /// the data. The <c>Location</c> names the same resource under an alias path this emulator serves, with the
+    /// credentials (<c>auth</c>, <c>access_token</c>) left out of its query, so only a client that applies them again
+    /// is let in. <see cref="FirebaseRedirectsFollowed"/> counts the requests that arrived through the alias.
+    /// </summary>
+    /// <param name="count">How many requests to redirect (added to any still pending).</param>
+    /// <param name="ns">The namespace; <see cref="FirebaseEmulatorOptions.DefaultNamespace"/> when omitted.</param>
+    /// <exception cref="InvalidOperationException">The Firebase front end is not enabled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public void RedirectFirebaseRequests(int count, string? ns = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var firebase = _firebase ?? throw new InvalidOperationException("The Firebase front end is not enabled (EmulatorOptions.Firebase.Enabled).");
+        firebase.Redirects.Add(ns ?? Options.Firebase.DefaultNamespace, count);
+    }
+
+    /// <summary>How many Firebase requests arrived through the alias of <see cref="RedirectFirebaseRequests"/> (redirects followed).</summary>
+    public long FirebaseRedirectsFollowed => _firebase?.Redirects.Followed ?? 0;
 
     /// <summary>Stops serving: open streams end, requests in flight get <see cref="EmulatorOptions.ShutdownTimeout"/> to finish.</summary>
     public async ValueTask DisposeAsync()

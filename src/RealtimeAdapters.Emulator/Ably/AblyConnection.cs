@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using RealtimeAdapters.Ably.Protocol;
 using RealtimeAdapters.Emulator.Hosting;
@@ -9,23 +10,37 @@ using RealtimeAdapters.InMemory;
 
 namespace RealtimeAdapters.Emulator.Ably;
 
-/// <summary>One realtime WebSocket transport: connects (or resumes) a <see cref="AblyConnectionState"/>, then serves frames.</summary>
+/// <summary>
+/// One realtime WebSocket transport: connects (or resumes) a <see cref="AblyConnectionState"/>, then serves frames.
+/// Every outbound frame goes through one queue written by one loop, so frames leave in the order they were queued, and
+/// queueing never waits for the client (a client that falls <see cref="MaxOutboundBacklog"/> frames behind loses its
+/// transport, as a network cut: it can resume and re-attach from its channel serials).
+/// </summary>
 internal sealed class AblyConnection : IDisposable
 {
+    /// <summary>Outbound frames a client may leave unread before its transport is dropped.</summary>
+    internal const int MaxOutboundBacklog = 200_000;
     private const int MaxFrameSize = 512 * 1024;
     private const int SyncPageSize = 100;
     private static long _syncCount;
     private readonly AblyServer _server;
     private readonly HttpContext _http;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, ChannelLink> _channels = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocket? _socket;
+    private Task _writer = Task.CompletedTask;
     private WireFormat _format = WireFormat.Json;
     private bool _echo = true;
     private AblyConnectionState? _state;
     private ITimer? _expiryTimer;
     private ITimer? _reauthTimer;
+    private readonly Lock _lifetime = new();
+    private int _live;
+    private int _backlog;
+    private int _dropped;
+    private bool _finished;
 
     public AblyConnection(AblyServer server, HttpContext http)
     {
@@ -33,6 +48,12 @@ internal sealed class AblyConnection : IDisposable
         _http = http;
         _closing = CancellationTokenSource.CreateLinkedTokenSource(server.Stopping, http.RequestAborted);
     }
+
+    /// <summary>The connection id once connected.</summary>
+    public string? ConnectionId => _state?.ConnectionId;
+
+    /// <summary>Completes when this transport has ended and its connection state has been updated.</summary>
+    public Task Ended => _ended.Task;
 
     public bool IsAttached(string channel) => _channels.ContainsKey(channel);
 
@@ -43,6 +64,7 @@ internal sealed class AblyConnection : IDisposable
         _echo = query["echo"].FirstOrDefault() is not "false";
         var heartbeats = query["heartbeats"].FirstOrDefault() is "true";
         _socket = await _http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        _writer = WriteLoopAsync(_socket);
         try
         {
             if (!await ConnectAsync(query).ConfigureAwait(false))
@@ -51,16 +73,17 @@ internal sealed class AblyConnection : IDisposable
             }
 
             using var heartbeat = heartbeats
-                ? _server.Time.CreateTimer(_ => _ = SendSafeAsync(new ProtocolMessage { Action = ProtocolAction.Heartbeat }), null, _server.Options.MaxIdleInterval / 2, _server.Options.MaxIdleInterval / 2)
+                ? _server.Time.CreateTimer(_ => Post(new ProtocolMessage { Action = ProtocolAction.Heartbeat }), null, _server.Options.MaxIdleInterval / 2, _server.Options.MaxIdleInterval / 2)
                 : null;
             await ReceiveLoopAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             // The transport went away; the state below decides what that means.
         }
         finally
         {
+            MarkNotLive();
             _expiryTimer?.Dispose();
             _reauthTimer?.Dispose();
             await DrainCloseAsync(_socket).ConfigureAwait(false);
@@ -70,15 +93,33 @@ internal sealed class AblyConnection : IDisposable
                 state.Lost(this, _server);
             }
 
+            // Disposing aborts a send still waiting on a client that does not read, so the writer ends promptly.
+            _outbound.Writer.TryComplete();
             _socket.Dispose();
+            await _writer.ConfigureAwait(false);
+
+            // Kestrel reuses the HttpContext once this returns: a late DropAsync must not abort another request.
+            lock (_lifetime)
+            {
+                _finished = true;
+            }
+
             Dispose();
+            _ended.TrySetResult();
         }
     }
 
-    public void Dispose()
+    public void Dispose() => _closing.Dispose();
+
+    /// <summary>Whether this transport is connected and not being closed (fault injection acts only on such).</summary>
+    public bool IsLive => Volatile.Read(ref _live) == 1;
+
+    private void MarkNotLive()
     {
-        _closing.Dispose();
-        _sendLock.Dispose();
+        if (Interlocked.Exchange(ref _live, 0) == 1 && _state is { } state)
+        {
+            _server.TransportEnded(state.ConnectionId, this);
+        }
     }
 
     private async Task<bool> ConnectAsync(IQueryCollection query)
@@ -119,18 +160,32 @@ internal sealed class AblyConnection : IDisposable
         }
 
         ErrorInfo? resumeError = null;
-        var resumeKey = query["resume"].FirstOrDefault() ?? query["recover"].FirstOrDefault();
+
+        // resume: this client instance's own connection (RTN15); recover: a previous instance's (RTN16), which has no
+        // unacknowledged frames to resend here, so the publish bookkeeping starts again. resume wins when both are sent.
+        var resumeKey = query["resume"].FirstOrDefault();
+        var recovering = resumeKey is null;
+        resumeKey ??= query["recover"].FirstOrDefault();
         if (resumeKey is not null)
         {
-            if (_server.Connections.TryGetValue(resumeKey, out var existing) && existing.Auth.KeyName == auth.KeyName)
+            var verb = recovering ? "recover" : "resume";
+            if (!resumeKey.Contains('!', StringComparison.Ordinal))
+            {
+                resumeError = ErrorInfo.Create(AblyErrorCodes.InvalidConnectionKey, $"Unable to {verb}: invalid connection key.");
+            }
+            else if (_server.Connections.TryGetValue(resumeKey, out var existing) && existing.Auth.KeyName == auth.KeyName)
             {
                 _state = existing;
                 existing.Auth = auth;
                 existing.ClientId = clientId;
+                if (recovering)
+                {
+                    existing.ResetPublishTracking();
+                }
             }
             else
             {
-                resumeError = ErrorInfo.Create(AblyErrorCodes.InvalidConnectionKey, "Unable to resume: the connection expired or the key is unknown.");
+                resumeError = ErrorInfo.Create(AblyErrorCodes.RecoveryFailed, $"Unable to {verb} connection: the connection expired or is unknown.");
             }
         }
 
@@ -149,7 +204,9 @@ internal sealed class AblyConnection : IDisposable
         }
 
         ScheduleExpiry(auth);
-        await SendAsync(Connected(resumeError)).ConfigureAwait(false);
+        Post(Connected(resumeError));
+        Volatile.Write(ref _live, 1);
+        _server.TransportReady(_state.ConnectionId, this);
         return true;
     }
 
@@ -201,7 +258,7 @@ internal sealed class AblyConnection : IDisposable
             // As the service does: ask for a new token (server AUTH, RTN22) shortly before this one expires.
             var reauthDue = due - TimeSpan.FromSeconds(Math.Min(30, due.TotalSeconds / 4));
             _reauthTimer = _server.Time.CreateTimer(
-                _ => _ = SendSafeAsync(new ProtocolMessage { Action = ProtocolAction.Auth }),
+                _ => Post(new ProtocolMessage { Action = ProtocolAction.Auth }),
                 null,
                 reauthDue > TimeSpan.Zero ? reauthDue : TimeSpan.Zero,
                 Timeout.InfiniteTimeSpan);
@@ -265,7 +322,7 @@ internal sealed class AblyConnection : IDisposable
         switch (message.Action)
         {
             case ProtocolAction.Heartbeat:
-                await SendAsync(new ProtocolMessage { Action = ProtocolAction.Heartbeat, Id = message.Id }).ConfigureAwait(false);
+                Post(new ProtocolMessage { Action = ProtocolAction.Heartbeat, Id = message.Id });
                 return true;
             case ProtocolAction.Close:
                 _state!.Closed(_server);
@@ -280,7 +337,7 @@ internal sealed class AblyConnection : IDisposable
                 return true;
             case ProtocolAction.Message:
             case ProtocolAction.Presence:
-                await PublishAsync(message).ConfigureAwait(false);
+                Publish(message);
                 return true;
             case ProtocolAction.Auth:
                 return await ReauthAsync(message).ConfigureAwait(false);
@@ -312,7 +369,7 @@ internal sealed class AblyConnection : IDisposable
 
         _state.Auth = auth;
         ScheduleExpiry(auth);
-        await SendAsync(Connected(null)).ConfigureAwait(false);
+        Post(Connected(null));
         return true;
     }
 
@@ -342,9 +399,10 @@ internal sealed class AblyConnection : IDisposable
         }
 
         MessageReplay? replay = null;
-        if (message.ChannelSerial is { Length: > 0 } serial)
+        var resuming = message.ChannelSerial is { Length: > 0 };
+        if (resuming)
         {
-            replay = new MessageReplay { AfterSerial = serial };
+            replay = new MessageReplay { AfterSerial = message.ChannelSerial };
         }
         else if (message.Params?.GetValueOrDefault("rewind") is { Length: > 0 } rewind)
         {
@@ -352,71 +410,95 @@ internal sealed class AblyConnection : IDisposable
         }
 
         var link = new ChannelLink(name);
-        var flags = granted;
-        string attachSerial;
-        if (granted.Has(ProtocolFlags.Subscribe))
-        {
-            var attachment = _server.Hub.SubscribeMessages(name, _state.ConnectionId, null, _echo, replay);
-            link.Messages = attachment;
-            attachSerial = attachment.AttachSerial;
-            if (attachment.Resumed)
-            {
-                flags |= ProtocolFlags.Resumed;
-            }
 
-            if (attachment.Replayed > 0)
-            {
-                flags |= ProtocolFlags.HasBacklog;
-            }
-        }
-        else
+        // Held until ATTACHED and the SYNC are queued: a publisher flushing this channel's presence (see Publish) waits
+        // for them, so a presence event is queued after the SYNC that does not contain it.
+        lock (link.Gate)
         {
-            attachSerial = _server.Hub.GetChannelSerial(name);
-            if (message.ChannelSerial is not null)
+            var flags = granted;
+            string attachSerial;
+            if (granted.Has(ProtocolFlags.Subscribe))
             {
-                flags |= ProtocolFlags.Resumed;
-            }
-        }
-
-        if (granted.Has(ProtocolFlags.PresenceSubscribe))
-        {
-            link.Presence = _server.Hub.SubscribePresence(name);
-            if (link.Presence.Members.Count > 0)
-            {
-                flags |= ProtocolFlags.HasPresence;
-            }
-        }
-
-        _channels[name] = link;
-        var attached = new ProtocolMessage
-        {
-            Action = ProtocolAction.Attached,
-            Channel = name,
-            ChannelSerial = attachSerial,
-            Flags = flags,
-            Params = message.Params,
-        };
-
-        // ATTACHED, then the SYNC, then the pumps: the client sees the attach before any message of the channel.
-        await SendAsync(attached).ConfigureAwait(false);
-        if (link.Presence is { Members.Count: > 0 } presence)
-        {
-            // Multi-part SYNC: channelSerial "<syncId>:<cursor>", an empty cursor on the last part (RTP18).
-            var syncId = "sync" + Interlocked.Increment(ref _syncCount).ToString(CultureInfo.InvariantCulture);
-            for (var offset = 0; offset < presence.Members.Count; offset += SyncPageSize)
-            {
-                var last = offset + SyncPageSize >= presence.Members.Count;
-                await SendAsync(new ProtocolMessage
+                var attachment = _server.Hub.SubscribeMessages(name, _state.ConnectionId, null, _echo, replay);
+                link.Messages = new SubscriptionDrain<ChannelMessage>(attachment.Subscription, m => Post(MessageFrame(name, m)), link.MessageGate, _server.DrainScheduler);
+                link.MessageSubscription = attachment.Subscription;
+                attachSerial = attachment.AttachSerial;
+                if (attachment.Resumed)
                 {
-                    Action = ProtocolAction.Sync,
-                    Channel = name,
-                    ChannelSerial = syncId + ":" + (last ? string.Empty : (offset + SyncPageSize).ToString(CultureInfo.InvariantCulture)),
-                    Presence = [.. presence.Members.Skip(offset).Take(SyncPageSize).Select(m => AblyPayloads.ToWire(m, _format))],
-                }).ConfigureAwait(false);
+                    flags |= ProtocolFlags.Resumed;
+                }
+
+                if (attachment.Replayed > 0)
+                {
+                    flags |= ProtocolFlags.HasBacklog;
+                }
             }
+            else
+            {
+                attachSerial = _server.Hub.GetChannelSerial(name);
+                if (resuming)
+                {
+                    flags |= ProtocolFlags.Resumed;
+                }
+            }
+
+            IReadOnlyList<PresenceMessage>? members = null;
+            if (granted.Has(ProtocolFlags.PresenceSubscribe))
+            {
+                var presence = _server.Hub.SubscribePresence(name);
+                link.Presence = new SubscriptionDrain<PresenceMessage>(presence.Subscription, p => Post(PresenceFrame(name, p)), link.Gate, _server.DrainScheduler);
+                link.PresenceSubscription = presence.Subscription;
+
+                // Presence events are not replayed from a channelSerial: a re-attach always gets a complete SYNC, even an
+                // empty one, so the client's member set drops whoever left while it was away (RTP18, RTP19). Without
+                // HAS_PRESENCE a RESUMED attach would leave the old set in place (ably-js only clears it when not resumed).
+                if (presence.Members.Count > 0 || resuming)
+                {
+                    flags |= ProtocolFlags.HasPresence;
+                    members = presence.Members;
+                }
+            }
+
+            _channels[name] = link;
+
+            // ATTACHED, then the SYNC, then live events: the client sees the attach before any message of the channel.
+            Post(new ProtocolMessage
+            {
+                Action = ProtocolAction.Attached,
+                Channel = name,
+                ChannelSerial = attachSerial,
+                Flags = flags,
+                Params = message.Params,
+            });
+            if (members is not null)
+            {
+                PostSync(name, members);
+            }
+
+            link.Presence?.Start();
         }
 
-        link.Start(this);
+        link.Messages?.Start();
+    }
+
+    /// <summary>A multi-part SYNC: channelSerial <c>&lt;syncId&gt;:&lt;cursor&gt;</c>, an empty cursor on the last part (RTP18); at least one part.</summary>
+    private void PostSync(string channel, IReadOnlyList<PresenceMessage> members)
+    {
+        var syncId = "sync" + Interlocked.Increment(ref _syncCount).ToString(CultureInfo.InvariantCulture);
+        var offset = 0;
+        do
+        {
+            var last = offset + SyncPageSize >= members.Count;
+            Post(new ProtocolMessage
+            {
+                Action = ProtocolAction.Sync,
+                Channel = channel,
+                ChannelSerial = syncId + ":" + (last ? string.Empty : (offset + SyncPageSize).ToString(CultureInfo.InvariantCulture)),
+                Presence = [.. members.Skip(offset).Take(SyncPageSize).Select(m => AblyPayloads.ToWire(m, _format))],
+            });
+            offset += SyncPageSize;
+        }
+        while (offset < members.Count);
     }
 
     private static MessageReplay? ParseRewind(string rewind)
@@ -439,6 +521,7 @@ internal sealed class AblyConnection : IDisposable
         return null;
     }
 
+
     private async Task DetachAsync(ProtocolMessage message)
     {
         var name = message.Channel ?? string.Empty;
@@ -447,12 +530,28 @@ internal sealed class AblyConnection : IDisposable
             await link.DisposeAsync().ConfigureAwait(false);
         }
 
-        await SendAsync(new ProtocolMessage { Action = ProtocolAction.Detached, Channel = name }).ConfigureAwait(false);
+        Post(new ProtocolMessage { Action = ProtocolAction.Detached, Channel = name });
     }
 
-    private async Task PublishAsync(ProtocolMessage message)
+    private void Publish(ProtocolMessage message)
     {
         var name = message.Channel ?? string.Empty;
+        var state = _state!;
+        var presence = message.Action == ProtocolAction.Presence;
+        var result = state.PublishOnce(message.MsgSerial, () => PublishNow(message, name), out var duplicate);
+        if (presence && !duplicate && result.Action == ProtocolAction.Ack)
+        {
+            // The hub has fanned the event out into each attached connection's subscription; move it into their outbound
+            // queues before the ACK goes out, so a client that sees the ACK and then asks another connection (a frame
+            // round trip) finds the change there. Queueing never waits on a slow client.
+            _server.FlushPresence(name);
+        }
+
+        Post(result);
+    }
+
+    private ProtocolMessage PublishNow(ProtocolMessage message, string name)
+    {
         var serial = message.MsgSerial ?? 0;
         try
         {
@@ -509,23 +608,23 @@ internal sealed class AblyConnection : IDisposable
                 serials = list;
             }
 
-            await SendAsync(new ProtocolMessage
+            return new ProtocolMessage
             {
                 Action = ProtocolAction.Ack,
                 MsgSerial = serial,
                 Count = 1,
                 Res = [new PublishResult { Serials = serials }],
-            }).ConfigureAwait(false);
+            };
         }
         catch (Exception ex) when (ex is RealtimeException or ArgumentException)
         {
-            await SendAsync(new ProtocolMessage
+            return new ProtocolMessage
             {
                 Action = ProtocolAction.Nack,
                 MsgSerial = serial,
                 Count = 1,
                 Error = AblyServer.ToErrorInfo(ex),
-            }).ConfigureAwait(false);
+            };
         }
     }
 
@@ -539,55 +638,97 @@ internal sealed class AblyConnection : IDisposable
         }
     }
 
-    internal async Task PumpMessagesAsync(string channel, RealtimeSubscription<ChannelMessage> subscription, CancellationToken cancellationToken)
+
+    private ProtocolMessage MessageFrame(string channel, ChannelMessage message) => new()
     {
-        await foreach (var message in subscription.WithCancellation(cancellationToken).ConfigureAwait(false))
+        Action = ProtocolAction.Message,
+        Channel = channel,
+        ChannelSerial = message.Serial,
+        Id = message.Id,
+        ConnectionId = message.ConnectionId,
+        Timestamp = MessageMapper.ToMilliseconds(message.Timestamp),
+        Messages = [AblyPayloads.ToWire(message, _format)],
+    };
+
+    private ProtocolMessage PresenceFrame(string channel, PresenceMessage message) => new()
+    {
+        Action = ProtocolAction.Presence,
+        Channel = channel,
+        Presence = [AblyPayloads.ToWire(message, _format)],
+    };
+
+    /// <summary>Queues whatever presence events of <paramref name="channel"/> this transport's subscription holds.</summary>
+    internal void FlushPresence(string channel)
+    {
+        if (_channels.TryGetValue(channel, out var link))
         {
-            await SendAsync(new ProtocolMessage
-            {
-                Action = ProtocolAction.Message,
-                Channel = channel,
-                ChannelSerial = message.Serial,
-                Id = message.Id,
-                ConnectionId = message.ConnectionId,
-                Timestamp = MessageMapper.ToMilliseconds(message.Timestamp),
-                Messages = [AblyPayloads.ToWire(message, _format)],
-            }).ConfigureAwait(false);
+            link.Presence?.Drain();
         }
     }
 
-    internal async Task PumpPresenceAsync(string channel, RealtimeSubscription<PresenceMessage> subscription, CancellationToken cancellationToken)
+    /// <summary>Fault injection: ends the transport like a network cut (no DISCONNECTED, no close frame); the state stays resumable.</summary>
+    internal async Task DropAsync()
     {
-        await foreach (var message in subscription.WithCancellation(cancellationToken).ConfigureAwait(false))
+        MarkNotLive();
+        if (Interlocked.Exchange(ref _dropped, 1) == 0)
         {
-            await SendAsync(new ProtocolMessage
+            lock (_lifetime)
             {
-                Action = ProtocolAction.Presence,
-                Channel = channel,
-                Presence = [AblyPayloads.ToWire(message, _format)],
-            }).ConfigureAwait(false);
+                if (!_finished)
+                {
+                    _socket?.Abort();
+                    _http.Abort();
+                }
+            }
         }
+
+        await Ended.ConfigureAwait(false);
     }
 
-    private async Task SendChannelErrorAsync(string channel, ErrorInfo error) =>
-        await SendAsync(new ProtocolMessage { Action = ProtocolAction.Error, Channel = channel, Error = error }).ConfigureAwait(false);
+    /// <summary>Fault injection: sends DISCONNECTED with <paramref name="error"/> and closes; the state stays resumable.</summary>
+    internal async Task DisconnectByServerAsync(ErrorInfo error)
+    {
+        MarkNotLive();
+        await DisconnectAsync(error).ConfigureAwait(false);
+    }
+
+    /// <summary>Fault injection: asks the client to re-authenticate (server AUTH, RTN22).</summary>
+    internal Task RequestReauthAsync() => SendAsync(new ProtocolMessage { Action = ProtocolAction.Auth });
+
+    /// <summary>Fault injection: a server-initiated DETACHED with an error (RTL13); the channel's subscriptions end.</summary>
+    internal async Task DetachByServerAsync(string channel, ErrorInfo error)
+    {
+        if (_channels.TryRemove(channel, out var link))
+        {
+            await link.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await SendAsync(new ProtocolMessage { Action = ProtocolAction.Detached, Channel = channel, Error = error }).ConfigureAwait(false);
+    }
+
+    private Task SendChannelErrorAsync(string channel, ErrorInfo error)
+    {
+        Post(new ProtocolMessage { Action = ProtocolAction.Error, Channel = channel, Error = error });
+        return Task.CompletedTask;
+    }
 
     private async Task FailAsync(ErrorInfo error)
     {
-        await SendSafeAsync(new ProtocolMessage { Action = ProtocolAction.Error, Error = error }).ConfigureAwait(false);
+        await SendAsync(new ProtocolMessage { Action = ProtocolAction.Error, Error = error }).ConfigureAwait(false);
         await CloseSocketAsync().ConfigureAwait(false);
     }
 
     /// <summary>Ends this transport with DISCONNECTED; the connection stays resumable.</summary>
     private async Task DisconnectAsync(ErrorInfo error)
     {
-        await SendSafeAsync(new ProtocolMessage { Action = ProtocolAction.Disconnected, Error = error }).ConfigureAwait(false);
+        await SendAsync(new ProtocolMessage { Action = ProtocolAction.Disconnected, Error = error }).ConfigureAwait(false);
         await CloseSocketAsync().ConfigureAwait(false);
     }
 
     /// <summary>Another transport resumed this connection: drop this one.</summary>
     internal async Task AbortAsync()
     {
+        MarkNotLive();
         try
         {
             await _closing.CancelAsync().ConfigureAwait(false);
@@ -597,18 +738,13 @@ internal sealed class AblyConnection : IDisposable
         }
     }
 
+    /// <summary>Queues a close frame after everything already queued and waits until it is written.</summary>
     private async Task CloseSocketAsync()
     {
-        try
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_outbound.Writer.TryWrite(new Outbound(null, done)))
         {
-            if (_socket is { State: WebSocketState.Open or WebSocketState.CloseReceived } socket)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
+            await done.Task.ConfigureAwait(false);
         }
 
         try
@@ -643,40 +779,79 @@ internal sealed class AblyConnection : IDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
         }
     }
 
-    private async Task SendSafeAsync(ProtocolMessage message)
+    /// <summary>Queues a frame without waiting; it is dropped when the transport has ended.</summary>
+    private void Post(ProtocolMessage message)
     {
-        try
+        if (!_outbound.Writer.TryWrite(new Outbound(message, null)))
         {
-            await SendAsync(message).ConfigureAwait(false);
+            return;
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+
+        if (Interlocked.Increment(ref _backlog) > MaxOutboundBacklog && IsLive)
         {
+            // The client stopped reading: cut the transport rather than buffer without bound (it can resume).
+            _ = DropAsync();
         }
     }
 
+    /// <summary>Queues a frame and waits until it has been written (or the transport has ended).</summary>
     private async Task SendAsync(ProtocolMessage message)
     {
-        var bytes = AblyCodec.Encode(message, _format);
-        await _sendLock.WaitAsync(_server.Stopping).ConfigureAwait(false);
-        try
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_outbound.Writer.TryWrite(new Outbound(message, done)))
         {
-            if (_socket is { State: WebSocketState.Open or WebSocketState.CloseReceived } socket)
-            {
-                await socket.SendAsync(
-                    bytes,
-                    _format == WireFormat.MsgPack ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
-                    endOfMessage: true,
-                    CancellationToken.None).ConfigureAwait(false);
-            }
+            await done.Task.ConfigureAwait(false);
         }
-        finally
+    }
+
+    private async Task WriteLoopAsync(WebSocket socket)
+    {
+        var reader = _outbound.Reader;
+        var type = _format == WireFormat.MsgPack ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            _sendLock.Release();
+            while (reader.TryRead(out var item))
+            {
+                if (item.Done is null)
+                {
+                    Interlocked.Decrement(ref _backlog);
+                }
+
+                try
+                {
+                    if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    {
+                        if (item.Message is { } message)
+                        {
+                            await socket.SendAsync(AblyCodec.Encode(message, _format), type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+                {
+                    // The transport is gone; the receive loop ends it. Later frames are skipped by the state check.
+                }
+#pragma warning disable CA1031 // A frame that cannot be encoded must not stop the writer (the frames after it would hang).
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Log.UnhandledError(_server.Logger, ex, "WS", "/");
+                }
+                finally
+                {
+                    item.Done?.TrySetResult();
+                }
+            }
         }
     }
 
@@ -691,56 +866,40 @@ internal sealed class AblyConnection : IDisposable
         }
     }
 
-    /// <summary>One attached channel: its subscriptions and the tasks pumping them to the socket.</summary>
+    /// <summary>An outbound frame, or a close frame when <see cref="Message"/> is null; <see cref="Done"/> completes once written.</summary>
+    private readonly record struct Outbound(ProtocolMessage? Message, TaskCompletionSource? Done);
+
+    /// <summary>One attached channel: its subscriptions and the drains moving them into the outbound queue.</summary>
     private sealed class ChannelLink(string name) : IAsyncDisposable
     {
-        private readonly CancellationTokenSource _stop = new();
-        private Task? _messages;
-        private Task? _presence;
+        public string Name => name;
 
-        public MessageAttachment? Messages { get; set; }
+        /// <summary>Serialises the presence drain; held while ATTACHED and SYNC are queued.</summary>
+        public Lock Gate { get; } = new();
 
-        public PresenceAttachment? Presence { get; set; }
+        public Lock MessageGate { get; } = new();
 
-        public void Start(AblyConnection owner)
-        {
-            if (Messages is { } m)
-            {
-                _messages = Guard(owner.PumpMessagesAsync(name, m.Subscription, _stop.Token));
-            }
+        public SubscriptionDrain<ChannelMessage>? Messages { get; set; }
 
-            if (Presence is { } p)
-            {
-                _presence = Guard(owner.PumpPresenceAsync(name, p.Subscription, _stop.Token));
-            }
-        }
+        public RealtimeSubscription<ChannelMessage>? MessageSubscription { get; set; }
 
-        private static async Task Guard(Task pump)
-        {
-            try
-            {
-                await pump.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or RealtimeException)
-            {
-            }
-        }
+        public SubscriptionDrain<PresenceMessage>? Presence { get; set; }
+
+        public RealtimeSubscription<PresenceMessage>? PresenceSubscription { get; set; }
 
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            if (Messages is { } m)
+            Messages?.Stop();
+            Presence?.Stop();
+            if (MessageSubscription is { } m)
             {
-                await m.Subscription.DisposeAsync().ConfigureAwait(false);
+                await m.DisposeAsync().ConfigureAwait(false);
             }
 
-            if (Presence is { } p)
+            if (PresenceSubscription is { } p)
             {
-                await p.Subscription.DisposeAsync().ConfigureAwait(false);
+                await p.DisposeAsync().ConfigureAwait(false);
             }
-
-            await Task.WhenAll(_messages ?? Task.CompletedTask, _presence ?? Task.CompletedTask).ConfigureAwait(false);
-            _stop.Dispose();
         }
     }
 }

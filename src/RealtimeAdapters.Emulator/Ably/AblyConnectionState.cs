@@ -1,3 +1,5 @@
+using RealtimeAdapters.Ably.Protocol;
+
 namespace RealtimeAdapters.Emulator.Ably;
 
 /// <summary>
@@ -7,7 +9,14 @@ namespace RealtimeAdapters.Emulator.Ably;
 /// </summary>
 internal sealed class AblyConnectionState
 {
+    /// <summary>How many ACK/NACK results are kept for resent frames (RTN19a); older serials are ACKed without results.</summary>
+    internal const int RememberedResults = 1024;
+
     private readonly Lock _gate = new();
+    private readonly Lock _publishGate = new();
+    private readonly Dictionary<long, ProtocolMessage> _results = [];
+    private readonly Queue<long> _resultOrder = new();
+    private long _lastMsgSerial = -1;
     private ITimer? _leaveTimer;
     private ITimer? _expiryTimer;
     private TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,6 +89,74 @@ internal sealed class AblyConnectionState
                 Timeout.InfiniteTimeSpan);
             _lost.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="publish"/> for a MESSAGE or PRESENCE frame unless its <paramref name="msgSerial"/> was already
+    /// processed on this connection: a client resends unacknowledged frames with their serials after a resume (RTN19a),
+    /// and those get the first answer again rather than a second publish. Frames of one connection are serialised here,
+    /// so an old transport still finishing a frame cannot race its replacement.
+    /// </summary>
+    /// <returns>The ACK or NACK to send; <paramref name="duplicate"/> says whether it is a repeated one.</returns>
+    public ProtocolMessage PublishOnce(long? msgSerial, Func<ProtocolMessage> publish, out bool duplicate)
+    {
+        lock (_publishGate)
+        {
+            if (msgSerial is { } seen && seen <= _lastMsgSerial)
+            {
+                duplicate = true;
+                return _results.TryGetValue(seen, out var earlier)
+                    ? earlier
+                    : new ProtocolMessage { Action = ProtocolAction.Ack, MsgSerial = seen, Count = 1, Res = [new PublishResult { Serials = [] }] };
+            }
+
+            duplicate = false;
+            var result = publish();
+            if (msgSerial is { } serial)
+            {
+                _lastMsgSerial = serial;
+                _results[serial] = result;
+                _resultOrder.Enqueue(serial);
+                while (_resultOrder.Count > RememberedResults)
+                {
+                    _results.Remove(_resultOrder.Dequeue());
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// A recover (a new client instance) starts its own publish bookkeeping: it has no frames of the old instance to
+    /// resend, and whatever msgSerial it restored from the recovery key (RTN16f) is taken as new.
+    /// </summary>
+    public void ResetPublishTracking()
+    {
+        lock (_publishGate)
+        {
+            _lastMsgSerial = -1;
+            _results.Clear();
+            _resultOrder.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Forgets the connection now, as if <see cref="AblyEmulatorOptions.ConnectionStateTtl"/> had passed: a later resume
+    /// fails and its presence members leave. A live transport keeps running.
+    /// </summary>
+    public void Forget(AblyServer server)
+    {
+        lock (_gate)
+        {
+            _leaveTimer?.Dispose();
+            _expiryTimer?.Dispose();
+            _leaveTimer = null;
+            _expiryTimer = null;
+        }
+
+        server.Connections.TryRemove(new KeyValuePair<string, AblyConnectionState>(ConnectionKey, this));
+        server.Hub.RemoveConnectionPresence(ConnectionId);
     }
 
     /// <summary>Closed by the client: forget the state now and remove its presence members.</summary>

@@ -19,6 +19,10 @@ internal sealed class AblyServer : IDisposable
     private const string MsgPackType = "application/x-msgpack";
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, AblyConnection> _live = new(StringComparer.Ordinal);
+    private readonly Lock _waitersGate = new();
+    private readonly List<(Func<string, bool>? Predicate, TaskCompletionSource<string> Done)> _waiters = [];
+    private int _refuseConnections;
 
     public AblyServer(EmulatorOptions options, ILogger logger)
     {
@@ -30,6 +34,20 @@ internal sealed class AblyServer : IDisposable
             : [.. Options.Keys.Select(AblyKeyEntry.Parse)];
         Authority = new AblyAuthority(Keys, Time);
         Hub = new InMemoryChannelHub(new InMemoryChannelOptions { TimeProvider = Time, MaxMessageSize = Options.MaxMessageSize });
+        Faults = new AblyFaultInjector(this);
+    }
+
+    /// <summary>Test seam: runs a channel drain woken by an arriving event (null: at once). Set before clients attach.</summary>
+    internal Action<Action>? DrainScheduler { get; set; }
+
+    /// <summary>The public fault-injection surface over this server.</summary>
+    public AblyFaultInjector Faults { get; }
+
+    /// <summary>How many upcoming WebSocket upgrades are answered with 503 (fault injection).</summary>
+    public int RefuseConnections
+    {
+        get => Volatile.Read(ref _refuseConnections);
+        set => Volatile.Write(ref _refuseConnections, value);
     }
 
     public AblyEmulatorOptions Options { get; }
@@ -48,7 +66,118 @@ internal sealed class AblyServer : IDisposable
 
     public ILogger Logger => _logger;
 
-    public void BeginStop() => _stopping.Cancel();
+    public void BeginStop()
+    {
+        _stopping.Cancel();
+        lock (_waitersGate)
+        {
+            foreach (var (_, done) in _waiters)
+            {
+                done.TrySetException(new ObjectDisposedException(nameof(RealtimeEmulator), "The emulator stopped."));
+            }
+
+            _waiters.Clear();
+        }
+    }
+
+    /// <summary>The ids of connections with a live transport (connected, not being closed).</summary>
+    public IReadOnlyList<string> LiveConnectionIds => [.. _live.Keys];
+
+    /// <summary>The live transport of a connection, if any.</summary>
+    public bool TryGetLiveTransport(string connectionId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AblyConnection? transport) =>
+        _live.TryGetValue(connectionId, out transport);
+
+    /// <summary>A transport sent CONNECTED: it is live, and waiters for a connection may complete.</summary>
+    public void TransportReady(string connectionId, AblyConnection transport)
+    {
+        List<TaskCompletionSource<string>>? ready = null;
+        lock (_waitersGate)
+        {
+            _live[connectionId] = transport;
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Predicate?.Invoke(connectionId) ?? true)
+                {
+                    (ready ??= []).Add(_waiters[i].Done);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        // Outside the lock: the continuations run asynchronously anyway, but a predicate or a cancelled waiter must not
+        // find the list mid-change.
+        foreach (var done in ready ?? [])
+        {
+            done.TrySetResult(connectionId);
+        }
+    }
+
+    /// <summary>A transport is closing or gone; it is no longer live (a newer transport of the same connection stays).</summary>
+    public void TransportEnded(string connectionId, AblyConnection transport)
+    {
+        lock (_waitersGate)
+        {
+            _live.TryRemove(new KeyValuePair<string, AblyConnection>(connectionId, transport));
+        }
+    }
+
+    /// <summary>Completes with the id of a live connection matching <paramref name="predicate"/>, present or arriving.</summary>
+    public async Task<string> WaitForConnectionAsync(Func<string, bool>? predicate, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entry = (predicate, done);
+        lock (_waitersGate)
+        {
+            foreach (var id in _live.Keys)
+            {
+                if (predicate?.Invoke(id) ?? true)
+                {
+                    return id;
+                }
+            }
+
+            ObjectDisposedException.ThrowIf(Stopping.IsCancellationRequested, typeof(RealtimeEmulator));
+            _waiters.Add(entry);
+        }
+
+        using var registration = cancellationToken.Register(() =>
+        {
+            lock (_waitersGate)
+            {
+                _waiters.Remove(entry);
+            }
+
+            done.TrySetCanceled(cancellationToken);
+        });
+        return await done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Moves a channel's pending presence events into every live transport's outbound queue.</summary>
+    public void FlushPresence(string channel)
+    {
+        foreach (var transport in _live.Values)
+        {
+            transport.FlushPresence(channel);
+        }
+    }
+
+    /// <summary>Takes one pending refusal, if any (fault injection).</summary>
+    private bool TryTakeRefusal()
+    {
+        var current = Volatile.Read(ref _refuseConnections);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _refuseConnections, current - 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
 
     public void Dispose() => _stopping.Dispose();
 
@@ -59,6 +188,14 @@ internal sealed class AblyServer : IDisposable
         {
             if (context.WebSockets.IsWebSocketRequest)
             {
+                if (TryTakeRefusal())
+                {
+                    // Before the upgrade, as a front end without capacity would answer; clients back off and retry.
+                    var refused = ErrorInfo.Create(AblyErrorCodes.InternalConnectionError, "Connection refused: the emulator was told to refuse (fault injection).") with { StatusCode = 503 };
+                    await WriteErrorAsync(context, refused, format).ConfigureAwait(false);
+                    return;
+                }
+
                 await new AblyConnection(this, context).RunAsync().ConfigureAwait(false);
                 return;
             }

@@ -103,7 +103,7 @@ public sealed class AblyConnectionLifecycleTests : IAsyncLifetime
         await using (second)
         {
             Assert.NotEqual(connected["connectionId"]!.GetValue<string>(), resumed["connectionId"]!.GetValue<string>());
-            Assert.Equal(80018, resumed["error"]!["code"]!.GetValue<int>());
+            Assert.Equal(80008, resumed["error"]!["code"]!.GetValue<int>());
         }
     }
 
