@@ -23,6 +23,7 @@ public sealed class AblyChannelClient : IChannelClient
         RealtimeCapabilities.Channels | RealtimeCapabilities.History | RealtimeCapabilities.EchoSuppression | RealtimeCapabilities.Presence);
 
     private readonly AblyChannelClientOptions _options;
+    private readonly AblyAuthorizer _authorizer;
     private readonly IAblyCredentialSource _credentials;
     private readonly AblyRealtimeConnection _connection;
     private readonly HttpClient _http = new();
@@ -38,7 +39,8 @@ public sealed class AblyChannelClient : IChannelClient
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _credentials = new AblyKeyCredentials(AblyApiKey.Parse(options.Key));
+        _authorizer = new AblyAuthorizer(options, _http);
+        _credentials = new AblyAuthorizerCredentials(_authorizer);
         _connection = new AblyRealtimeConnection(
             options,
             _credentials,
@@ -159,6 +161,7 @@ public sealed class AblyChannelClient : IChannelClient
             watcher.Complete();
         }
 
+        _authorizer.Dispose();
         _http.Dispose();
     }
 }

@@ -1,72 +1,233 @@
+using System.ComponentModel.DataAnnotations;
+using RealtimeAdapters.Ably.Auth;
+using RealtimeAdapters.Ably.Protocol;
+
 namespace RealtimeAdapters.Ably;
 
-/// <summary>Options of an <see cref="AblyChannelClient"/>.</summary>
-public sealed record AblyChannelClientOptions
+/// <summary>
+/// Options of an <see cref="AblyChannelClient"/>: the endpoint, the credentials, the wire format and the timers. Bound from
+/// the <c>Realtime:Ably</c> configuration section by <c>AddAblyChannels</c> and checked when the client is created (and at
+/// host start).
+/// </summary>
+/// <remarks>
+/// <para>Credentials, at least one of: <see cref="Key"/> (Basic auth, or signed TokenRequests with <see cref="UseTokenAuth"/>),
+/// <see cref="Token"/> (a fixed token or Ably JWT), <see cref="AuthCallback"/> (tokens from the application). Token auth is
+/// used whenever <see cref="Token"/> or <see cref="AuthCallback"/> is set or <see cref="UseTokenAuth"/> is on; a token is then
+/// renewed through <see cref="AuthCallback"/> when set, otherwise by signing a TokenRequest with <see cref="Key"/>, and cannot
+/// be renewed when neither is set.</para>
+/// </remarks>
+public sealed class AblyChannelClientOptions : IValidatableObject
 {
-    /// <summary>The API key, <c>appId.keyId:secret</c>. Sent as Basic credentials, so only over TLS or to a loopback host.</summary>
-    public string? Key { get; init; }
+    /// <summary>The configuration section below <c>Realtime</c> (or <c>Realtime:&lt;key&gt;</c>): <c>Ably</c>.</summary>
+    public const string ConfigurationSection = "Ably";
+
+    /// <summary>
+    /// The API key, <c>appId.keyId:secret</c>. Without token auth it is sent as Basic credentials, so only over TLS or to a
+    /// loopback host; with <see cref="UseTokenAuth"/> it only signs TokenRequests and its secret never goes on the wire.
+    /// </summary>
+    public string? Key { get; set; }
+
+    /// <summary>
+    /// A fixed Ably token or Ably JWT to authenticate with. It cannot be renewed unless <see cref="AuthCallback"/> or
+    /// <see cref="Key"/> is set too, so the connection fails with error 40171 once it expires.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary>
+    /// Obtains a token when the client connects and whenever its token must be renewed (it expired or the server refused it):
+    /// return <see cref="AblyAuthResult.FromToken"/> (a token or JWT from your backend),
+    /// <see cref="AblyAuthResult.FromTokenDetailsJson"/> (a TokenDetails your backend obtained) or
+    /// <see cref="AblyAuthResult.FromTokenRequestJson"/> (a TokenRequest your backend signed). It receives the
+    /// <see cref="TokenParams"/> (with <see cref="ClientId"/> as the default client id) and is given
+    /// <see cref="RealtimeRequestTimeout"/> to answer; a failure or timeout is reported as error 40170.
+    /// </summary>
+    public Func<AblyTokenParams, CancellationToken, ValueTask<AblyAuthResult>>? AuthCallback { get; set; }
+
+    /// <summary>
+    /// Whether to authenticate with tokens although <see cref="Key"/> is set: the client signs TokenRequests with the key
+    /// and exchanges them at <c>POST /keys/{keyName}/requestToken</c>, renewing the token itself when it expires.
+    /// </summary>
+    public bool UseTokenAuth { get; set; }
+
+    /// <summary>Defaults for the tokens the client requests (lifetime, capability, client id), or <see langword="null"/> for the server's defaults.</summary>
+    public AblyTokenParams? TokenParams { get; set; }
 
     /// <summary>The client identity this client publishes as, or <see langword="null"/> for an anonymous client.</summary>
-    public string? ClientId { get; init; }
+    public string? ClientId { get; set; }
 
     /// <summary>The service endpoint (http, https, ws or wss), for example the emulator's <c>AblyUrl</c>.</summary>
-    public Uri? Endpoint { get; init; }
+    public Uri? Endpoint { get; set; }
 
     /// <summary>Whether the wire format is msgpack (binary) instead of JSON.</summary>
-    public bool UseBinaryProtocol { get; init; }
+    public bool UseBinaryProtocol { get; set; }
 
     /// <summary>Whether messages this connection publishes are delivered back to its own subscribers.</summary>
-    public bool EchoMessages { get; init; } = true;
+    public bool EchoMessages { get; set; } = true;
 
-    /// <summary>The clock for every timeout.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <summary>The clock for every timeout and for token expiry.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>How long connecting, attaching, publishing and closing may wait for the server.</summary>
-    public TimeSpan RealtimeRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long connecting, attaching, publishing, closing and an <see cref="AuthCallback"/> may wait.</summary>
+    public TimeSpan RealtimeRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a REST request (history) may take.</summary>
-    public TimeSpan HttpRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long a REST request (history, token request) may take.</summary>
+    public TimeSpan HttpRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Whether publishes and presence changes made while connecting or disconnected wait for the connection (sent, in
     /// order, once it is back) instead of failing at once. They fail when the connection becomes suspended, closed or failed.
     /// </summary>
-    public bool QueueMessages { get; init; } = true;
+    public bool QueueMessages { get; set; } = true;
 
     /// <summary>The base delay before retrying a disconnected connection (RTB1: grows to twice this, with jitter).</summary>
-    public TimeSpan DisconnectedRetryTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan DisconnectedRetryTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The delay between connection attempts while suspended.</summary>
-    public TimeSpan SuspendedRetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SuspendedRetryTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The base delay before re-attaching a channel whose attach timed out or that the server detached.</summary>
-    public TimeSpan ChannelRetryTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan ChannelRetryTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Throws a <see cref="RealtimeValidationException"/> naming the first invalid option.</summary>
+    /// <summary>Whether the client authenticates with tokens rather than sending <see cref="Key"/> as Basic credentials.</summary>
+    internal bool UsesTokenAuth => UseTokenAuth || Token is not null || AuthCallback is not null;
+
+    /// <summary>
+    /// Throws naming the first invalid option: <see cref="RealtimeAuthenticationException"/> (code 40005) when no credential
+    /// is set or one is malformed, otherwise <see cref="RealtimeValidationException"/>. Messages never contain a secret.
+    /// </summary>
     public void Validate()
+    {
+        foreach (var problem in FindProblems())
+        {
+            var message = "Invalid Ably options: " + problem.Message;
+            var code = problem.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (problem.IsCredential)
+            {
+                throw new RealtimeAuthenticationException(message) { ErrorCode = code, StatusCode = 400, ProviderName = "Ably" };
+            }
+
+            throw new RealtimeValidationException(message, problem.Member.Replace(':', '.')) { ErrorCode = code, ProviderName = "Ably" };
+        }
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        FindProblems().Select(static p => new ValidationResult(p.Message, [p.Member]));
+
+    private IEnumerable<Problem> FindProblems()
     {
         if (Endpoint is null || !Endpoint.IsAbsoluteUri || Endpoint.Scheme is not ("http" or "https" or "ws" or "wss"))
         {
-            throw new RealtimeValidationException("Invalid Ably options: Endpoint must be an absolute http, https, ws or wss URI.") { ProviderName = "Ably" };
+            yield return new(nameof(Endpoint), "Endpoint must be an absolute http, https, ws or wss URI.");
         }
 
-        Auth.AblyApiKey.Parse(Key);
-        if (Endpoint.Scheme is "http" or "ws" && !Endpoint.IsLoopback)
+        if (Key is null && Token is null && AuthCallback is null)
         {
-            throw new RealtimeValidationException("Invalid Ably options: an API key is only sent over TLS (https/wss) or to a loopback host.") { ErrorCode = "40103", ProviderName = "Ably" };
+            yield return new(nameof(Key), "no credentials: set Key, Token or AuthCallback.", AblyErrorCodes.InvalidCredentials, IsCredential: true);
         }
 
-        if (ClientId is "*")
+        if (Key is not null && CheckKey(Key) is { } keyProblem)
         {
-            throw new RealtimeValidationException("Invalid Ably options: ClientId must not be the wildcard '*'.") { ErrorCode = "40012", ProviderName = "Ably" };
+            yield return new(nameof(Key), keyProblem, AblyErrorCodes.InvalidCredentials, IsCredential: true);
         }
 
-        if (RealtimeRequestTimeout <= TimeSpan.Zero || HttpRequestTimeout <= TimeSpan.Zero || DisconnectedRetryTimeout <= TimeSpan.Zero ||
-            SuspendedRetryTimeout <= TimeSpan.Zero || ChannelRetryTimeout <= TimeSpan.Zero)
+        if (Token is not null && !AblyTokenInspector.IsWellFormed(Token))
         {
-            throw new RealtimeValidationException("Invalid Ably options: timeouts must be positive.") { ProviderName = "Ably" };
+            yield return new(
+                nameof(Token),
+                "Token must be a non-empty string without white space or control characters, at most 16 KiB long.",
+                AblyErrorCodes.InvalidCredentials,
+                IsCredential: true);
         }
 
-        ArgumentNullException.ThrowIfNull(TimeProvider);
+        if (Key is not null && !UsesTokenAuth && Endpoint is { IsAbsoluteUri: true } endpoint && endpoint.Scheme is "http" or "ws" && !endpoint.IsLoopback)
+        {
+            yield return new(
+                nameof(Key),
+                "an API key is only sent (Basic auth) over TLS (https/wss) or to a loopback host; use https/wss or token auth (UseTokenAuth).",
+                AblyErrorCodes.BasicAuthOverNonTls);
+        }
+
+        if (ClientId is "*" or "")
+        {
+            yield return new(nameof(ClientId), "ClientId must not be empty or the wildcard '*'.", AblyErrorCodes.InvalidClientId);
+        }
+
+        if (TokenParams is { } tokenParams)
+        {
+            foreach (var problem in CheckTokenParams(tokenParams))
+            {
+                yield return problem;
+            }
+        }
+
+        foreach (var (name, value) in new (string, TimeSpan)[] {
+                     
+                     (nameof(RealtimeRequestTimeout), RealtimeRequestTimeout), (nameof(HttpRequestTimeout), HttpRequestTimeout),
+                     (nameof(DisconnectedRetryTimeout), DisconnectedRetryTimeout), (nameof(SuspendedRetryTimeout), SuspendedRetryTimeout),
+                     (nameof(ChannelRetryTimeout), ChannelRetryTimeout) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return new(name, name + " must be positive (timeouts must be positive).");
+            }
+        }
+
+        if (TimeProvider is null)
+        {
+            yield return new(nameof(TimeProvider), "TimeProvider must not be null.");
+        }
     }
+
+    private IEnumerable<Problem> CheckTokenParams(AblyTokenParams tokenParams)
+    {
+        if (tokenParams.Ttl is { } ttl && (ttl <= TimeSpan.Zero || ttl.TotalMilliseconds > long.MaxValue / 2))
+        {
+            yield return new("TokenParams:Ttl", "TokenParams.Ttl must be positive.");
+        }
+
+        if (tokenParams.Capability is { } capability && CheckCapability(capability) is { } capabilityProblem)
+        {
+            yield return new("TokenParams:Capability", "TokenParams.Capability " + capabilityProblem);
+        }
+
+        if (tokenParams.ClientId is "")
+        {
+            yield return new("TokenParams:ClientId", "TokenParams.ClientId must not be empty.", AblyErrorCodes.InvalidClientId);
+        }
+        else if (tokenParams.ClientId is { } tokenClientId && tokenClientId != "*" && ClientId is not null && ClientId != tokenClientId)
+        {
+            yield return new(
+                "TokenParams:ClientId",
+                "TokenParams.ClientId differs from ClientId; a token for one client id cannot be used as another.",
+                AblyErrorCodes.IncompatibleCredentials);
+        }
+    }
+
+    private static string? CheckKey(string key)
+    {
+        try
+        {
+            AblyApiKey.Parse(key);
+            return null;
+        }
+        catch (RealtimeAuthenticationException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    private static string? CheckCapability(string capability)
+    {
+        try
+        {
+            return AblyCapability.Parse(capability).IsEmpty ? "grants nothing; leave it unset for the key's full capability." : null;
+        }
+        catch (AblyProtocolException ex)
+        {
+            return "is not a valid capability: " + ex.Error.Message;
+        }
+    }
+
+    private readonly record struct Problem(string Member, string Message, int? Code = null, bool IsCredential = false);
 }

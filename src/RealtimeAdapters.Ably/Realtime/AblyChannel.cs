@@ -30,6 +30,7 @@ internal sealed class AblyChannel : IChannel
     private string? _channelSerial;
     private string? _attachSerial;
     private bool _everAttached;
+    private bool _newConnection;
     private int _retryAttempt;
 
     public AblyChannel(
@@ -134,6 +135,12 @@ internal sealed class AblyChannel : IChannel
                 return Task.CompletedTask;
             }
 
+            // RTL4b: attaching needs a connection that is (or will be) up; a suspended, closed or failed one refuses.
+            if (_connection.State is ConnectionState.Suspended or ConnectionState.Closing or ConnectionState.Closed or ConnectionState.Failed)
+            {
+                return Task.FromException(_connection.StateError());
+            }
+
             _attachWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             task = _attachWaiter.Task;
             if (_state != AblyChannelState.Attaching)
@@ -230,13 +237,16 @@ internal sealed class AblyChannel : IChannel
     private void EnterSuspended(RealtimeException error)
     {
         CancelTimers();
+        _channelSerial = null;
+
+        // The retry timer starts before the state is announced, so that whoever sees the change can rely on it.
+        _retryAttempt++;
+        var delay = ConnectionTiming.RetryDelay(_options.ChannelRetryTimeout, _retryAttempt);
+        _retryTimer = _connection.Time.CreateTimer(static s => ((AblyChannel)s!).OnRetryTimer(), this, delay, Timeout.InfiniteTimeSpan);
         SetState(AblyChannelState.Suspended, error);
         _attachWaiter?.TrySetException(error);
         _attachWaiter = null;
         _presence.OnSuspended(error);
-        _retryAttempt++;
-        var delay = ConnectionTiming.RetryDelay(_options.ChannelRetryTimeout, _retryAttempt);
-        _retryTimer = _connection.Time.CreateTimer(static s => ((AblyChannel)s!).OnRetryTimer(), this, delay, Timeout.InfiniteTimeSpan);
     }
 
     private void OnRetryTimer()
@@ -278,6 +288,9 @@ internal sealed class AblyChannel : IChannel
     {
         lock (_gate)
         {
+            // Presence membership belongs to a connection: on a new connection this client's member must be re-entered
+            // even if the channel's messages resume from its serial.
+            _newConnection |= !resumed;
             if (_state is not (AblyChannelState.Attaching or AblyChannelState.Attached or AblyChannelState.Suspended) ||
                 ReferenceEquals(_attachSentOn, session))
             {
@@ -313,7 +326,9 @@ internal sealed class AblyChannel : IChannel
         {
             if (_state is AblyChannelState.Attaching or AblyChannelState.Attached)
             {
+                // RTL15b1: the serial is cleared on SUSPENDED; the next attach is a fresh one.
                 CancelTimers();
+                _channelSerial = null;
                 SetState(AblyChannelState.Suspended, error);
                 _attachWaiter?.TrySetException(error);
                 _attachWaiter = null;
@@ -449,7 +464,8 @@ internal sealed class AblyChannel : IChannel
             }
 
             continuityLost = _everAttached && !resumed;
-            reenter = !resumed;
+            reenter = !resumed || _newConnection;
+            _newConnection = false;
             _everAttached = true;
             var reason = message.Error?.ToException($"Channel \"{Name}\"");
             if (continuityLost)
@@ -462,7 +478,7 @@ internal sealed class AblyChannel : IChannel
             _attachWaiter = null;
         }
 
-        _presence.OnAttached(message.HasFlag(ProtocolFlags.HasPresence), resumed, reenter);
+        _presence.OnAttached(message.HasFlag(ProtocolFlags.HasPresence), resumed && !reenter, reenter);
     }
 
     private void OnDetached(ProtocolMessage message)

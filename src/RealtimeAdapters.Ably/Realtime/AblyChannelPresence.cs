@@ -73,15 +73,12 @@ internal sealed class AblyChannelPresence : IChannelPresence
     public async ValueTask<IReadOnlyList<PresenceMessage>> GetAsync(CancellationToken cancellationToken = default)
     {
         _throwIfDisposed();
+        ThrowIfSuspended();
         await _channel.AttachAsync(cancellationToken).ConfigureAwait(false);
         Task synced;
         lock (_gate)
         {
-            if (_suspended is { } error)
-            {
-                throw ErrorInfo.Create(AblyErrorCodes.PresenceOutOfSync, $"The presence of channel \"{_channel.Name}\" is out of sync (the channel is suspended): {error.Message}").ToException();
-            }
-
+            ThrowIfSuspended();
             synced = _synced.Task;
         }
 
@@ -101,6 +98,18 @@ internal sealed class AblyChannelPresence : IChannelPresence
         lock (_gate)
         {
             return [.. _members.Values];
+        }
+    }
+
+    // RTP11d: the member set of a suspended channel cannot be trusted.
+    private void ThrowIfSuspended()
+    {
+        lock (_gate)
+        {
+            if (_suspended is { } error)
+            {
+                throw ErrorInfo.Create(AblyErrorCodes.PresenceOutOfSync, $"The presence of channel \"{_channel.Name}\" is out of sync (the channel is suspended): {error.Message}").ToException();
+            }
         }
     }
 

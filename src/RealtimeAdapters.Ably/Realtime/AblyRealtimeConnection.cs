@@ -34,6 +34,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     private bool _closeRequested;
     private RealtimeException? _endReason;
     private ConnectionDetails? _details;
+    private TaskCompletionSource _updated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public AblyRealtimeConnection(
         AblyChannelClientOptions options,
@@ -88,6 +89,15 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         }
     }
 
+    /// <summary>Completes at the next in-place update of the live connection (the CONNECTED that answers an AUTH, RTN24).</summary>
+    public Task NextUpdateAsync()
+    {
+        lock (_gate)
+        {
+            return _updated.Task;
+        }
+    }
+
     public IRealtimeSubscription<ConnectionStateChange> WatchState(SubscriptionBufferOptions? buffer = null) => _state.Watch(buffer);
 
     /// <summary>Connects (or retries now when disconnected or suspended); completes when connected, fails if this attempt fails.</summary>
@@ -135,6 +145,15 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         if (_loop is null && !_closeRequested)
         {
             _loop = Task.Run(RunAsync);
+        }
+    }
+
+    /// <summary>Why operations cannot proceed in the current (suspended, closing, closed or failed) state.</summary>
+    public RealtimeException StateError()
+    {
+        lock (_gate)
+        {
+            return _state.State == ConnectionState.Suspended ? Suspended(_state.LastChange?.Reason) : EndedError();
         }
     }
 
@@ -305,19 +324,20 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
 
             downSince ??= now;
             attempt++;
-            TimeSpan delay;
-            if (now - downSince.Value >= ConnectionTiming.ConnectionStateTtl(_details))
+            // The retry timer starts before the state is announced, so that whoever sees RetryAt can rely on it.
+            var suspend = now - downSince.Value >= ConnectionTiming.ConnectionStateTtl(_details);
+            var delay = suspend ? _options.SuspendedRetryTimeout : ConnectionTiming.RetryDelay(_options.DisconnectedRetryTimeout, attempt);
+            var retry = WaitRetryAsync(delay, stop);
+            if (suspend)
             {
-                delay = _options.SuspendedRetryTimeout;
                 EnterSuspended(outcome.Reason, now + delay);
             }
             else
             {
-                delay = ConnectionTiming.RetryDelay(_options.DisconnectedRetryTimeout, attempt);
                 Disconnected(outcome.Reason, now + delay);
             }
 
-            await WaitRetryAsync(delay, stop).ConfigureAwait(false);
+            await retry.ConfigureAwait(false);
         }
     }
 
@@ -331,7 +351,8 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
 
         using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop))
         {
-            await Task.WhenAny(wake, Task.Delay(delay, _options.TimeProvider, cancel.Token)).ConfigureAwait(false);
+            var timer = Task.Delay(delay, _options.TimeProvider, cancel.Token);
+            await Task.WhenAny(wake, timer).ConfigureAwait(false);
             await cancel.CancelAsync().ConfigureAwait(false);
         }
 
@@ -358,7 +379,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         catch (RealtimeException ex)
         {
             // RSA4c: a failing auth callback or token request leaves the connection disconnected (retried), unless refused outright.
-            return (new SessionOutcome(ex.StatusCode == 403 ? SessionEndKind.Fatal : SessionEndKind.Lost, ex), false);
+            return (new SessionOutcome(ex.IsRetryable ? SessionEndKind.Lost : SessionEndKind.Fatal, ex), false);
         }
 
         var session = new AblyTransportSession(Format, _options.TimeProvider, OnFrame);
@@ -545,6 +566,8 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
             {
                 // RTN24: a CONNECTED on a live connection (after AUTH) updates the details; it is not a new connection.
                 ApplyDetails(message, details);
+                _updated.TrySetResult();
+                _updated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 return;
             }
 

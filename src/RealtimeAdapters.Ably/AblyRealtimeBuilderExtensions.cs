@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using RealtimeAdapters;
+using RealtimeAdapters.Ably;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Ably channel provider (<see cref="AblyChannelClient"/>) on a <see cref="RealtimeBuilder"/>.</summary>
+public static class AblyRealtimeBuilderExtensions
+{
+    /// <summary>
+    /// Registers the unkeyed <see cref="IChannelClient"/> as an <see cref="AblyChannelClient"/>, with options bound from
+    /// <c>Realtime:Ably</c> and validated when the host starts (credentials present and well-formed, Basic auth only over
+    /// TLS or to loopback).
+    /// </summary>
+    /// <param name="builder">The realtime builder.</param>
+    /// <param name="configure">Code configuration, applied after binding (for example <see cref="AblyChannelClientOptions.AuthCallback"/>).</param>
+    /// <returns>The builder.</returns>
+    public static RealtimeBuilder AddAblyChannels(this RealtimeBuilder builder, Action<AblyChannelClientOptions>? configure = null) =>
+        AddCore(builder, null, null, configure);
+
+    /// <summary>Registers the unkeyed Ably channel client with options bound from <paramref name="configuration"/>.</summary>
+    /// <param name="builder">The realtime builder.</param>
+    /// <param name="configuration">The section to bind.</param>
+    /// <param name="configure">Code configuration, applied after binding.</param>
+    /// <returns>The builder.</returns>
+    public static RealtimeBuilder AddAblyChannels(this RealtimeBuilder builder, IConfiguration configuration, Action<AblyChannelClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddCore(builder, null, configuration, configure);
+    }
+
+    /// <summary>Registers an Ably channel client under <paramref name="serviceKey"/>, with options bound from <c>Realtime:&lt;key&gt;:Ably</c>.</summary>
+    /// <param name="builder">The realtime builder.</param>
+    /// <param name="serviceKey">The key.</param>
+    /// <param name="configure">Code configuration, applied after binding.</param>
+    /// <returns>The builder.</returns>
+    public static RealtimeBuilder AddKeyedAblyChannels(this RealtimeBuilder builder, object serviceKey, Action<AblyChannelClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return AddCore(builder, serviceKey, null, configure);
+    }
+
+    /// <summary>Registers an Ably channel client under <paramref name="serviceKey"/> with options bound from <paramref name="configuration"/>.</summary>
+    /// <param name="builder">The realtime builder.</param>
+    /// <param name="serviceKey">The key.</param>
+    /// <param name="configuration">The section to bind.</param>
+    /// <param name="configure">Code configuration, applied after binding.</param>
+    /// <returns>The builder.</returns>
+    public static RealtimeBuilder AddKeyedAblyChannels(this RealtimeBuilder builder, object serviceKey, IConfiguration configuration, Action<AblyChannelClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddCore(builder, serviceKey, configuration, configure);
+    }
+
+    private static RealtimeBuilder AddCore(RealtimeBuilder builder, object? serviceKey, IConfiguration? configuration, Action<AblyChannelClientOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddProviderOptions(serviceKey, AblyChannelClientOptions.ConfigurationSection, configuration, configure);
+        var name = RealtimeBuilder.GetOptionsName(serviceKey);
+        return builder.AddKeyedChannelClient(serviceKey, sp =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<AblyChannelClientOptions>>().Get(name);
+
+            // The container's clock (a FakeTimeProvider in tests) unless the options chose one.
+            if (ReferenceEquals(options.TimeProvider, TimeProvider.System) && sp.GetService<TimeProvider>() is { } time)
+            {
+                options.TimeProvider = time;
+            }
+
+            return new AblyChannelClient(options);
+        });
+    }
+}

@@ -1,0 +1,329 @@
+using Microsoft.Extensions.Time.Testing;
+using RealtimeAdapters.Emulator;
+
+namespace RealtimeAdapters.Ably.Tests.Provider;
+
+/// <summary>
+/// The connection and channel state machines against faults injected by the emulator: dropped transports, server
+/// DISCONNECTED, expired connection state, server DETACHED, refused connection attempts.
+/// </summary>
+public sealed class AblyFaultTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private RealtimeEmulator _emulator = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() =>
+        _emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0 } }, Ct);
+
+    public async ValueTask DisposeAsync() => await _emulator.DisposeAsync();
+
+    private AblyChannelClient NewClient(TimeProvider? time = null, string? clientId = null, bool binary = false) =>
+        new(new AblyChannelClientOptions
+        {
+            Endpoint = _emulator.AblyUrl,
+            Key = _emulator.AblyKeys[0],
+            ClientId = clientId,
+            UseBinaryProtocol = binary,
+            TimeProvider = time ?? TimeProvider.System,
+            RealtimeRequestTimeout = Wait,
+        });
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DroppedTransport_Resumes_SameConnection_NothingLostNothingDuplicated(bool binary)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var subscriber = NewClient(time, binary: binary);
+        await using var publisher = NewClient(binary: binary);
+        var subscription = await subscriber.GetChannel("resume").SubscribeAsync(cancellationToken: Ct);
+        await using var reader = subscription.GetAsyncEnumerator(Ct);
+        await publisher.GetChannel("resume").PublishAsync("n", "before", Ct);
+        Assert.Equal("before", await NextTextAsync(reader));
+
+        var id = subscriber.ConnectionId!;
+        var states = subscriber.Connection.WatchState().GetAsyncEnumerator(Ct);
+        var channelStates = subscriber.WatchChannelStates().GetAsyncEnumerator(Ct);
+
+        // The immediate resume is refused once, so the client waits for its backoff while the publisher goes on.
+        _emulator.AblyFaults.RefuseConnections = 1;
+        Assert.True(await _emulator.AblyFaults.DropTransportAsync(id));
+        var disconnected = await NextStateAsync(states, s => s.Current == ConnectionState.Disconnected && s.RetryAt > time.GetUtcNow());
+        for (var i = 0; i < 5; i++)
+        {
+            await publisher.GetChannel("resume").PublishAsync("n", "while-away-" + i, Ct);
+        }
+
+        time.Advance(disconnected.RetryAt!.Value - time.GetUtcNow());
+        var connected = await NextStateAsync(states, s => s.Current == ConnectionState.Connected);
+        Assert.Null(connected.Reason);
+        Assert.Equal(id, subscriber.ConnectionId);
+
+        await publisher.GetChannel("resume").PublishAsync("n", "after", Ct);
+        string[] expected = ["while-away-0", "while-away-1", "while-away-2", "while-away-3", "while-away-4", "after"];
+        foreach (var text in expected)
+        {
+            Assert.Equal(text, await NextTextAsync(reader));
+        }
+
+        // A resumed re-attach is silent (RTL12 reports only discontinuities), and the channel stayed attached throughout.
+        Assert.False(channelStates.MoveNextAsync().AsTask().IsCompleted, "no channel state change on a resumed attach");
+        Assert.Equal(AblyChannelState.Attached, subscriber.GetChannelState("resume"));
+    }
+
+    [Fact]
+    public async Task DroppedTransport_WithUnacknowledgedPublishes_ResendsThem_EachDeliveredOnce()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var publisher = NewClient(time);
+        await using var subscriber = NewClient();
+        var subscription = await subscriber.GetChannel("resend").SubscribeAsync(cancellationToken: Ct);
+        await using var reader = subscription.GetAsyncEnumerator(Ct);
+        await publisher.Connection.ConnectAsync(Ct);
+        var states = publisher.Connection.WatchState().GetAsyncEnumerator(Ct);
+
+        _emulator.AblyFaults.RefuseConnections = 1;
+        var sends = new List<Task>();
+        for (var i = 0; i < 20; i++)
+        {
+            sends.Add(publisher.GetChannel("resend").PublishAsync("n", "m" + i, Ct).AsTask());
+            if (i == 9)
+            {
+                Assert.True(await _emulator.AblyFaults.DropTransportAsync(publisher.ConnectionId!));
+            }
+        }
+
+        var disconnected = await NextStateAsync(states, s => s.Current == ConnectionState.Disconnected && s.RetryAt > time.GetUtcNow());
+        time.Advance(disconnected.RetryAt!.Value - time.GetUtcNow());
+        try
+        {
+            await Task.WhenAll(sends).WaitAsync(Wait, Ct);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"unfinished: {string.Join(",", sends.Select((t, i) => (t, i)).Where(x => !x.t.IsCompleted).Select(x => x.i))}; pending {((Realtime.AblyRealtimeConnection)publisher.Connection).PendingCount}, state {publisher.Connection.State}");
+        }
+
+        var seen = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            seen.Add(await NextTextAsync(reader));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => "m" + i), seen);
+        await publisher.GetChannel("resend").PublishAsync("n", "end", Ct);
+        Assert.Equal("end", await NextTextAsync(reader));
+    }
+
+    [Fact]
+    public async Task ServerDisconnected_ResumesAtOnce_SameConnection()
+    {
+        await using var client = NewClient();
+        await client.Connection.ConnectAsync(Ct);
+        var id = client.ConnectionId!;
+        var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
+        Assert.True(await _emulator.AblyFaults.DisconnectAsync(id, 80003, "going away"));
+        var disconnected = await NextStateAsync(states, s => s.Current == ConnectionState.Disconnected);
+        Assert.Equal("80003", disconnected.Reason?.ErrorCode);
+        Assert.Contains("going away", disconnected.Reason!.Message, StringComparison.Ordinal);
+        await NextStateAsync(states, s => s.Current == ConnectionState.Connected);
+        Assert.Equal(id, client.ConnectionId);
+    }
+
+    [Fact]
+    public async Task ResumeFails_NewConnection_ReportsContinuityLoss_ReattachesAndReentersPresence()
+    {
+        await using var client = NewClient(clientId: "alice");
+        await using var observer = NewClient();
+        var channel = client.GetChannel("room");
+        var subscription = await channel.SubscribeAsync(cancellationToken: Ct);
+        await using var reader = subscription.GetAsyncEnumerator(Ct);
+        await channel.Presence.EnterAsync("hello", Ct);
+        var id = client.ConnectionId!;
+        var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
+
+        Assert.True(_emulator.AblyFaults.ForgetConnection(id));
+        Assert.True(await _emulator.AblyFaults.DropTransportAsync(id));
+
+        var connected = await NextStateAsync(states, s => s.Current == ConnectionState.Connected);
+        Assert.NotEqual(id, client.ConnectionId);
+        Assert.NotNull(connected.Reason);
+        Assert.Contains("continuity", connected.Reason.Message, StringComparison.OrdinalIgnoreCase);
+        // The same subscription keeps receiving on the new connection (the channel itself resumed from its serial), and
+        // alice, whose membership belonged to the old connection, is present again.
+        await observer.GetChannel("room").PublishAsync("n", "on-new-connection", Ct);
+        Assert.Equal("on-new-connection", await NextTextAsync(reader));
+        var members = await WaitForMembersAsync(observer.GetChannel("room"), m => m.Any(p => p.ClientId == "alice" && p.ConnectionId == client.ConnectionId));
+        Assert.Equal("hello", members.Single(p => p.ClientId == "alice" && p.ConnectionId == client.ConnectionId).Data.AsString());
+    }
+
+    [Fact]
+    public async Task Suspended_ThenReconnected_ChannelReattachesWithContinuityLost_PresenceGetFailsWhileSuspended()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var client = NewClient(time, clientId: "sam");
+        await using var publisher = NewClient();
+        var channel = client.GetChannel("susp");
+        var subscription = await channel.SubscribeAsync(cancellationToken: Ct);
+        await using var reader = subscription.GetAsyncEnumerator(Ct);
+        await channel.Presence.EnterAsync("here", Ct);
+        var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
+        var channelStates = client.WatchChannelStates().GetAsyncEnumerator(Ct);
+
+        await publisher.Connection.ConnectAsync(Ct);
+        _emulator.AblyFaults.RefuseConnections = 1000;
+        Assert.True(await _emulator.AblyFaults.DropTransportAsync(client.ConnectionId!));
+        while (client.Connection.State != ConnectionState.Suspended)
+        {
+            var change = await NextStateAsync(states, s => s.Current is ConnectionState.Disconnected or ConnectionState.Suspended);
+            if (change.Current == ConnectionState.Disconnected && change.RetryAt > time.GetUtcNow())
+            {
+                time.Advance(change.RetryAt.Value - time.GetUtcNow());
+            }
+        }
+
+        var suspended = await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Suspended);
+        Assert.Equal("80002", suspended.Reason?.ErrorCode);
+        var outOfSync = await Assert.ThrowsAnyAsync<RealtimeException>(() => channel.Presence.GetAsync(Ct).AsTask().WaitAsync(Wait, Ct));
+        Assert.Equal("91005", outOfSync.ErrorCode);
+
+        await publisher.GetChannel("susp").PublishAsync("n", "missed-while-suspended", Ct).AsTask().WaitAsync(Wait, Ct);
+        _emulator.AblyFaults.RefuseConnections = 0;
+        time.Advance(TimeSpan.FromSeconds(30));
+        await NextStateAsync(states, s => s.Current == ConnectionState.Connected);
+        var attached = await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attached);
+        Assert.True(attached.ContinuityLost);
+        Assert.False(attached.Resumed);
+
+        await publisher.GetChannel("susp").PublishAsync("n", "after", Ct);
+        Assert.Equal("after", await NextTextAsync(reader));
+        var members = await WaitForMembersAsync(publisher.GetChannel("susp"), m => m.Any(p => p.ClientId == "sam" && p.ConnectionId == client.ConnectionId));
+        Assert.Equal("here", members.Single(p => p.ClientId == "sam" && p.ConnectionId == client.ConnectionId).Data.AsString());
+    }
+
+    [Fact]
+    public async Task ServerDetached_ReattachesAtOnce_SubscriptionContinues()
+    {
+        await using var client = NewClient();
+        await using var publisher = NewClient();
+        var subscription = await client.GetChannel("detach").SubscribeAsync(cancellationToken: Ct);
+        await using var reader = subscription.GetAsyncEnumerator(Ct);
+        var channelStates = client.WatchChannelStates().GetAsyncEnumerator(Ct);
+
+        Assert.True(await _emulator.AblyFaults.DetachChannelAsync(client.ConnectionId!, "detach", 90198, "maintenance"));
+        var attaching = await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attaching);
+        Assert.Equal(AblyChannelState.Attached, attaching.Previous);
+        Assert.Contains("maintenance", attaching.Reason?.Message, StringComparison.Ordinal);
+        await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attached);
+
+        await publisher.GetChannel("detach").PublishAsync("n", "after-detach", Ct);
+        Assert.Equal("after-detach", await NextTextAsync(reader));
+    }
+
+    [Fact]
+    public async Task DetachAsync_StopsDelivery_UntilNextSubscribe()
+    {
+        await using var client = NewClient();
+        await using var publisher = NewClient();
+        var subscription = await client.GetChannel("d").SubscribeAsync(cancellationToken: Ct);
+        await using var reader = subscription.GetAsyncEnumerator(Ct);
+        await client.DetachAsync("d", Ct);
+        Assert.Equal(AblyChannelState.Detached, client.GetChannelState("d"));
+        await publisher.GetChannel("d").PublishAsync("n", "missed", Ct);
+
+        await client.GetChannel("d").SubscribeAsync(cancellationToken: Ct);
+        Assert.Equal(AblyChannelState.Attached, client.GetChannelState("d"));
+        await publisher.GetChannel("d").PublishAsync("n", "seen", Ct);
+        Assert.Equal("seen", await NextTextAsync(reader));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_RefusedAttempts_RetriesWithBackoff_ThenConnects()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var client = NewClient(time);
+        var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
+        _emulator.AblyFaults.RefuseConnections = 3;
+        var first = await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => client.Connection.ConnectAsync(Ct).AsTask().WaitAsync(Wait, Ct));
+        Assert.True(first.IsRetryable);
+
+        var retries = 0;
+        var seen = new List<string>();
+        while (true)
+        {
+            var change = await NextStateAsync(states, s => s.Current is ConnectionState.Disconnected or ConnectionState.Connected);
+            seen.Add($"{change.Current} {change.RetryAt - time.GetUtcNow()} {change.Reason?.Message}");
+            if (change.Current == ConnectionState.Connected)
+            {
+                break;
+            }
+
+            retries++;
+            time.Advance(change.RetryAt!.Value - time.GetUtcNow());
+        }
+
+        Assert.True(retries == 3, string.Join(Environment.NewLine, seen));
+        Assert.Equal(ConnectionState.Connected, client.Connection.State);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_WhileWaitingForRetry_RetriesNow()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var client = NewClient(time);
+        var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
+        _emulator.AblyFaults.RefuseConnections = 1;
+        await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => client.Connection.ConnectAsync(Ct).AsTask().WaitAsync(Wait, Ct));
+        await NextStateAsync(states, s => s.Current == ConnectionState.Disconnected);
+
+        // No time passes: the explicit connect does not wait for the backoff.
+        await client.Connection.ConnectAsync(Ct).AsTask().WaitAsync(Wait, Ct);
+        Assert.Equal(ConnectionState.Connected, client.Connection.State);
+    }
+
+    private static async Task<IReadOnlyList<PresenceMessage>> WaitForMembersAsync(IChannel channel, Func<IReadOnlyList<PresenceMessage>, bool> condition)
+    {
+        var events = await channel.Presence.SubscribeAsync(cancellationToken: Ct);
+        await using var reader = events.GetAsyncEnumerator(Ct);
+        var members = await channel.Presence.GetAsync(Ct);
+        while (!condition(members))
+        {
+            Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Wait, Ct));
+            members = await channel.Presence.GetAsync(Ct);
+        }
+
+        return members;
+    }
+
+    private static async Task<string> NextTextAsync(IAsyncEnumerator<ChannelMessage> reader)
+    {
+        Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Wait, Ct), "the subscription ended");
+        return reader.Current.Data.AsString()!;
+    }
+
+    private static async Task<ConnectionStateChange> NextStateAsync(IAsyncEnumerator<ConnectionStateChange> states, Func<ConnectionStateChange, bool> wanted)
+    {
+        while (true)
+        {
+            Assert.True(await states.MoveNextAsync().AsTask().WaitAsync(Wait, Ct), "the state stream ended");
+            if (wanted(states.Current))
+            {
+                return states.Current;
+            }
+        }
+    }
+
+    private static async Task<AblyChannelStateChange> NextChannelStateAsync(IAsyncEnumerator<AblyChannelStateChange> states, Func<AblyChannelStateChange, bool> wanted)
+    {
+        while (true)
+        {
+            Assert.True(await states.MoveNextAsync().AsTask().WaitAsync(Wait, Ct), "the channel state stream ended");
+            if (wanted(states.Current))
+            {
+                return states.Current;
+            }
+        }
+    }
+}
