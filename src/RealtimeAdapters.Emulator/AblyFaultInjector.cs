@@ -44,6 +44,21 @@ public sealed class AblyFaultInjector
     }
 
     /// <summary>
+    /// The next N ATTACH frames (from any connection) get no answer at all: for testing a client's attach timeout and
+    /// retry. Each ignored ATTACH counts one down; 0 (the default) ignores none.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int IgnoreAttaches
+    {
+        get => _server.IgnoreAttaches;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _server.IgnoreAttaches = value;
+        }
+    }
+
+    /// <summary>
     /// Completes with the id of a connection with a live transport that matches <paramref name="predicate"/>: one that is
     /// already there, or the next to connect or resume (after its CONNECTED was queued).
     /// </summary>

@@ -224,7 +224,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
             kestrel.Listen(address, port);
         });
         builder.Services.AddSingleton<IHostLifetime, EmulatorHostLifetime>();
-        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<ILoggerFactory>(new Hosting.RedactingLoggerFactory(loggerFactory));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         var app = builder.Build();
         if (webSockets)

@@ -1,4 +1,20 @@
 using BenchmarkDotNet.Running;
+using RealtimeAdapters.Benchmarks.Ably;
 
 // Run with: dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --filter '*'
+// Side by side with ably-js: dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --ably-vs-js [--rounds 7]
+//   [--warmup 3] [--count 10000] [--size 100] [--window 100] [--formats json,msgpack]
+// Where the C# provider's CPU time goes: dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --ably-profile
+//   [json|msgpack] [--rounds 5] [--window 100]
+if (args.Length > 0 && args[0] == "--ably-vs-js")
+{
+    return await AblyVsJsRunner.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--ably-profile")
+{
+    return await AblyProviderProfiler.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -145,8 +145,8 @@ internal sealed class AblyChannel : IChannel
             task = _attachWaiter.Task;
             if (_state != AblyChannelState.Attaching)
             {
-                SetState(AblyChannelState.Attaching, null);
                 SendAttach();
+                SetState(AblyChannelState.Attaching, null);
             }
         }
 
@@ -204,7 +204,8 @@ internal sealed class AblyChannel : IChannel
     }
 
     // Under _gate. Sends ATTACH with the last channelSerial when connected and starts the attach timer; otherwise the
-    // ATTACH goes out when the connection is (re-)established.
+    // ATTACH goes out when the connection is (re-)established. Called before the state change is announced, so that the
+    // timer exists when a watcher sees Attaching.
     private void SendAttach()
     {
         var session = _connection.TrySendNow(new ProtocolMessage { Action = ProtocolAction.Attach, Channel = Name, ChannelSerial = _channelSerial });
@@ -256,8 +257,8 @@ internal sealed class AblyChannel : IChannel
             // RTL13b: retry while the connection is connected; otherwise the next CONNECTED re-attaches.
             if (_state == AblyChannelState.Suspended && _connection.State == ConnectionState.Connected)
             {
-                SetState(AblyChannelState.Attaching, null);
                 SendAttach();
+                SetState(AblyChannelState.Attaching, null);
             }
         }
     }
@@ -299,12 +300,11 @@ internal sealed class AblyChannel : IChannel
 
             _retryTimer?.Dispose();
             _retryTimer = null;
+            SendAttach();
             if (_state == AblyChannelState.Suspended)
             {
                 SetState(AblyChannelState.Attaching, null);
             }
-
-            SendAttach();
         }
     }
 
@@ -497,8 +497,8 @@ internal sealed class AblyChannel : IChannel
                     break;
                 case AblyChannelState.Attached or AblyChannelState.Suspended:
                     // RTL13a: an unrequested DETACHED → re-attach at once.
-                    SetState(AblyChannelState.Attaching, error);
                     SendAttach();
+                    SetState(AblyChannelState.Attaching, error);
                     break;
                 case AblyChannelState.Attaching:
                     // RTL13b: the attach itself was refused → suspended, retried later.

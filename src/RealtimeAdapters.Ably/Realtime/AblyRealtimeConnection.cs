@@ -638,8 +638,8 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     private void OnAck(AblyTransportSession session, ProtocolMessage message)
     {
         var first = message.MsgSerial ?? 0;
-        var count = Math.Max(1, message.Count ?? 1);
-        var done = new List<(Outbound Item, bool Acked)>();
+        var end = first + Math.Max(1, message.Count ?? 1);
+        Outbound[] done;
         lock (_gate)
         {
             if (!ReferenceEquals(_session, session))
@@ -647,31 +647,34 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
                 return;
             }
 
-            for (var i = 0; i < _inFlight.Count;)
+            // In-flight messages are in serial order: the acknowledged ones (and any skipped below them) are a prefix.
+            var count = 0;
+            while (count < _inFlight.Count && (_inFlight[count].Message.MsgSerial ?? -1) < end)
             {
-                var serial = _inFlight[i].Message.MsgSerial ?? -1;
-                if (serial < first + count)
-                {
-                    // Serials below the acknowledged range that are still waiting were skipped: an implicit NACK.
-                    done.Add((_inFlight[i], serial >= first && message.Action == ProtocolAction.Ack));
-                    _inFlight.RemoveAt(i);
-                }
-                else
-                {
-                    i++;
-                }
+                count++;
             }
+
+            if (count == 0)
+            {
+                return;
+            }
+
+            done = new Outbound[count];
+            _inFlight.CopyTo(0, done, 0, count);
+            _inFlight.RemoveRange(0, count);
         }
 
-        foreach (var (item, acked) in done)
+        foreach (var item in done)
         {
-            if (acked)
+            var serial = item.Message.MsgSerial ?? -1;
+            if (serial >= first && message.Action == ProtocolAction.Ack)
             {
                 item.Done.TrySetResult();
             }
             else
             {
-                var error = message.Action == ProtocolAction.Nack
+                // A NACK, or a serial the server skipped (an implicit NACK).
+                var error = message.Action == ProtocolAction.Nack && serial >= first
                     ? message.Error ?? ErrorInfo.Create(AblyErrorCodes.InternalError, "The publish was refused.")
                     : ErrorInfo.Create(AblyErrorCodes.InternalError, "The server skipped this message's serial (implicit NACK).");
                 item.Done.TrySetException(error.ToException("Ably refused the publish"));

@@ -115,7 +115,8 @@ internal sealed class AblyTransportSession : IDisposable
             {
                 while (reader.TryRead(out var frame))
                 {
-                    await _socket.SendAsync(frame, type, true, _stop.Token).ConfigureAwait(false);
+                    // No token here: a cancellable send takes the socket's slow path, and End() aborts the socket anyway.
+                    await _socket.SendAsync(frame, type, true, CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }
@@ -156,7 +157,8 @@ internal sealed class AblyTransportSession : IDisposable
                 ProtocolMessage message;
                 try
                 {
-                    message = AblyCodec.DecodeProtocolMessage(buffer.WrittenMemory.ToArray(), _format);
+                    // The decoders copy what they keep (strings, byte arrays, parsed JSON), so the buffer can be reused.
+                    message = AblyCodec.DecodeProtocolMessage(buffer.WrittenMemory, _format);
                 }
                 catch (AblyProtocolException ex)
                 {

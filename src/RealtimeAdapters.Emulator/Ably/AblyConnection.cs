@@ -330,7 +330,11 @@ internal sealed class AblyConnection : IDisposable
                 await CloseSocketAsync().ConfigureAwait(false);
                 return false;
             case ProtocolAction.Attach:
-                await AttachAsync(message).ConfigureAwait(false);
+                if (!_server.TryTakeIgnoredAttach())
+                {
+                    await AttachAsync(message).ConfigureAwait(false);
+                }
+
                 return true;
             case ProtocolAction.Detach:
                 await DetachAsync(message).ConfigureAwait(false);

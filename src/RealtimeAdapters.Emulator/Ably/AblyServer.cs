@@ -23,6 +23,7 @@ internal sealed class AblyServer : IDisposable
     private readonly Lock _waitersGate = new();
     private readonly List<(Func<string, bool>? Predicate, TaskCompletionSource<string> Done)> _waiters = [];
     private int _refuseConnections;
+    private int _ignoreAttaches;
 
     public AblyServer(EmulatorOptions options, ILogger logger)
     {
@@ -161,13 +162,25 @@ internal sealed class AblyServer : IDisposable
         }
     }
 
-    /// <summary>Takes one pending refusal, if any (fault injection).</summary>
-    private bool TryTakeRefusal()
+    /// <summary>How many upcoming ATTACH frames go unanswered (fault injection).</summary>
+    public int IgnoreAttaches
     {
-        var current = Volatile.Read(ref _refuseConnections);
+        get => Volatile.Read(ref _ignoreAttaches);
+        set => Volatile.Write(ref _ignoreAttaches, value);
+    }
+
+    /// <summary>Takes one pending ignored attach, if any (fault injection).</summary>
+    public bool TryTakeIgnoredAttach() => TryTake(ref _ignoreAttaches);
+
+    /// <summary>Takes one pending refusal, if any (fault injection).</summary>
+    private bool TryTakeRefusal() => TryTake(ref _refuseConnections);
+
+    private static bool TryTake(ref int counter)
+    {
+        var current = Volatile.Read(ref counter);
         while (current > 0)
         {
-            var seen = Interlocked.CompareExchange(ref _refuseConnections, current - 1, current);
+            var seen = Interlocked.CompareExchange(ref counter, current - 1, current);
             if (seen == current)
             {
                 return true;

@@ -204,6 +204,43 @@ public sealed class AblyFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attach_Unanswered_TimesOutToSuspended_ThenRetriesAfterChannelRetryTimeout()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+
+        // A short channel retry keeps the fake clock's total advance below the idle timeout (maxIdleInterval + 10 s).
+        await using var client = new AblyChannelClient(new AblyChannelClientOptions
+        {
+            Endpoint = _emulator.AblyUrl,
+            Key = _emulator.AblyKeys[0],
+            TimeProvider = time,
+            RealtimeRequestTimeout = Wait,
+            ChannelRetryTimeout = TimeSpan.FromSeconds(5),
+        });
+        await using var publisher = NewClient();
+        await client.Connection.ConnectAsync(Ct);
+        var channelStates = client.WatchChannelStates().GetAsyncEnumerator(Ct);
+        _emulator.AblyFaults.IgnoreAttaches = 1;
+
+        var subscribe = client.GetChannel("slow").SubscribeAsync(cancellationToken: Ct).AsTask();
+        await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attaching);
+        time.Advance(Wait);
+        var timedOut = await Assert.ThrowsAnyAsync<RealtimeException>(() => subscribe.WaitAsync(Wait, Ct));
+        Assert.Equal("90007", timedOut.ErrorCode);
+        var suspended = await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Suspended);
+        Assert.Equal("90007", suspended.Reason?.ErrorCode);
+
+        // RTL13b: retried after channelRetryTimeout (× jitter 0.8–1); this time the server answers.
+        time.Advance(TimeSpan.FromSeconds(5));
+        await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attaching);
+        await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attached);
+        var subscription = await client.GetChannel("slow").SubscribeAsync(cancellationToken: Ct);
+        await using var reader = subscription.GetAsyncEnumerator(Ct);
+        await publisher.GetChannel("slow").PublishAsync("n", "finally", Ct);
+        Assert.Equal("finally", await NextTextAsync(reader));
+    }
+
+    [Fact]
     public async Task ServerDetached_ReattachesAtOnce_SubscriptionContinues()
     {
         await using var client = NewClient();
