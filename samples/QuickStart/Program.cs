@@ -1,18 +1,48 @@
 // RealtimeAdapters QuickStart: a shared todo list (the store) and a notifications channel (pub/sub), registered through
-// dependency injection exactly as an application would. It runs on the in-memory backend and exits by itself.
+// dependency injection exactly as an application would. It exits by itself.
+//
+//   dotnet run --project samples/QuickStart                 in-memory providers
+//   dotnet run --project samples/QuickStart -- --emulator   the Firebase and Ably providers, against a local emulator
+//
+// Only the registration differs between the two: the code below it runs unchanged on either pair of providers.
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RealtimeAdapters;
+using RealtimeAdapters.Emulator;
 
 var timeout = TimeSpan.FromSeconds(5);
+var useEmulator = args.Contains("--emulator");
 
-var builder = Host.CreateApplicationBuilder(args);
+// With --emulator: Firebase REST + SSE and Ably REST + WebSocket servers on free loopback ports, in this process.
+await using var emulator = useEmulator
+    ? await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 }, Ably = { Enabled = true, Port = 0 } })
+    : null;
+
+var builder = Host.CreateApplicationBuilder(args.Where(a => a != "--emulator").ToArray());
 builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-builder.Services.AddRealtime()
-    .AddInMemoryStore()
-    .AddInMemoryChannels(o => o.ClientId = "quickstart");
+var realtime = builder.Services.AddRealtime();
+if (emulator is null)
+{
+    realtime.AddInMemoryStore().AddInMemoryChannels(o => o.ClientId = "quickstart");
+}
+else
+{
+    realtime
+        .AddFirebaseStore(o =>
+        {
+            o.DatabaseUrl = emulator.FirebaseUrl;
+            o.UseEmulatorAdmin = true;               // against the hosted service: IdToken or TokenProvider
+        })
+        .AddAblyChannels(o =>
+        {
+            o.Endpoint = emulator.AblyUrl;
+            o.Key = emulator.AblyKeys[0];            // against the hosted service: AuthCallback, or Key + UseTokenAuth
+            o.ClientId = "quickstart";
+            o.UseBinaryProtocol = true;
+        });
+}
 
 using var host = builder.Build();
 await host.StartAsync();
