@@ -16,6 +16,20 @@ public sealed class AblyJsInteropTests(AblyJsInteropFixture fixture) : IClassFix
 
     private AblyJsPeer Peer => fixture.Peer;
 
+    /// <summary>ably-js publishes the messages (name, data, extras) in one call.</summary>
+    private Task<JsonElement> PublishFromJsAsync(string js, string channelName, IEnumerable<ChannelMessage> messages) =>
+        Peer.SendAsync("publish", new JsonObject
+        {
+            ["client"] = js,
+            ["channel"] = channelName,
+            ["messages"] = new JsonArray(messages.Select(m => (JsonNode)new JsonObject
+            {
+                ["name"] = m.Name,
+                ["data"] = ToWire(m.Data),
+                ["extras"] = m.Extras is { } extras ? JsonNode.Parse(extras.GetRawText()) : null,
+            }).ToArray()),
+        });
+
     /// <summary>Every payload kind, unicode, a null name and extras.</summary>
     private static ChannelMessage[] SampleMessages() =>
     [
@@ -80,17 +94,7 @@ public sealed class AblyJsInteropTests(AblyJsInteropFixture fixture) : IClassFix
         var (js, jsConnectionId) = await ConnectJsCoreAsync(jsClientId, jsBinary);
 
         var sent = SampleMessages();
-        await Peer.SendAsync("publish", new JsonObject
-        {
-            ["client"] = js,
-            ["channel"] = channelName,
-            ["messages"] = new JsonArray(sent.Select(m => (JsonNode)new JsonObject
-            {
-                ["name"] = m.Name,
-                ["data"] = ToWire(m.Data),
-                ["extras"] = m.Extras is { } extras ? JsonNode.Parse(extras.GetRawText()) : null,
-            }).ToArray()),
-        });
+        await PublishFromJsAsync(js, channelName, sent);
 
         var received = await TakeAsync(all, sent.Length);
         for (var i = 0; i < sent.Length; i++)
@@ -242,17 +246,7 @@ public sealed class AblyJsInteropTests(AblyJsInteropFixture fixture) : IClassFix
         var jsClientId = fixture.Unique("js-writer");
         var js = await ConnectJsAsync(jsClientId, jsBinary);
         var sent = SampleMessages();
-        await Peer.SendAsync("publish", new JsonObject
-        {
-            ["client"] = js,
-            ["channel"] = channelName,
-            ["messages"] = new JsonArray(sent.Select(m => (JsonNode)new JsonObject
-            {
-                ["name"] = m.Name,
-                ["data"] = ToWire(m.Data),
-                ["extras"] = m.Extras is { } extras ? JsonNode.Parse(extras.GetRawText()) : null,
-            }).ToArray()),
-        });
+        await PublishFromJsAsync(js, channelName, sent);
         await using var client = fixture.CreateClient(clientId: null, csharpBinary);
 
         var page = await client.GetChannel(channelName).GetHistoryAsync(new HistoryQuery { Direction = HistoryDirection.Forwards, Limit = 3 }, Ct).AsTask().WaitAsync(Wait, Ct);

@@ -105,13 +105,13 @@ public sealed class AblyChannelClientTests
         await emulator.DisposeAsync();
 
         // The first retry after losing an established connection is immediate; later ones wait 15 s × backoff × jitter.
-        var change = await NextStateAsync(states, ConnectionState.Disconnected);
+        var change = await states.NextAsync(ConnectionState.Disconnected);
         Assert.IsType<RealtimeConnectionException>(change.Reason, exactMatch: false);
         var queued = client.GetChannel("lost").PublishAsync("n", "x", Ct).AsTask();
         var delays = new List<TimeSpan>();
         while (true)
         {
-            change = await NextStateAsync(states, ConnectionState.Disconnected, ConnectionState.Suspended);
+            change = await states.NextAsync(ConnectionState.Disconnected, ConnectionState.Suspended);
             if (change.Current == ConnectionState.Suspended)
             {
                 break;
@@ -153,22 +153,11 @@ public sealed class AblyChannelClientTests
         await client.Connection.ConnectAsync(Ct);
         var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
         await emulator.DisposeAsync();
-        await NextStateAsync(states, ConnectionState.Disconnected);
+        await states.NextAsync(ConnectionState.Disconnected);
         var ex = await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => client.GetChannel("c").PublishAsync("n", "x", Ct).AsTask().WaitAsync(Wait, Ct));
         Assert.True(ex.IsRetryable);
     }
 
-    private static async Task<ConnectionStateChange> NextStateAsync(IAsyncEnumerator<ConnectionStateChange> states, params ConnectionState[] wanted)
-    {
-        while (true)
-        {
-            Assert.True(await states.MoveNextAsync().AsTask().WaitAsync(Wait, Ct), "the state stream ended");
-            if (wanted.Contains(states.Current.Current))
-            {
-                return states.Current;
-            }
-        }
-    }
 
     [Fact]
     public async Task CloseAsync_Connected_ReachesClosedAndRefusesFurtherConnects()

@@ -50,14 +50,14 @@ public sealed class AblyFaultTests : IAsyncLifetime
         // The immediate resume is refused once, so the client waits for its backoff while the publisher goes on.
         _emulator.AblyFaults.RefuseConnections = 1;
         Assert.True(await _emulator.AblyFaults.DropTransportAsync(id));
-        var disconnected = await NextStateAsync(states, s => s.Current == ConnectionState.Disconnected && s.RetryAt > time.GetUtcNow());
+        var disconnected = await states.NextAsync(s => s.Current == ConnectionState.Disconnected && s.RetryAt > time.GetUtcNow());
         for (var i = 0; i < 5; i++)
         {
             await publisher.GetChannel("resume").PublishAsync("n", "while-away-" + i, Ct);
         }
 
         time.Advance(disconnected.RetryAt!.Value - time.GetUtcNow());
-        var connected = await NextStateAsync(states, s => s.Current == ConnectionState.Connected);
+        var connected = await states.NextAsync(s => s.Current == ConnectionState.Connected);
         Assert.Null(connected.Reason);
         Assert.Equal(id, subscriber.ConnectionId);
 
@@ -95,7 +95,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
             }
         }
 
-        var disconnected = await NextStateAsync(states, s => s.Current == ConnectionState.Disconnected && s.RetryAt > time.GetUtcNow());
+        var disconnected = await states.NextAsync(s => s.Current == ConnectionState.Disconnected && s.RetryAt > time.GetUtcNow());
         time.Advance(disconnected.RetryAt!.Value - time.GetUtcNow());
         try
         {
@@ -125,10 +125,10 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var id = client.ConnectionId!;
         var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
         Assert.True(await _emulator.AblyFaults.DisconnectAsync(id, 80003, "going away"));
-        var disconnected = await NextStateAsync(states, s => s.Current == ConnectionState.Disconnected);
+        var disconnected = await states.NextAsync(s => s.Current == ConnectionState.Disconnected);
         Assert.Equal("80003", disconnected.Reason?.ErrorCode);
         Assert.Contains("going away", disconnected.Reason!.Message, StringComparison.Ordinal);
-        await NextStateAsync(states, s => s.Current == ConnectionState.Connected);
+        await states.NextAsync(s => s.Current == ConnectionState.Connected);
         Assert.Equal(id, client.ConnectionId);
     }
 
@@ -147,7 +147,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
         Assert.True(_emulator.AblyFaults.ForgetConnection(id));
         Assert.True(await _emulator.AblyFaults.DropTransportAsync(id));
 
-        var connected = await NextStateAsync(states, s => s.Current == ConnectionState.Connected);
+        var connected = await states.NextAsync(s => s.Current == ConnectionState.Connected);
         Assert.NotEqual(id, client.ConnectionId);
         Assert.NotNull(connected.Reason);
         Assert.Contains("continuity", connected.Reason.Message, StringComparison.OrdinalIgnoreCase);
@@ -177,14 +177,14 @@ public sealed class AblyFaultTests : IAsyncLifetime
         Assert.True(await _emulator.AblyFaults.DropTransportAsync(client.ConnectionId!));
         while (client.Connection.State != ConnectionState.Suspended)
         {
-            var change = await NextStateAsync(states, s => s.Current is ConnectionState.Disconnected or ConnectionState.Suspended);
+            var change = await states.NextAsync(s => s.Current is ConnectionState.Disconnected or ConnectionState.Suspended);
             if (change.Current == ConnectionState.Disconnected && change.RetryAt > time.GetUtcNow())
             {
                 time.Advance(change.RetryAt.Value - time.GetUtcNow());
             }
         }
 
-        var suspended = await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Suspended);
+        var suspended = await channelStates.NextAsync(c => c.Current == AblyChannelState.Suspended);
         Assert.Equal("80002", suspended.Reason?.ErrorCode);
         var outOfSync = await Assert.ThrowsAnyAsync<RealtimeException>(() => channel.Presence.GetAsync(Ct).AsTask().WaitAsync(Wait, Ct));
         Assert.Equal("91005", outOfSync.ErrorCode);
@@ -192,8 +192,8 @@ public sealed class AblyFaultTests : IAsyncLifetime
         await publisher.GetChannel("susp").PublishAsync("n", "missed-while-suspended", Ct).AsTask().WaitAsync(Wait, Ct);
         _emulator.AblyFaults.RefuseConnections = 0;
         time.Advance(TimeSpan.FromSeconds(30));
-        await NextStateAsync(states, s => s.Current == ConnectionState.Connected);
-        var attached = await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attached);
+        await states.NextAsync(s => s.Current == ConnectionState.Connected);
+        var attached = await channelStates.NextAsync(c => c.Current == AblyChannelState.Attached);
         Assert.True(attached.ContinuityLost);
         Assert.False(attached.Resumed);
 
@@ -223,17 +223,17 @@ public sealed class AblyFaultTests : IAsyncLifetime
         _emulator.AblyFaults.IgnoreAttaches = 1;
 
         var subscribe = client.GetChannel("slow").SubscribeAsync(cancellationToken: Ct).AsTask();
-        await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attaching);
+        await channelStates.NextAsync(c => c.Current == AblyChannelState.Attaching);
         time.Advance(Wait);
         var timedOut = await Assert.ThrowsAnyAsync<RealtimeException>(() => subscribe.WaitAsync(Wait, Ct));
         Assert.Equal("90007", timedOut.ErrorCode);
-        var suspended = await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Suspended);
+        var suspended = await channelStates.NextAsync(c => c.Current == AblyChannelState.Suspended);
         Assert.Equal("90007", suspended.Reason?.ErrorCode);
 
         // RTL13b: retried after channelRetryTimeout (× jitter 0.8–1); this time the server answers.
         time.Advance(TimeSpan.FromSeconds(5));
-        await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attaching);
-        await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attached);
+        await channelStates.NextAsync(c => c.Current == AblyChannelState.Attaching);
+        await channelStates.NextAsync(c => c.Current == AblyChannelState.Attached);
         var subscription = await client.GetChannel("slow").SubscribeAsync(cancellationToken: Ct);
         await using var reader = subscription.GetAsyncEnumerator(Ct);
         await publisher.GetChannel("slow").PublishAsync("n", "finally", Ct);
@@ -250,10 +250,10 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var channelStates = client.WatchChannelStates().GetAsyncEnumerator(Ct);
 
         Assert.True(await _emulator.AblyFaults.DetachChannelAsync(client.ConnectionId!, "detach", 90198, "maintenance"));
-        var attaching = await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attaching);
+        var attaching = await channelStates.NextAsync(c => c.Current == AblyChannelState.Attaching);
         Assert.Equal(AblyChannelState.Attached, attaching.Previous);
         Assert.Contains("maintenance", attaching.Reason?.Message, StringComparison.Ordinal);
-        await NextChannelStateAsync(channelStates, c => c.Current == AblyChannelState.Attached);
+        await channelStates.NextAsync(c => c.Current == AblyChannelState.Attached);
 
         await publisher.GetChannel("detach").PublishAsync("n", "after-detach", Ct);
         Assert.Equal("after-detach", await NextTextAsync(reader));
@@ -290,7 +290,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var seen = new List<string>();
         while (true)
         {
-            var change = await NextStateAsync(states, s => s.Current is ConnectionState.Disconnected or ConnectionState.Connected);
+            var change = await states.NextAsync(s => s.Current is ConnectionState.Disconnected or ConnectionState.Connected);
             seen.Add($"{change.Current} {change.RetryAt - time.GetUtcNow()} {change.Reason?.Message}");
             if (change.Current == ConnectionState.Connected)
             {
@@ -313,7 +313,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
         _emulator.AblyFaults.RefuseConnections = 1;
         await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => client.Connection.ConnectAsync(Ct).AsTask().WaitAsync(Wait, Ct));
-        await NextStateAsync(states, s => s.Current == ConnectionState.Disconnected);
+        await states.NextAsync(s => s.Current == ConnectionState.Disconnected);
 
         // No time passes: the explicit connect does not wait for the backoff.
         await client.Connection.ConnectAsync(Ct).AsTask().WaitAsync(Wait, Ct);
@@ -338,29 +338,5 @@ public sealed class AblyFaultTests : IAsyncLifetime
     {
         Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Wait, Ct), "the subscription ended");
         return reader.Current.Data.AsString()!;
-    }
-
-    private static async Task<ConnectionStateChange> NextStateAsync(IAsyncEnumerator<ConnectionStateChange> states, Func<ConnectionStateChange, bool> wanted)
-    {
-        while (true)
-        {
-            Assert.True(await states.MoveNextAsync().AsTask().WaitAsync(Wait, Ct), "the state stream ended");
-            if (wanted(states.Current))
-            {
-                return states.Current;
-            }
-        }
-    }
-
-    private static async Task<AblyChannelStateChange> NextChannelStateAsync(IAsyncEnumerator<AblyChannelStateChange> states, Func<AblyChannelStateChange, bool> wanted)
-    {
-        while (true)
-        {
-            Assert.True(await states.MoveNextAsync().AsTask().WaitAsync(Wait, Ct), "the channel state stream ended");
-            if (wanted(states.Current))
-            {
-                return states.Current;
-            }
-        }
     }
 }

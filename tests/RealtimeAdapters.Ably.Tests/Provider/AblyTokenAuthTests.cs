@@ -97,10 +97,10 @@ public sealed class AblyTokenAuthTests : IAsyncLifetime
         var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
 
         Assert.True(await _emu.Emulator.AblyFaults.DisconnectAsync(id, 40142, "Token expired"));
-        var disconnected = await NextAsync(states, ConnectionState.Disconnected);
+        var disconnected = await states.NextAsync(ConnectionState.Disconnected);
         Assert.IsType<RealtimeAuthenticationException>(disconnected.Reason);
         Assert.Equal("40142", disconnected.Reason.ErrorCode);
-        await NextAsync(states, ConnectionState.Connected);
+        await states.NextAsync(ConnectionState.Connected);
         Assert.Equal(2, calls);
         Assert.Equal(id, client.ConnectionId);
     }
@@ -121,7 +121,7 @@ public sealed class AblyTokenAuthTests : IAsyncLifetime
         var pending = client.GetChannel("x").PublishAsync("n", "queued?", Ct).AsTask();
         Assert.True(await _emu.Emulator.AblyFaults.DisconnectAsync(client.ConnectionId!, 40142, "Token expired"));
 
-        var failed = await NextAsync(states, ConnectionState.Failed);
+        var failed = await states.NextAsync(ConnectionState.Failed);
         Assert.Equal("40171", failed.Reason?.ErrorCode);
         Assert.DoesNotContain(token, failed.Reason!.Message, StringComparison.Ordinal);
         await Assert.ThrowsAnyAsync<RealtimeException>(() => client.Connection.ConnectAsync(Ct).AsTask().WaitAsync(Wait, Ct));
@@ -141,23 +141,11 @@ public sealed class AblyTokenAuthTests : IAsyncLifetime
         var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
         var ex = await Assert.ThrowsAnyAsync<RealtimeAuthenticationException>(() => client.Connection.ConnectAsync(Ct).AsTask().WaitAsync(Wait, Ct));
         Assert.Equal("40170", ex.ErrorCode);
-        var disconnected = await NextAsync(states, ConnectionState.Disconnected);
+        var disconnected = await states.NextAsync(ConnectionState.Disconnected);
         Assert.NotNull(disconnected.RetryAt);
 
         Volatile.Write(ref fail, false);
         _emu.Time.Advance(disconnected.RetryAt.Value - _emu.Time.GetUtcNow());
-        await NextAsync(states, ConnectionState.Connected);
-    }
-
-    private static async Task<ConnectionStateChange> NextAsync(IAsyncEnumerator<ConnectionStateChange> states, ConnectionState wanted)
-    {
-        while (true)
-        {
-            Assert.True(await states.MoveNextAsync().AsTask().WaitAsync(Wait, Ct), "the state stream ended");
-            if (states.Current.Current == wanted)
-            {
-                return states.Current;
-            }
-        }
+        await states.NextAsync(ConnectionState.Connected);
     }
 }
