@@ -11,7 +11,7 @@ namespace RealtimeAdapters.Ably;
 /// </summary>
 /// <remarks>
 /// <para>Credentials, at least one of: <see cref="Key"/> (Basic auth, or signed TokenRequests with <see cref="UseTokenAuth"/>),
-/// <see cref="Token"/> (a fixed token or Ably JWT), <see cref="AuthCallback"/> (tokens from the application). Token auth is
+/// <see cref="Token"/> (a fixed token or Ably JWT), <see cref="AuthCallback"/> or <see cref="AuthUrl"/> (tokens from the application). Token auth is
 /// used whenever <see cref="Token"/> or <see cref="AuthCallback"/> is set or <see cref="UseTokenAuth"/> is on; a token is then
 /// renewed through <see cref="AuthCallback"/> when set, otherwise by signing a TokenRequest with <see cref="Key"/>, and cannot
 /// be renewed when neither is set.</para>
@@ -42,6 +42,25 @@ public sealed class AblyChannelClientOptions : IValidatableObject
     /// <see cref="RealtimeRequestTimeout"/> to answer; a failure or timeout is reported as error 40170.
     /// </summary>
     public Func<AblyTokenParams, CancellationToken, ValueTask<AblyAuthResult>>? AuthCallback { get; set; }
+
+    /// <summary>
+    /// A URL of your backend that issues tokens (RSA8c), used when <see cref="AuthCallback"/> is not set: the client calls it
+    /// when it connects and whenever its token must be renewed, with <see cref="AuthParams"/> and the token parameters
+    /// (<c>ttl</c> in ms, <c>capability</c>, <c>clientId</c>, which take precedence) in the query (GET) or as a form body
+    /// (POST), and <see cref="AuthHeaders"/>. The answer is a token or JWT (<c>text/plain</c>, <c>application/jwt</c>), or a
+    /// TokenDetails or signed TokenRequest (<c>application/json</c>). A failure is reported as error 40170 (a 403 answer
+    /// fails the connection; others are retried).
+    /// </summary>
+    public Uri? AuthUrl { get; set; }
+
+    /// <summary>The HTTP method for <see cref="AuthUrl"/>: <c>GET</c> (the default) or <c>POST</c>.</summary>
+    public string AuthMethod { get; set; } = "GET";
+
+    /// <summary>Headers sent to <see cref="AuthUrl"/> (for example your backend's own session credential).</summary>
+    public IDictionary<string, string> AuthHeaders { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Parameters sent to <see cref="AuthUrl"/>, in the query (GET) or the form body (POST).</summary>
+    public IDictionary<string, string> AuthParams { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
     /// Whether to authenticate with tokens although <see cref="Key"/> is set: the client signs TokenRequests with the key
@@ -89,7 +108,7 @@ public sealed class AblyChannelClientOptions : IValidatableObject
     public TimeSpan ChannelRetryTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Whether the client authenticates with tokens rather than sending <see cref="Key"/> as Basic credentials.</summary>
-    internal bool UsesTokenAuth => UseTokenAuth || Token is not null || AuthCallback is not null;
+    internal bool UsesTokenAuth => UseTokenAuth || Token is not null || AuthCallback is not null || AuthUrl is not null;
 
     /// <summary>
     /// Throws naming the first invalid option: <see cref="RealtimeAuthenticationException"/> (code 40005) when no credential
@@ -121,9 +140,24 @@ public sealed class AblyChannelClientOptions : IValidatableObject
             yield return new(nameof(Endpoint), "Endpoint must be an absolute http, https, ws or wss URI.");
         }
 
-        if (Key is null && Token is null && AuthCallback is null)
+        if (Key is null && Token is null && AuthCallback is null && AuthUrl is null)
         {
-            yield return new(nameof(Key), "no credentials: set Key, Token or AuthCallback.", AblyErrorCodes.InvalidCredentials, IsCredential: true);
+            yield return new(nameof(Key), "no credentials: set Key, Token, AuthCallback or AuthUrl.", AblyErrorCodes.InvalidCredentials, IsCredential: true);
+        }
+
+        if (AuthUrl is { } authUrl && (!authUrl.IsAbsoluteUri || authUrl.Scheme is not ("http" or "https")))
+        {
+            yield return new(nameof(AuthUrl), "AuthUrl must be an absolute http or https URI.");
+        }
+
+        if (AuthMethod is not ("GET" or "POST"))
+        {
+            yield return new(nameof(AuthMethod), "AuthMethod must be GET or POST.");
+        }
+
+        if (AuthHeaders is null || AuthParams is null)
+        {
+            yield return new(AuthHeaders is null ? nameof(AuthHeaders) : nameof(AuthParams), "AuthHeaders and AuthParams must not be null.");
         }
 
         if (Key is not null && CheckKey(Key) is { } keyProblem)

@@ -47,10 +47,10 @@ internal sealed class AblyAuthorizer : IDisposable
         _http = http;
         _key = options.Key is null ? null : AblyApiKey.Parse(options.Key);
         UsesTokens = options.UsesTokenAuth;
-        CanRenew = options.AuthCallback is not null || (UsesTokens && _key is not null);
+        CanRenew = options.AuthCallback is not null || options.AuthUrl is not null || (UsesTokens && _key is not null);
         if (!UsesTokens)
         {
-            var key = _key ?? throw new RealtimeAuthenticationException("Invalid Ably options: no credentials: set Key, Token or AuthCallback.")
+            var key = _key ?? throw new RealtimeAuthenticationException("Invalid Ably options: no credentials: set Key, Token, AuthCallback or AuthUrl.")
             {
                 ErrorCode = "40005",
                 StatusCode = 400,
@@ -183,7 +183,8 @@ internal sealed class AblyAuthorizer : IDisposable
             ClientId = _options.TokenParams?.ClientId ?? _options.ClientId,
         };
 
-        if (_options.AuthCallback is { } callback)
+        var callback = _options.AuthCallback ?? (_options.AuthUrl is { } authUrl ? (p, ct) => FetchFromAuthUrlAsync(authUrl, p, ct) : null);
+        if (callback is not null)
         {
             var result = await InvokeCallbackAsync(callback, tokenParams, cancellationToken).ConfigureAwait(false);
             return result.TokenRequest is { } request
@@ -198,6 +199,78 @@ internal sealed class AblyAuthorizer : IDisposable
             tokenParams.Capability,
             tokenParams.ClientId);
         return await RequestTokenAsync(signed, cancellationToken).ConfigureAwait(false);
+    }
+
+    // RSA8c: the authUrl answers with a token (text/plain, application/jwt) or a TokenDetails / signed TokenRequest (JSON).
+    private async ValueTask<AblyAuthResult> FetchFromAuthUrlAsync(Uri authUrl, AblyTokenParams tokenParams, CancellationToken cancellationToken)
+    {
+        var parameters = new Dictionary<string, string>(_options.AuthParams, StringComparer.Ordinal);
+        if (tokenParams.Ttl is { } ttl)
+        {
+            parameters["ttl"] = ((long)ttl.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (tokenParams.Capability is { } capability)
+        {
+            parameters["capability"] = capability;
+        }
+
+        if (tokenParams.ClientId is { } clientId)
+        {
+            parameters["clientId"] = clientId;
+        }
+
+        HttpRequestMessage request;
+        if (_options.AuthMethod == "POST")
+        {
+            request = new HttpRequestMessage(HttpMethod.Post, authUrl) { Content = new FormUrlEncodedContent(parameters) };
+        }
+        else
+        {
+            var query = string.Join('&', parameters.Select(static p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+            var existing = authUrl.Query.TrimStart('?');
+            var builder = new UriBuilder(authUrl) { Query = existing.Length == 0 ? query : query.Length == 0 ? existing : existing + "&" + query };
+            request = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
+        }
+
+        using (request)
+        {
+            foreach (var (name, value) in _options.AuthHeaders)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                // The URL is the application's own; its query may carry the application's secrets, so it is not quoted.
+                throw new RealtimeAuthenticationException("the AuthUrl answered HTTP " + status.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    StatusCode = status,
+                    ProviderName = "Ably",
+                };
+            }
+
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (mediaType == "application/json")
+            {
+                return body.Contains("\"mac\"", StringComparison.Ordinal) && body.Contains("\"keyName\"", StringComparison.Ordinal)
+                    ? AblyAuthResult.FromTokenRequestJson(body)
+                    : AblyAuthResult.FromTokenDetailsJson(body);
+            }
+
+            if (mediaType is null or "text/plain" or "application/jwt")
+            {
+                return AblyAuthResult.FromToken(body.Trim());
+            }
+
+            throw new RealtimeAuthenticationException("the AuthUrl answered with content type " + mediaType + " (expected text/plain, application/jwt or application/json)")
+            {
+                ProviderName = "Ably",
+            };
+        }
     }
 
     private async Task<AblyAuthResult> InvokeCallbackAsync(
@@ -223,7 +296,8 @@ internal sealed class AblyAuthorizer : IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            throw CallbackFailed("it threw " + ex.GetType().Name, ex, forbidden: ex is RealtimeException { StatusCode: 403 });
+            var why = _options.AuthCallback is null && ex is RealtimeAuthenticationException { ErrorCode: null } ours ? ours.Message : "it threw " + ex.GetType().Name;
+            throw CallbackFailed(why, ex, forbidden: ex is RealtimeException { StatusCode: 403 });
         }
 
         return result ?? throw CallbackFailed("it returned null", null, forbidden: false);
@@ -347,8 +421,8 @@ internal sealed class AblyAuthorizer : IDisposable
         ProviderName = "Ably",
     };
 
-    private static RealtimeAuthenticationException CallbackFailed(string why, Exception? inner, bool forbidden) => new(
-        "The Ably AuthCallback failed: " + why + ".", inner)
+    private RealtimeAuthenticationException CallbackFailed(string why, Exception? inner, bool forbidden) => new(
+        "The Ably " + (_options.AuthCallback is null ? "AuthUrl" : "AuthCallback") + " failed: " + why + ".", inner)
     {
         ErrorCode = AblyErrorCodes.AuthCallbackFailed.ToString(System.Globalization.CultureInfo.InvariantCulture),
         StatusCode = forbidden ? 403 : 401,

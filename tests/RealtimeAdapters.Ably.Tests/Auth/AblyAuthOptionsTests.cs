@@ -39,7 +39,7 @@ public sealed class AblyAuthOptionsTests
         var ex = Assert.Throws<RealtimeAuthenticationException>(() => Options(_ => { }).Validate());
 
         Assert.Equal("40005", ex.ErrorCode);
-        Assert.Contains("Key, Token or AuthCallback", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Key, Token, AuthCallback or AuthUrl", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -180,7 +180,7 @@ public sealed class AblyRegistrationTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
 
         Assert.Contains("Realtime:Ably:Key", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Key, Token or AuthCallback", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Key, Token, AuthCallback or AuthUrl", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
