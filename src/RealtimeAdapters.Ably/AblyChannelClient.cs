@@ -30,6 +30,7 @@ public sealed class AblyChannelClient : IChannelClient
     private readonly ConcurrentDictionary<string, AblyChannel> _channels = new(StringComparer.Ordinal);
     private readonly Lock _watchersGate = new();
     private RealtimeSubscription<AblyChannelStateChange>[] _channelWatchers = [];
+    private readonly AblyRecoveryKey? _recovered;
     private int _disposed;
 
     /// <summary>Creates a client; nothing is sent until the first channel operation or <see cref="IRealtimeConnection.ConnectAsync"/>.</summary>
@@ -39,6 +40,7 @@ public sealed class AblyChannelClient : IChannelClient
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _recovered = options.RecoveryKey is { } recoveryKey ? AblyRecoveryKey.TryParse(recoveryKey, out _) : null;
         _authorizer = new AblyAuthorizer(options, _http);
         _credentials = new AblyAuthorizerCredentials(_authorizer);
         _connection = new AblyRealtimeConnection(
@@ -68,7 +70,34 @@ public sealed class AblyChannelClient : IChannelClient
         ThrowIfDisposed();
         ChannelNames.Validate(name);
         return _channels.GetOrAdd(name, static (n, self) => new AblyChannel(
-            n, self._connection, self._options, self._credentials, self._http, self.ThrowIfDisposed, self.OnChannelStateChange), this);
+            n, self._connection, self._options, self._credentials, self._http, self.ThrowIfDisposed, self.OnChannelStateChange,
+            self._recovered?.ChannelSerials.GetValueOrDefault(n)), this);
+    }
+
+    /// <summary>
+    /// A recovery key for this connection (RTN16g): hand it to a new client instance (<see cref="AblyChannelClientOptions.RecoveryKey"/>),
+    /// for example after a process restart, within the server's connectionStateTtl. It holds the connection key (a
+    /// credential of this connection: keep it as private as the API key), the next msgSerial and each attached channel's
+    /// serial. <see langword="null"/> before the first connection and after close or failure.
+    /// </summary>
+    public string? CreateRecoveryKey()
+    {
+        ThrowIfDisposed();
+        if (_connection.GetRecoveryState() is not { } state)
+        {
+            return null;
+        }
+
+        var serials = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, channel) in _channels)
+        {
+            if (channel.ChannelSerial is { } serial)
+            {
+                serials[name] = serial;
+            }
+        }
+
+        return new AblyRecoveryKey(state.ConnectionKey, state.MsgSerial, serials).Serialize();
     }
 
     /// <summary>The state of a channel on this client (<see cref="AblyChannelState.Initialized"/> for one never used).</summary>

@@ -71,6 +71,15 @@ public sealed class AblyChannelClientOptions : IValidatableObject
     /// <summary>Defaults for the tokens the client requests (lifetime, capability, client id), or <see langword="null"/> for the server's defaults.</summary>
     public AblyTokenParams? TokenParams { get; set; }
 
+    /// <summary>
+    /// A recovery key from <see cref="AblyChannelClient.CreateRecoveryKey"/> of an earlier client instance (for example
+    /// before a process restart), within the server's connectionStateTtl (2 minutes): the first connection takes over that
+    /// connection (RTN16) — same connection id, its msgSerial continued — and channels attached again resume from their
+    /// serials, so messages sent meanwhile are delivered. If the server cannot recover it, the client starts a new
+    /// connection and reports the continuity loss like a failed resume.
+    /// </summary>
+    public string? RecoveryKey { get; set; }
+
     /// <summary>The client identity this client publishes as, or <see langword="null"/> for an anonymous client.</summary>
     public string? ClientId { get; set; }
 
@@ -180,6 +189,11 @@ public sealed class AblyChannelClientOptions : IValidatableObject
                 nameof(Key),
                 "an API key is only sent (Basic auth) over TLS (https/wss) or to a loopback host; use https/wss or token auth (UseTokenAuth).",
                 AblyErrorCodes.BasicAuthOverNonTls);
+        }
+
+        if (RecoveryKey is not null && Realtime.AblyRecoveryKey.TryParse(RecoveryKey, out var recoveryProblem) is null)
+        {
+            yield return new(nameof(RecoveryKey), "RecoveryKey is not a recovery key from CreateRecoveryKey: " + recoveryProblem);
         }
 
         if (ClientId is "*" or "")

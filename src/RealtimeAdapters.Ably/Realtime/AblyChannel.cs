@@ -40,7 +40,8 @@ internal sealed class AblyChannel : IChannel
         IAblyCredentialSource credentials,
         HttpClient http,
         Action throwIfDisposed,
-        Action<AblyChannelStateChange> onStateChange)
+        Action<AblyChannelStateChange> onStateChange,
+        string? recoveredSerial = null)
     {
         Name = name;
         _connection = connection;
@@ -50,6 +51,19 @@ internal sealed class AblyChannel : IChannel
         _throwIfDisposed = throwIfDisposed;
         _onStateChange = onStateChange;
         _presence = new AblyChannelPresence(this, connection, options, throwIfDisposed);
+        _channelSerial = recoveredSerial;
+    }
+
+    /// <summary>The serial the next attach resumes from (for a recovery key), or null.</summary>
+    public string? ChannelSerial
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state is AblyChannelState.Attached or AblyChannelState.Attaching ? _channelSerial : null;
+            }
+        }
     }
 
     public string Name { get; }
@@ -105,7 +119,6 @@ internal sealed class AblyChannel : IChannel
         _throwIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
         options ??= ChannelSubscriptionOptions.Default;
-        await AttachAsync(cancellationToken).ConfigureAwait(false);
         RealtimeSubscription<ChannelMessage>? subscription = null;
         subscription = new RealtimeSubscription<ChannelMessage>(options.Buffer, () =>
         {
@@ -116,9 +129,22 @@ internal sealed class AblyChannel : IChannel
 
             return ValueTask.CompletedTask;
         });
+
+        // Registered before attaching: what the server sends right after ATTACHED (a replay after a recover or rewind)
+        // must not slip past a subscriber that is still being set up.
         lock (_gate)
         {
             _subscribers = [.. _subscribers, (subscription, options)];
+        }
+
+        try
+        {
+            await AttachAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await subscription.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
         return subscription;

@@ -118,7 +118,6 @@ internal sealed class AblyChannelPresence : IChannelPresence
         _throwIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
         options ??= PresenceSubscriptionOptions.Default;
-        await _channel.AttachAsync(cancellationToken).ConfigureAwait(false);
         RealtimeSubscription<PresenceMessage>? subscription = null;
         subscription = new RealtimeSubscription<PresenceMessage>(options.Buffer, () =>
         {
@@ -129,9 +128,21 @@ internal sealed class AblyChannelPresence : IChannelPresence
 
             return ValueTask.CompletedTask;
         });
+
+        // Registered before attaching, so that events right after ATTACHED reach it.
         lock (_gate)
         {
             _subscribers = [.. _subscribers, (subscription, options)];
+        }
+
+        try
+        {
+            await _channel.AttachAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await subscription.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
         return subscription;

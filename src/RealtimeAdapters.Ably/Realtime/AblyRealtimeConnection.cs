@@ -30,7 +30,9 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     private Task? _loop;
     private long _msgSerial;
     private string? _connectionKey;
+    private string? _recoverKey;
     private bool _resumeAttempted;
+    private bool _recoverAttempted;
     private bool _closeRequested;
     private RealtimeException? _endReason;
     private ConnectionDetails? _details;
@@ -47,6 +49,11 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         _findChannel = findChannel;
         _allChannels = allChannels;
         Format = options.UseBinaryProtocol ? WireFormat.MsgPack : WireFormat.Json;
+        if (options.RecoveryKey is { } text && AblyRecoveryKey.TryParse(text, out _) is { } recovery)
+        {
+            _recoverKey = recovery.ConnectionKey;
+            _msgSerial = recovery.MsgSerial;
+        }
     }
 
     public WireFormat Format { get; }
@@ -64,6 +71,17 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     public TimeProvider Time => _options.TimeProvider;
 
     public TimeSpan RequestTimeout => _options.RealtimeRequestTimeout;
+
+    /// <summary>The connection key and next msgSerial for a recovery key, or null before the first connection.</summary>
+    public (string ConnectionKey, long MsgSerial)? GetRecoveryState()
+    {
+        lock (_gate)
+        {
+            return _connectionKey is { } key && _state.State is not (ConnectionState.Closing or ConnectionState.Closed or ConnectionState.Failed)
+                ? (key, _msgSerial)
+                : null;
+        }
+    }
 
     /// <summary>How many publishes wait for an ACK or for the connection (for tests and diagnostics).</summary>
     public int PendingCount
@@ -385,6 +403,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         var session = new AblyTransportSession(Format, _options.TimeProvider, OnFrame);
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string? resumeKey;
+        string? recoverKey;
         lock (_gate)
         {
             if (_closeRequested)
@@ -399,13 +418,15 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
 
             resumeKey = _connectionKey;
             _resumeAttempted = resumeKey is not null;
+            recoverKey = resumeKey is null ? _recoverKey : null;
+            _recoverAttempted = recoverKey is not null;
             _connecting = session;
             _connectedSignal = connected;
         }
 
         try
         {
-            await session.OpenAsync(BuildUri(credential, resumeKey), _options.RealtimeRequestTimeout, stop).ConfigureAwait(false);
+            await session.OpenAsync(BuildUri(credential, resumeKey, recoverKey), _options.RealtimeRequestTimeout, stop).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException or HttpRequestException or IOException)
         {
@@ -471,7 +492,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         return (outcome, connected.Task.IsCompleted);
     }
 
-    private Uri BuildUri(string credential, string? resumeKey)
+    private Uri BuildUri(string credential, string? resumeKey, string? recoverKey)
     {
         var endpoint = _options.Endpoint!;
         var query = string.Create(CultureInfo.InvariantCulture,
@@ -484,6 +505,10 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         if (resumeKey is not null)
         {
             query += "&resume=" + Uri.EscapeDataString(resumeKey);
+        }
+        else if (recoverKey is not null)
+        {
+            query += "&recover=" + Uri.EscapeDataString(recoverKey);
         }
 
         var scheme = endpoint.Scheme is "https" or "wss" ? "wss" : "ws";
@@ -576,8 +601,11 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
                 return;
             }
 
-            resumed = _resumeAttempted && ConnectionId is not null && string.Equals(message.ConnectionId, ConnectionId, StringComparison.Ordinal);
-            if (ConnectionId is not null && !resumed)
+            // RTN16: a recovered connection is one the server took over without an error; the key is used once.
+            var recovered = _recoverAttempted && message.Error is null;
+            _recoverKey = null;
+            resumed = recovered || (_resumeAttempted && ConnectionId is not null && string.Equals(message.ConnectionId, ConnectionId, StringComparison.Ordinal));
+            if ((ConnectionId is not null || _recoverAttempted) && !resumed)
             {
                 // RTN15c7: the server could not resume; a new connection starts its msgSerial at 0.
                 var why = message.Error?.Describe() ?? "the previous connection could not be resumed";

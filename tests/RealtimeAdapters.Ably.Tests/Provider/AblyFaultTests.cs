@@ -118,6 +118,82 @@ public sealed class AblyFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecoveryKey_NewClientInstance_TakesOverTheConnection_AndGetsWhatWasSentMeanwhile()
+    {
+        await using var publisher = NewClient();
+        var first = NewClient();
+        var subscription = await first.GetChannel("recover").SubscribeAsync(cancellationToken: Ct);
+        await using (var reader = subscription.GetAsyncEnumerator(Ct))
+        {
+            await publisher.GetChannel("recover").PublishAsync("n", "before", Ct);
+            Assert.Equal("before", await NextTextAsync(reader));
+        }
+
+        var recoveryKey = first.CreateRecoveryKey();
+        Assert.NotNull(recoveryKey);
+        var id = first.ConnectionId!;
+
+        // The first instance "crashes": its transport is cut and it never comes back (no CLOSE reaches the server).
+        _emulator.AblyFaults.RefuseConnections = 1000;
+        Assert.True(await _emulator.AblyFaults.DropTransportAsync(id));
+        await first.DisposeAsync();
+        await publisher.GetChannel("recover").PublishAsync("n", "while-restarting", Ct);
+        _emulator.AblyFaults.RefuseConnections = 0;
+
+        await using var second = new AblyChannelClient(new AblyChannelClientOptions
+        {
+            Endpoint = _emulator.AblyUrl,
+            Key = _emulator.AblyKeys[0],
+            RecoveryKey = recoveryKey,
+            RealtimeRequestTimeout = Wait,
+        });
+        var resumed = await second.GetChannel("recover").SubscribeAsync(cancellationToken: Ct);
+        await using var recoveredReader = resumed.GetAsyncEnumerator(Ct);
+        Assert.Equal(id, second.ConnectionId);
+        Assert.Null(second.Connection.LastChange?.Reason);
+        Assert.Equal("while-restarting", await NextTextAsync(recoveredReader));
+        await second.GetChannel("recover").PublishAsync("n", "from-second", Ct).AsTask().WaitAsync(Wait, Ct);
+        Assert.Equal("from-second", await NextTextAsync(recoveredReader));
+    }
+
+    [Fact]
+    public async Task RecoveryKey_Expired_StartsNewConnection_ReportingContinuityLoss()
+    {
+        var first = NewClient();
+        await first.Connection.ConnectAsync(Ct);
+        var recoveryKey = first.CreateRecoveryKey()!;
+        var id = first.ConnectionId!;
+        await first.DisposeAsync();
+
+        await using var second = new AblyChannelClient(new AblyChannelClientOptions
+        {
+            Endpoint = _emulator.AblyUrl,
+            Key = _emulator.AblyKeys[0],
+            RecoveryKey = recoveryKey,
+            RealtimeRequestTimeout = Wait,
+        });
+        await second.Connection.ConnectAsync(Ct);
+        Assert.NotEqual(id, second.ConnectionId);
+        Assert.Contains("continuity", second.Connection.LastChange?.Reason?.Message, StringComparison.OrdinalIgnoreCase);
+        await second.GetChannel("after").PublishAsync("n", "works", Ct).AsTask().WaitAsync(Wait, Ct);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{}")]
+    [InlineData("{\"connectionKey\":\"k\",\"msgSerial\":-1}")]
+    public void RecoveryKey_Malformed_RefusedNamingTheOption(string key)
+    {
+        var ex = Assert.ThrowsAny<RealtimeValidationException>(() => new AblyChannelClient(new AblyChannelClientOptions
+        {
+            Endpoint = _emulator.AblyUrl,
+            Key = _emulator.AblyKeys[0],
+            RecoveryKey = key,
+        }));
+        Assert.Contains("RecoveryKey", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ServerDisconnected_ResumesAtOnce_SameConnection()
     {
         await using var client = NewClient();
