@@ -193,6 +193,49 @@ public sealed class AblyFaultTests : IAsyncLifetime
         Assert.Contains("RecoveryKey", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RepeatedDrops_WhileManyPublishersPipeline_EveryMessageOnceInPublishOrder(bool binary)
+    {
+        await using var publisher = NewClient(binary: binary);
+        await using var subscriber = NewClient(binary: binary);
+        var subscription = await subscriber.GetChannel("storm").SubscribeAsync(cancellationToken: Ct);
+        await using var reader = subscription.GetAsyncEnumerator(Ct);
+        await publisher.Connection.ConnectAsync(Ct);
+
+        const int Publishers = 4;
+        const int PerPublisher = 60;
+        var sends = new List<Task>();
+        for (var i = 0; i < PerPublisher; i++)
+        {
+            for (var p = 0; p < Publishers; p++)
+            {
+                sends.Add(publisher.GetChannel("storm").PublishAsync("p" + p, i.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct).AsTask());
+            }
+
+            // Cut the publisher's transport three times while publishes are in flight; it resumes each time.
+            if (i is 15 or 30 or 45 && publisher.ConnectionId is { } id)
+            {
+                await _emulator.AblyFaults.DropTransportAsync(id);
+            }
+        }
+
+        await Task.WhenAll(sends).WaitAsync(Wait * 3, Ct);
+        var next = new int[Publishers];
+        for (var n = 0; n < Publishers * PerPublisher; n++)
+        {
+            Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Wait, Ct), "the subscription ended");
+            var p = reader.Current.Name![1] - '0';
+            Assert.Equal(next[p].ToString(System.Globalization.CultureInfo.InvariantCulture), reader.Current.Data.AsString());
+            next[p]++;
+        }
+
+        // Nothing beyond: a marker published last is the very next message.
+        await publisher.GetChannel("storm").PublishAsync("end", "end", Ct);
+        Assert.Equal("end", await NextTextAsync(reader));
+    }
+
     [Fact]
     public async Task ServerDisconnected_ResumesAtOnce_SameConnection()
     {
