@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using RealtimeAdapters.Ably.Auth;
+using RealtimeAdapters.Ably.Protocol;
 using RealtimeAdapters.Ably.Realtime;
 
 namespace RealtimeAdapters.Ably;
@@ -71,7 +72,8 @@ public sealed class AblyChannelClient : IChannelClient
         ChannelNames.Validate(name);
         return _channels.GetOrAdd(name, static (n, self) => new AblyChannel(
             n, self._connection, self._options, self._credentials, self._http, self.ThrowIfDisposed, self.OnChannelStateChange,
-            self._recovered?.ChannelSerials.GetValueOrDefault(n)), this);
+            self._recovered?.ChannelSerials.GetValueOrDefault(n),
+            self._options.ChannelCipherKeys.TryGetValue(n, out var key) && AblyChannelClientOptions.TryParseCipherKey(key, out var bytes) ? new CipherParams(bytes) : null), this);
     }
 
     /// <summary>

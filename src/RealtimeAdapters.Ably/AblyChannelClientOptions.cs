@@ -80,6 +80,14 @@ public sealed class AblyChannelClientOptions : IValidatableObject
     /// </summary>
     public string? RecoveryKey { get; set; }
 
+    /// <summary>
+    /// End-to-end encryption keys by channel name: AES keys of 128 or 256 bits, base64. Message and presence data on those
+    /// channels is encrypted before it leaves the client (Ably's <c>cipher+aes-128-cbc</c> / <c>cipher+aes-256-cbc</c>
+    /// encoding, readable by the official SDKs given the same key) and decrypted on receipt and in history; the service and
+    /// clients without the key see only ciphertext. Keys are secrets: they never appear in messages or logs.
+    /// </summary>
+    public IDictionary<string, string> ChannelCipherKeys { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>The client identity this client publishes as, or <see langword="null"/> for an anonymous client.</summary>
     public string? ClientId { get; set; }
 
@@ -196,6 +204,15 @@ public sealed class AblyChannelClientOptions : IValidatableObject
             yield return new(nameof(RecoveryKey), "RecoveryKey is not a recovery key from CreateRecoveryKey: " + recoveryProblem);
         }
 
+        foreach (var (channel, key) in ChannelCipherKeys ?? new Dictionary<string, string>())
+        {
+            if (!TryParseCipherKey(key, out _))
+            {
+                // The channel is named; the key is not.
+                yield return new("ChannelCipherKeys:" + channel, $"the cipher key of channel \"{channel}\" must be base64 of 16 or 32 bytes (AES-128 or AES-256).");
+            }
+        }
+
         if (ClientId is "*" or "")
         {
             yield return new(nameof(ClientId), "ClientId must not be empty or the wildcard '*'.", AblyErrorCodes.InvalidClientId);
@@ -278,4 +295,24 @@ public sealed class AblyChannelClientOptions : IValidatableObject
     }
 
     private readonly record struct Problem(string Member, string Message, int? Code = null, bool IsCredential = false);
+
+    /// <summary>Decodes a base64 AES key of 16 or 32 bytes.</summary>
+    internal static bool TryParseCipherKey(string? base64, out byte[] key)
+    {
+        key = [];
+        if (string.IsNullOrEmpty(base64))
+        {
+            return false;
+        }
+
+        var buffer = new byte[(base64.Length * 3 / 4) + 3];
+        if (!Convert.TryFromBase64String(base64, buffer, out var written) || written is not (16 or 32))
+        {
+            return false;
+        }
+
+        key = buffer[..written];
+        return true;
+    }
+
 }

@@ -41,8 +41,10 @@ internal sealed class AblyChannel : IChannel
         HttpClient http,
         Action throwIfDisposed,
         Action<AblyChannelStateChange> onStateChange,
-        string? recoveredSerial = null)
+        string? recoveredSerial = null,
+        CipherParams? cipher = null)
     {
+        Cipher = cipher;
         Name = name;
         _connection = connection;
         _options = options;
@@ -67,6 +69,9 @@ internal sealed class AblyChannel : IChannel
     }
 
     public string Name { get; }
+
+    /// <summary>The channel's end-to-end encryption, or null.</summary>
+    public CipherParams? Cipher { get; }
 
     public IChannelPresence Presence => _presence;
 
@@ -102,7 +107,7 @@ internal sealed class AblyChannel : IChannel
             }
 
             size += message.GetSize();
-            wire[i] = MessageMapper.ToWire(message, _connection.Format);
+            wire[i] = MessageMapper.ToWire(message, _connection.Format, Cipher);
         }
 
         if (size > _connection.MaxMessageSize)
@@ -438,7 +443,7 @@ internal sealed class AblyChannel : IChannel
 
                 for (var i = 0; i < messages.Count; i++)
                 {
-                    var decoded = MessageMapper.FromWire(messages[i], message, i);
+                    var decoded = MessageMapper.FromWire(messages[i], message, i, Cipher);
                     foreach (var (subscription, options) in subscribers)
                     {
                         if (options.Matches(decoded))
@@ -563,10 +568,11 @@ internal sealed class AblyChannel : IChannel
     public ValueTask<HistoryPage<ChannelMessage>> GetHistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default)
     {
         _throwIfDisposed();
-        return ReadHistoryAsync<ChannelMessage>(query, "messages", static (body, format) =>
+        var cipher = Cipher;
+        return ReadHistoryAsync<ChannelMessage>(query, "messages", (body, format) =>
         {
             var wire = AblyCodec.DecodeMessages(body, format);
-            return [.. wire.Select(static m => MessageMapper.FromWire(m))];
+            return [.. wire.Select(m => MessageMapper.FromWire(m, cipher: cipher))];
         }, cancellationToken);
     }
 

@@ -66,7 +66,7 @@ internal sealed class AblyChannelPresence : IChannelPresence
 
     private Task SendPresenceAsync(PresenceAction action, string clientId, MessageData data, CancellationToken cancellationToken)
     {
-        var wire = MessageMapper.ToWire(new PresenceMessage { Action = action, ClientId = clientId, Data = data }, _connection.Format);
+        var wire = MessageMapper.ToWire(new PresenceMessage { Action = action, ClientId = clientId, Data = data }, _connection.Format, _channel.Cipher);
         return _connection.SendAckedAsync(new ProtocolMessage { Action = ProtocolAction.Presence, Channel = _channel.Name, Presence = [wire] }, cancellationToken);
     }
 
@@ -156,10 +156,11 @@ internal sealed class AblyChannelPresence : IChannelPresence
             throw new RealtimeValidationException("Invalid presence history query: untilAttach applies to message history only.") { ErrorCode = "40000", ProviderName = AblyChannelClient.Name };
         }
 
-        return _channel.ReadHistoryAsync<PresenceMessage>(query, "presence/history", static (body, format) =>
+        var cipher = _channel.Cipher;
+        return _channel.ReadHistoryAsync<PresenceMessage>(query, "presence/history", (body, format) =>
         {
             var wire = AblyCodec.DecodePresenceMessages(body, format);
-            return [.. wire.Select(static m => MessageMapper.FromWire(m))];
+            return [.. wire.Select(m => MessageMapper.FromWire(m, cipher: cipher))];
         }, cancellationToken);
     }
 
@@ -259,7 +260,7 @@ internal sealed class AblyChannelPresence : IChannelPresence
         {
             foreach (var m in wire)
             {
-                var decoded = MessageMapper.FromWire(m);
+                var decoded = MessageMapper.FromWire(m, cipher: _channel.Cipher);
                 _stale?.Remove(decoded.MemberKey);
                 if (decoded.Action is PresenceAction.Leave or PresenceAction.Absent)
                 {

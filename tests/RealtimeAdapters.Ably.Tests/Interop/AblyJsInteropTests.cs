@@ -82,6 +82,50 @@ public sealed class AblyJsInteropTests(AblyJsInteropFixture fixture) : IClassFix
     [InlineData(false, false)]
     [InlineData(true, true)]
     [InlineData(false, true)]
+    public async Task Encrypted_SameKeyOnBothSides_PlaintextBothWays(bool csharpBinary, bool jsBinary)
+    {
+        var channelName = fixture.Unique("cipher");
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var js = await ConnectJsAsync(clientId: null, jsBinary);
+        await Peer.SendAsync("setCipher", new JsonObject { ["client"] = js, ["channel"] = channelName, ["key"] = key });
+        await Peer.SendAsync("subscribe", new JsonObject { ["client"] = js, ["channel"] = channelName });
+        await using var client = new AblyChannelClient(new AblyChannelClientOptions
+        {
+            Endpoint = fixture.Emulator.AblyUrl,
+            Key = fixture.Emulator.AblyKeys[0],
+            UseBinaryProtocol = csharpBinary,
+            EchoMessages = false,
+            ChannelCipherKeys = { [channelName] = key },
+        });
+        var channel = client.GetChannel(channelName);
+        await using var subscription = await channel.SubscribeAsync(cancellationToken: Ct).AsTask().WaitAsync(Wait, Ct);
+        ChannelMessage[] sent =
+        [
+            new("text", "secret ✓"),
+            new("bytes", new byte[] { 0, 1, 2, 255 }),
+            new("object", Json("""{"plan":"attack at dawn"}""")),
+        ];
+
+        foreach (var message in sent)
+        {
+            await channel.PublishAsync(message, Ct).AsTask().WaitAsync(Wait, Ct);
+        }
+
+        var atJs = await Peer.WaitForMessagesAsync(js, channelName, sent.Length);
+        for (var i = 0; i < sent.Length; i++)
+        {
+            Assert.Equal(sent[i].Data, FromWire(atJs[i].GetProperty("message").GetProperty("data")));
+        }
+
+        await PublishFromJsAsync(js, channelName, sent);
+        var atCSharp = await TakeAsync(subscription, sent.Length);
+        Assert.Equal(sent.Select(m => m.Data), atCSharp.Select(m => m.Data));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
     [InlineData(true, false)]
     public async Task PublishAsync_FromAblyJs_CSharpSubscriberReceivesSameMessages(bool csharpBinary, bool jsBinary)
     {

@@ -67,6 +67,10 @@ const ops = {
     await within(realtime.connection.whenState('connected'), 'connected');
     return { connectionId: realtime.connection.id };
   },
+  async setCipher({ client: name, channel, key: cipherKey }) {
+    await within(client(name).channels.get(channel).setOptions({ cipher: { key: cipherKey } }), 'setOptions');
+    return null;
+  },
   async subscribe({ client: name, channel, event }) {
     const ch = client(name).channels.get(channel);
     const listener = (m) => write({ event: 'message', client: name, channel, message: message(m) });

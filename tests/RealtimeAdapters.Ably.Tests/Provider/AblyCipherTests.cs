@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+using RealtimeAdapters.Emulator;
+
+namespace RealtimeAdapters.Ably.Tests.Provider;
+
+/// <summary>End-to-end channel encryption (ChannelCipherKeys): only clients with the key see plaintext.</summary>
+public sealed class AblyCipherTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+    private RealtimeEmulator _emulator = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() =>
+        _emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0 } }, Ct);
+
+    public async ValueTask DisposeAsync() => await _emulator.DisposeAsync();
+
+    private AblyChannelClient NewClient(string? key, bool binary, string? clientId = null)
+    {
+        var options = new AblyChannelClientOptions
+        {
+            Endpoint = _emulator.AblyUrl,
+            Key = _emulator.AblyKeys[0],
+            UseBinaryProtocol = binary,
+            ClientId = clientId,
+            RealtimeRequestTimeout = Wait,
+        };
+        if (key is not null)
+        {
+            options.ChannelCipherKeys["vault"] = key;
+        }
+
+        return new AblyChannelClient(options);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Messages_WithTheKey_Plaintext_WithoutIt_OnlyCiphertext(bool binary)
+    {
+        await using var sender = NewClient(_key, binary);
+        await using var friend = NewClient(_key, !binary);
+        await using var outsider = NewClient(null, binary);
+        var friendSubscription = await friend.GetChannel("vault").SubscribeAsync(cancellationToken: Ct);
+        var outsiderSubscription = await outsider.GetChannel("vault").SubscribeAsync(cancellationToken: Ct);
+        await using var friendReader = friendSubscription.GetAsyncEnumerator(Ct);
+        await using var outsiderReader = outsiderSubscription.GetAsyncEnumerator(Ct);
+
+        await sender.GetChannel("vault").PublishAsync("msg", "the launch code is 0000", Ct);
+
+        Assert.True(await friendReader.MoveNextAsync().AsTask().WaitAsync(Wait, Ct));
+        Assert.Equal("the launch code is 0000", friendReader.Current.Data.AsString());
+        Assert.True(await outsiderReader.MoveNextAsync().AsTask().WaitAsync(Wait, Ct));
+        var seen = outsiderReader.Current.Data;
+        Assert.NotEqual(MessageDataKind.String, seen.Kind);
+        Assert.DoesNotContain("launch code", Encoding.UTF8.GetString(seen.Kind == MessageDataKind.Binary ? seen.AsBytes().ToArray() : []), StringComparison.Ordinal);
+
+        // History over REST is decrypted too, for the key holder only.
+        var history = await friend.GetChannel("vault").GetHistoryAsync(cancellationToken: Ct);
+        Assert.Equal("the launch code is 0000", Assert.Single(history.Items).Data.AsString());
+        var outsiderHistory = await outsider.GetChannel("vault").GetHistoryAsync(cancellationToken: Ct);
+        Assert.NotEqual(MessageDataKind.String, Assert.Single(outsiderHistory.Items).Data.Kind);
+    }
+
+    [Fact]
+    public async Task PresenceData_IsEncryptedToo()
+    {
+        await using var member = NewClient(_key, binary: false, clientId: "spy");
+        await using var friend = NewClient(_key, binary: true);
+        await using var outsider = NewClient(null, binary: false);
+        await member.GetChannel("vault").Presence.EnterAsync("in disguise", Ct);
+
+        var seenByFriend = await friend.GetChannel("vault").Presence.GetAsync(Ct);
+        Assert.Equal("in disguise", Assert.Single(seenByFriend).Data.AsString());
+        var seenByOutsider = await outsider.GetChannel("vault").Presence.GetAsync(Ct);
+        Assert.NotEqual(MessageDataKind.String, Assert.Single(seenByOutsider).Data.Kind);
+    }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("AAAA")]
+    public void Options_BadKey_RefusedNamingTheChannelNotTheKey(string key)
+    {
+        var ex = Assert.ThrowsAny<RealtimeValidationException>(() => NewClient(key, binary: false));
+        Assert.Contains("vault", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, ex.Message, StringComparison.Ordinal);
+    }
+}
