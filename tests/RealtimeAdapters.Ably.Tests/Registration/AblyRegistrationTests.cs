@@ -54,6 +54,45 @@ public sealed class AblyRegistrationTests
     }
 
     [Fact]
+    public async Task AddAblyChannels_BindsDictionaries_CipherKeysAuthParamsAndHeaders_AndValidatesCipherKeysAtStart()
+    {
+        var key = Convert.ToBase64String(new byte[32]);
+        var builder = NewHost(new()
+        {
+            ["Realtime:Ably:Endpoint"] = "https://rest.example.com/",
+            ["Realtime:Ably:AuthUrl"] = "https://auth.example.com/ably-token",
+            ["Realtime:Ably:AuthMethod"] = "POST",
+            ["Realtime:Ably:AuthParams:tenant"] = "blue",
+            ["Realtime:Ably:AuthHeaders:X-Session"] = "s-1",
+            ["Realtime:Ably:ChannelCipherKeys:vault"] = key,
+        });
+        builder.Services.AddRealtime().AddAblyChannels();
+        using (var host = builder.Build())
+        {
+            await host.StartAsync(Ct);
+            var options = host.Services.GetRequiredService<IOptionsMonitor<AblyChannelClientOptions>>().Get(Options.DefaultName);
+            Assert.Equal(new Uri("https://auth.example.com/ably-token"), options.AuthUrl);
+            Assert.Equal("POST", options.AuthMethod);
+            Assert.Equal("blue", options.AuthParams["tenant"]);
+            Assert.Equal("s-1", options.AuthHeaders["X-Session"]);
+            Assert.Equal(key, options.ChannelCipherKeys["vault"]);
+            await host.StopAsync(Ct);
+        }
+
+        var bad = NewHost(new()
+        {
+            ["Realtime:Ably:Endpoint"] = "https://rest.example.com/",
+            ["Realtime:Ably:AuthUrl"] = "https://auth.example.com/ably-token",
+            ["Realtime:Ably:ChannelCipherKeys:vault"] = "c2hvcnQ=",
+        });
+        bad.Services.AddRealtime().AddAblyChannels();
+        using var badHost = bad.Build();
+        var ex = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => badHost.StartAsync(Ct));
+        Assert.Contains("ChannelCipherKeys:vault", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2hvcnQ=", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddKeyedAblyChannels_BindsKeyedSection_AndResolvesByKey()
     {
         var builder = NewHost(new()
