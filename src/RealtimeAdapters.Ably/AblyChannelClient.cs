@@ -64,16 +64,46 @@ public sealed class AblyChannelClient : IChannelClient
     public string? ConnectionId => _connection.ConnectionId;
 
     /// <inheritdoc />
-    public IChannel GetChannel(string name) => GetAblyChannel(name);
+    public IChannel GetChannel(string name) => GetAblyChannel(name, null);
 
-    private AblyChannel GetAblyChannel(string name)
+    /// <summary>
+    /// The channel <paramref name="name"/> with Ably-specific options (rewind on first attach, an encryption key). Options
+    /// apply when the channel is first used on this client; asking again with different options is refused.
+    /// </summary>
+    /// <param name="name">The channel name.</param>
+    /// <param name="options">The channel's options.</param>
+    /// <exception cref="RealtimeValidationException">The name or the options are invalid, or the channel exists with other options.</exception>
+    public IChannel GetChannel(string name, AblyChannelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return GetAblyChannel(name, options);
+    }
+
+    private AblyChannel GetAblyChannel(string name, AblyChannelOptions? options)
     {
         ThrowIfDisposed();
         ChannelNames.Validate(name);
-        return _channels.GetOrAdd(name, static (n, self) => new AblyChannel(
-            n, self._connection, self._options, self._credentials, self._http, self.ThrowIfDisposed, self.OnChannelStateChange,
-            self._recovered?.ChannelSerials.GetValueOrDefault(n),
-            self._options.ChannelCipherKeys.TryGetValue(n, out var key) && AblyChannelClientOptions.TryParseCipherKey(key, out var bytes) ? new CipherParams(bytes) : null), this);
+        var channel = _channels.GetOrAdd(name, static (n, state) =>
+        {
+            var (self, options) = state;
+            var key = options?.CipherKey ?? (self._options.ChannelCipherKeys.TryGetValue(n, out var configured) ? configured : null);
+            return new AblyChannel(
+                n, self._connection, self._options, self._credentials, self._http, self.ThrowIfDisposed, self.OnChannelStateChange,
+                self._recovered?.ChannelSerials.GetValueOrDefault(n),
+                key is not null && AblyChannelClientOptions.TryParseCipherKey(key, out var bytes) ? new CipherParams(bytes) : null,
+                options);
+        }, (this, options));
+        if (options is not null && channel.Options != options)
+        {
+            throw new RealtimeValidationException($"Channel \"{name}\" is already in use on this client with other options; options apply when a channel is first used.", name)
+            {
+                ErrorCode = "40003",
+                ProviderName = Name,
+            };
+        }
+
+        return channel;
     }
 
     /// <summary>
@@ -146,7 +176,7 @@ public sealed class AblyChannelClient : IChannelClient
     public async ValueTask DetachAsync(string name, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        await GetAblyChannel(name).DetachAsync(cancellationToken).ConfigureAwait(false);
+        await GetAblyChannel(name, null).DetachAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void OnChannelStateChange(AblyChannelStateChange change)

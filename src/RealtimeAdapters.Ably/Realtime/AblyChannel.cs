@@ -31,6 +31,7 @@ internal sealed class AblyChannel : IChannel
     private string? _attachSerial;
     private bool _everAttached;
     private bool _newConnection;
+    private readonly Dictionary<string, string>? _attachParams;
     private int _retryAttempt;
 
     public AblyChannel(
@@ -42,9 +43,12 @@ internal sealed class AblyChannel : IChannel
         Action throwIfDisposed,
         Action<AblyChannelStateChange> onStateChange,
         string? recoveredSerial = null,
-        CipherParams? cipher = null)
+        CipherParams? cipher = null,
+        AblyChannelOptions? channelOptions = null)
     {
         Cipher = cipher;
+        Options = channelOptions;
+        _attachParams = channelOptions?.Rewind is { } rewind ? new Dictionary<string, string>(StringComparer.Ordinal) { ["rewind"] = rewind } : null;
         Name = name;
         _connection = connection;
         _options = options;
@@ -69,6 +73,9 @@ internal sealed class AblyChannel : IChannel
     }
 
     public string Name { get; }
+
+    /// <summary>The options the channel was created with, or null.</summary>
+    public AblyChannelOptions? Options { get; }
 
     /// <summary>The channel's end-to-end encryption, or null.</summary>
     public CipherParams? Cipher { get; }
@@ -239,7 +246,8 @@ internal sealed class AblyChannel : IChannel
     // timer exists when a watcher sees Attaching.
     private void SendAttach()
     {
-        var session = _connection.TrySendNow(new ProtocolMessage { Action = ProtocolAction.Attach, Channel = Name, ChannelSerial = _channelSerial });
+        // RTL4k: channel params go with every ATTACH; the server applies rewind only when there is no serial to resume from.
+        var session = _connection.TrySendNow(new ProtocolMessage { Action = ProtocolAction.Attach, Channel = Name, ChannelSerial = _channelSerial, Params = _attachParams });
         _attachSentOn = session;
         if (session is null)
         {

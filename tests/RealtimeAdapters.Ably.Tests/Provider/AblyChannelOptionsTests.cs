@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using RealtimeAdapters.Emulator;
+
+namespace RealtimeAdapters.Ably.Tests.Provider;
+
+/// <summary>Per-channel options: rewind on the first attach, a per-channel encryption key, conflicting options refused.</summary>
+public sealed class AblyChannelOptionsTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private RealtimeEmulator _emulator = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() =>
+        _emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0 } }, Ct);
+
+    public async ValueTask DisposeAsync() => await _emulator.DisposeAsync();
+
+    private AblyChannelClient NewClient(bool binary = false) => new(new AblyChannelClientOptions
+    {
+        Endpoint = _emulator.AblyUrl,
+        Key = _emulator.AblyKeys[0],
+        UseBinaryProtocol = binary,
+        RealtimeRequestTimeout = Wait,
+    });
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Rewind_FirstAttach_ReplaysTheLastMessages_ThenLiveOnes(bool binary)
+    {
+        await using var publisher = NewClient();
+        for (var i = 1; i <= 5; i++)
+        {
+            await publisher.GetChannel("news").PublishAsync("n", "old-" + i, Ct);
+        }
+
+        await using var late = NewClient(binary);
+        var subscription = await late.GetChannel("news", new AblyChannelOptions { Rewind = "2" }).SubscribeAsync(cancellationToken: Ct);
+        await using var reader = subscription.GetAsyncEnumerator(Ct);
+        await publisher.GetChannel("news").PublishAsync("n", "live", Ct);
+
+        string[] expected = ["old-4", "old-5", "live"];
+        foreach (var text in expected)
+        {
+            Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Wait, Ct));
+            Assert.Equal(text, reader.Current.Data.AsString());
+        }
+    }
+
+    [Fact]
+    public async Task CipherKey_PerChannel_EncryptsForKeyHoldersOnly()
+    {
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await using var sender = NewClient();
+        await using var friend = NewClient(binary: true);
+        await using var outsider = NewClient();
+        var options = new AblyChannelOptions { CipherKey = key };
+        var friendReader = (await friend.GetChannel("private", options).SubscribeAsync(cancellationToken: Ct)).GetAsyncEnumerator(Ct);
+        var outsiderReader = (await outsider.GetChannel("private").SubscribeAsync(cancellationToken: Ct)).GetAsyncEnumerator(Ct);
+
+        await sender.GetChannel("private", options).PublishAsync("n", "hush", Ct);
+
+        Assert.True(await friendReader.MoveNextAsync().AsTask().WaitAsync(Wait, Ct));
+        Assert.Equal("hush", friendReader.Current.Data.AsString());
+        Assert.True(await outsiderReader.MoveNextAsync().AsTask().WaitAsync(Wait, Ct));
+        Assert.NotEqual(MessageDataKind.String, outsiderReader.Current.Data.Kind);
+        await friendReader.DisposeAsync();
+        await outsiderReader.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task GetChannel_AgainWithOtherOptions_IsRefused_SameOptionsAreFine()
+    {
+        await using var client = NewClient();
+        var first = client.GetChannel("c", new AblyChannelOptions { Rewind = "1" });
+        Assert.Same(first, client.GetChannel("c", new AblyChannelOptions { Rewind = "1" }));
+        Assert.Same(first, client.GetChannel("c"));
+        var ex = Assert.Throws<RealtimeValidationException>(() => client.GetChannel("c", new AblyChannelOptions { Rewind = "2" }));
+        Assert.Equal("40003", ex.ErrorCode);
+    }
+
+    [Theory]
+    [InlineData("ten", null)]
+    [InlineData("5h", null)]
+    [InlineData(null, "AAAA")]
+    public async Task GetChannel_InvalidOptions_RefusedNamingTheOption(string? rewind, string? key)
+    {
+        await using var client = NewClient();
+        var ex = Assert.Throws<RealtimeValidationException>(() => client.GetChannel("c", new AblyChannelOptions { Rewind = rewind, CipherKey = key }));
+        Assert.Contains(rewind is null ? "CipherKey" : "Rewind", ex.Message, StringComparison.Ordinal);
+    }
+}
