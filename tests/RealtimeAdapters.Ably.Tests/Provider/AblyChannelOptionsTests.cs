@@ -1,28 +1,11 @@
 using System.Security.Cryptography;
-using RealtimeAdapters.Emulator;
 
 namespace RealtimeAdapters.Ably.Tests.Provider;
 
 /// <summary>Per-channel options: rewind on the first attach, a per-channel encryption key, conflicting options refused.</summary>
-public sealed class AblyChannelOptionsTests : IAsyncLifetime
+public sealed class AblyChannelOptionsTests : AblyEmulatorTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private RealtimeEmulator _emulator = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() =>
-        _emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0 } }, Ct);
-
-    public async ValueTask DisposeAsync() => await _emulator.DisposeAsync();
-
-    private AblyChannelClient NewClient(bool binary = false) => new(new AblyChannelClientOptions
-    {
-        Endpoint = _emulator.AblyUrl,
-        Key = _emulator.AblyKeys[0],
-        UseBinaryProtocol = binary,
-        RealtimeRequestTimeout = Wait,
-    });
+    private AblyChannelClient NewClient(bool binary = false) => new(ClientOptions(binary: binary));
 
     [Theory]
     [InlineData(false)]

@@ -1,33 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
-using RealtimeAdapters.Emulator;
 
 namespace RealtimeAdapters.Ably.Tests.Provider;
 
 /// <summary>End-to-end channel encryption (ChannelCipherKeys): only clients with the key see plaintext.</summary>
-public sealed class AblyCipherTests : IAsyncLifetime
+public sealed class AblyCipherTests : AblyEmulatorTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-    private RealtimeEmulator _emulator = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() =>
-        _emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0 } }, Ct);
-
-    public async ValueTask DisposeAsync() => await _emulator.DisposeAsync();
 
     private AblyChannelClient NewClient(string? key, bool binary, string? clientId = null)
     {
-        var options = new AblyChannelClientOptions
-        {
-            Endpoint = _emulator.AblyUrl,
-            Key = _emulator.AblyKeys[0],
-            UseBinaryProtocol = binary,
-            ClientId = clientId,
-            RealtimeRequestTimeout = Wait,
-        };
+        var options = ClientOptions(clientId: clientId, binary: binary);
         if (key is not null)
         {
             options.ChannelCipherKeys["vault"] = key;

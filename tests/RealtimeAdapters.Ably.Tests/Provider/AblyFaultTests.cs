@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using RealtimeAdapters.Emulator;
 
 namespace RealtimeAdapters.Ably.Tests.Provider;
 
@@ -7,28 +6,16 @@ namespace RealtimeAdapters.Ably.Tests.Provider;
 /// The connection and channel state machines against faults injected by the emulator: dropped transports, server
 /// DISCONNECTED, expired connection state, server DETACHED, refused connection attempts.
 /// </summary>
-public sealed class AblyFaultTests : IAsyncLifetime
+public sealed class AblyFaultTests : AblyEmulatorTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private RealtimeEmulator _emulator = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() =>
-        _emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0 } }, Ct);
-
-    public async ValueTask DisposeAsync() => await _emulator.DisposeAsync();
-
     private AblyChannelClient NewClient(TimeProvider? time = null, string? clientId = null, bool binary = false) =>
-        new(new AblyChannelClientOptions
-        {
-            Endpoint = _emulator.AblyUrl,
-            Key = _emulator.AblyKeys[0],
-            ClientId = clientId,
-            UseBinaryProtocol = binary,
-            TimeProvider = time ?? TimeProvider.System,
-            RealtimeRequestTimeout = Wait,
-        });
+        new(ClientOptions(time, clientId, binary));
+
+    private static AblyChannelClientOptions With(AblyChannelClientOptions options, Action<AblyChannelClientOptions> change)
+    {
+        change(options);
+        return options;
+    }
 
     [Theory]
     [InlineData(false)]
@@ -48,8 +35,8 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var channelStates = subscriber.WatchChannelStates().GetAsyncEnumerator(Ct);
 
         // The immediate resume is refused once, so the client waits for its backoff while the publisher goes on.
-        _emulator.AblyFaults.RefuseConnections = 1;
-        Assert.True(await _emulator.AblyFaults.DropTransportAsync(id));
+        Emulator.AblyFaults.RefuseConnections = 1;
+        Assert.True(await Emulator.AblyFaults.DropTransportAsync(id));
         var disconnected = await states.NextAsync(s => s.Current == ConnectionState.Disconnected && s.RetryAt > time.GetUtcNow());
         for (var i = 0; i < 5; i++)
         {
@@ -84,14 +71,14 @@ public sealed class AblyFaultTests : IAsyncLifetime
         await publisher.Connection.ConnectAsync(Ct);
         var states = publisher.Connection.WatchState().GetAsyncEnumerator(Ct);
 
-        _emulator.AblyFaults.RefuseConnections = 1;
+        Emulator.AblyFaults.RefuseConnections = 1;
         var sends = new List<Task>();
         for (var i = 0; i < 20; i++)
         {
             sends.Add(publisher.GetChannel("resend").PublishAsync("n", "m" + i, Ct).AsTask());
             if (i == 9)
             {
-                Assert.True(await _emulator.AblyFaults.DropTransportAsync(publisher.ConnectionId!));
+                Assert.True(await Emulator.AblyFaults.DropTransportAsync(publisher.ConnectionId!));
             }
         }
 
@@ -134,19 +121,13 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var id = first.ConnectionId!;
 
         // The first instance "crashes": its transport is cut and it never comes back (no CLOSE reaches the server).
-        _emulator.AblyFaults.RefuseConnections = 1000;
-        Assert.True(await _emulator.AblyFaults.DropTransportAsync(id));
+        Emulator.AblyFaults.RefuseConnections = 1000;
+        Assert.True(await Emulator.AblyFaults.DropTransportAsync(id));
         await first.DisposeAsync();
         await publisher.GetChannel("recover").PublishAsync("n", "while-restarting", Ct);
-        _emulator.AblyFaults.RefuseConnections = 0;
+        Emulator.AblyFaults.RefuseConnections = 0;
 
-        await using var second = new AblyChannelClient(new AblyChannelClientOptions
-        {
-            Endpoint = _emulator.AblyUrl,
-            Key = _emulator.AblyKeys[0],
-            RecoveryKey = recoveryKey,
-            RealtimeRequestTimeout = Wait,
-        });
+        await using var second = new AblyChannelClient(With(ClientOptions(), o => { o.RecoveryKey = recoveryKey; }));
         var resumed = await second.GetChannel("recover").SubscribeAsync(cancellationToken: Ct);
         await using var recoveredReader = resumed.GetAsyncEnumerator(Ct);
         Assert.Equal(id, second.ConnectionId);
@@ -165,13 +146,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var id = first.ConnectionId!;
         await first.DisposeAsync();
 
-        await using var second = new AblyChannelClient(new AblyChannelClientOptions
-        {
-            Endpoint = _emulator.AblyUrl,
-            Key = _emulator.AblyKeys[0],
-            RecoveryKey = recoveryKey,
-            RealtimeRequestTimeout = Wait,
-        });
+        await using var second = new AblyChannelClient(With(ClientOptions(), o => { o.RecoveryKey = recoveryKey; }));
         await second.Connection.ConnectAsync(Ct);
         Assert.NotEqual(id, second.ConnectionId);
         Assert.Contains("continuity", second.Connection.LastChange?.Reason?.Message, StringComparison.OrdinalIgnoreCase);
@@ -184,12 +159,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
     [InlineData("{\"connectionKey\":\"k\",\"msgSerial\":-1}")]
     public void RecoveryKey_Malformed_RefusedNamingTheOption(string key)
     {
-        var ex = Assert.ThrowsAny<RealtimeValidationException>(() => new AblyChannelClient(new AblyChannelClientOptions
-        {
-            Endpoint = _emulator.AblyUrl,
-            Key = _emulator.AblyKeys[0],
-            RecoveryKey = key,
-        }));
+        var ex = Assert.ThrowsAny<RealtimeValidationException>(() => new AblyChannelClient(With(ClientOptions(), o => { o.RecoveryKey = key; })));
         Assert.Contains("RecoveryKey", ex.Message, StringComparison.Ordinal);
     }
 
@@ -217,7 +187,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
             // Cut the publisher's transport three times while publishes are in flight; it resumes each time.
             if (i is 15 or 30 or 45 && publisher.ConnectionId is { } id)
             {
-                await _emulator.AblyFaults.DropTransportAsync(id);
+                await Emulator.AblyFaults.DropTransportAsync(id);
             }
         }
 
@@ -243,7 +213,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
         await client.Connection.ConnectAsync(Ct);
         var id = client.ConnectionId!;
         var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
-        Assert.True(await _emulator.AblyFaults.DisconnectAsync(id, 80003, "going away"));
+        Assert.True(await Emulator.AblyFaults.DisconnectAsync(id, 80003, "going away"));
         var disconnected = await states.NextAsync(s => s.Current == ConnectionState.Disconnected);
         Assert.Equal("80003", disconnected.Reason?.ErrorCode);
         Assert.Contains("going away", disconnected.Reason!.Message, StringComparison.Ordinal);
@@ -263,8 +233,8 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var id = client.ConnectionId!;
         var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
 
-        Assert.True(_emulator.AblyFaults.ForgetConnection(id));
-        Assert.True(await _emulator.AblyFaults.DropTransportAsync(id));
+        Assert.True(Emulator.AblyFaults.ForgetConnection(id));
+        Assert.True(await Emulator.AblyFaults.DropTransportAsync(id));
 
         var connected = await states.NextAsync(s => s.Current == ConnectionState.Connected);
         Assert.NotEqual(id, client.ConnectionId);
@@ -292,8 +262,8 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var channelStates = client.WatchChannelStates().GetAsyncEnumerator(Ct);
 
         await publisher.Connection.ConnectAsync(Ct);
-        _emulator.AblyFaults.RefuseConnections = 1000;
-        Assert.True(await _emulator.AblyFaults.DropTransportAsync(client.ConnectionId!));
+        Emulator.AblyFaults.RefuseConnections = 1000;
+        Assert.True(await Emulator.AblyFaults.DropTransportAsync(client.ConnectionId!));
         while (client.Connection.State != ConnectionState.Suspended)
         {
             var change = await states.NextAsync(s => s.Current is ConnectionState.Disconnected or ConnectionState.Suspended);
@@ -309,7 +279,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
         Assert.Equal("91005", outOfSync.ErrorCode);
 
         await publisher.GetChannel("susp").PublishAsync("n", "missed-while-suspended", Ct).AsTask().WaitAsync(Wait, Ct);
-        _emulator.AblyFaults.RefuseConnections = 0;
+        Emulator.AblyFaults.RefuseConnections = 0;
         time.Advance(TimeSpan.FromSeconds(30));
         await states.NextAsync(s => s.Current == ConnectionState.Connected);
         var attached = await channelStates.NextAsync(c => c.Current == AblyChannelState.Attached);
@@ -328,18 +298,11 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
         // A short channel retry keeps the fake clock's total advance below the idle timeout (maxIdleInterval + 10 s).
-        await using var client = new AblyChannelClient(new AblyChannelClientOptions
-        {
-            Endpoint = _emulator.AblyUrl,
-            Key = _emulator.AblyKeys[0],
-            TimeProvider = time,
-            RealtimeRequestTimeout = Wait,
-            ChannelRetryTimeout = TimeSpan.FromSeconds(5),
-        });
+        await using var client = new AblyChannelClient(With(ClientOptions(time), o => { o.ChannelRetryTimeout = TimeSpan.FromSeconds(5); }));
         await using var publisher = NewClient();
         await client.Connection.ConnectAsync(Ct);
         var channelStates = client.WatchChannelStates().GetAsyncEnumerator(Ct);
-        _emulator.AblyFaults.IgnoreAttaches = 1;
+        Emulator.AblyFaults.IgnoreAttaches = 1;
 
         var subscribe = client.GetChannel("slow").SubscribeAsync(cancellationToken: Ct).AsTask();
         await channelStates.NextAsync(c => c.Current == AblyChannelState.Attaching);
@@ -368,7 +331,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
         await using var reader = subscription.GetAsyncEnumerator(Ct);
         var channelStates = client.WatchChannelStates().GetAsyncEnumerator(Ct);
 
-        Assert.True(await _emulator.AblyFaults.DetachChannelAsync(client.ConnectionId!, "detach", 90198, "maintenance"));
+        Assert.True(await Emulator.AblyFaults.DetachChannelAsync(client.ConnectionId!, "detach", 90198, "maintenance"));
         var attaching = await channelStates.NextAsync(c => c.Current == AblyChannelState.Attaching);
         Assert.Equal(AblyChannelState.Attached, attaching.Previous);
         Assert.Contains("maintenance", attaching.Reason?.Message, StringComparison.Ordinal);
@@ -401,7 +364,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var client = NewClient(time);
         var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
-        _emulator.AblyFaults.RefuseConnections = 3;
+        Emulator.AblyFaults.RefuseConnections = 3;
         var first = await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => client.Connection.ConnectAsync(Ct).AsTask().WaitAsync(Wait, Ct));
         Assert.True(first.IsRetryable);
 
@@ -430,7 +393,7 @@ public sealed class AblyFaultTests : IAsyncLifetime
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var client = NewClient(time);
         var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
-        _emulator.AblyFaults.RefuseConnections = 1;
+        Emulator.AblyFaults.RefuseConnections = 1;
         await Assert.ThrowsAnyAsync<RealtimeConnectionException>(() => client.Connection.ConnectAsync(Ct).AsTask().WaitAsync(Wait, Ct));
         await states.NextAsync(s => s.Current == ConnectionState.Disconnected);
 
