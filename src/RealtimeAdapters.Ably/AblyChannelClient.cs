@@ -27,7 +27,7 @@ public sealed class AblyChannelClient : IChannelClient
     private readonly AblyAuthorizer _authorizer;
     private readonly IAblyCredentialSource _credentials;
     private readonly AblyRealtimeConnection _connection;
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http;
     private readonly ConcurrentDictionary<string, AblyChannel> _channels = new(StringComparer.Ordinal);
     private readonly Lock _watchersGate = new();
     private RealtimeSubscription<AblyChannelStateChange>[] _channelWatchers = [];
@@ -42,6 +42,7 @@ public sealed class AblyChannelClient : IChannelClient
         options.Validate();
         _options = options;
         _recovered = options.RecoveryKey is { } recoveryKey ? AblyRecoveryKey.TryParse(recoveryKey, out _) : null;
+        _http = options.HttpMessageHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
         _authorizer = new AblyAuthorizer(options, _http);
         _credentials = new AblyAuthorizerCredentials(_authorizer);
         _connection = new AblyRealtimeConnection(

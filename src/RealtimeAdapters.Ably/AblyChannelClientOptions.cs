@@ -88,11 +88,23 @@ public sealed class AblyChannelClientOptions : IValidatableObject
     /// </summary>
     public IDictionary<string, string> ChannelCipherKeys { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The handler for REST calls (history, token requests, <see cref="AuthUrl"/>), for example one with a proxy or custom
+    /// certificates; not disposed by the client. <see langword="null"/>: a handler of the client's own.
+    /// </summary>
+    public HttpMessageHandler? HttpMessageHandler { get; set; }
+
     /// <summary>The client identity this client publishes as, or <see langword="null"/> for an anonymous client.</summary>
     public string? ClientId { get; set; }
 
-    /// <summary>The service endpoint (http, https, ws or wss), for example the emulator's <c>AblyUrl</c>.</summary>
-    public Uri? Endpoint { get; set; }
+    /// <summary>The hosted service's primary endpoint (REC1), for REST and the realtime WebSocket: <c>https://main.realtime.ably.net/</c>.</summary>
+    public static readonly Uri DefaultEndpoint = new("https://main.realtime.ably.net/");
+
+    /// <summary>
+    /// The service endpoint (http, https, ws or wss): <see cref="DefaultEndpoint"/> (the hosted service) unless set, for
+    /// example to the emulator's <c>AblyUrl</c>. REST calls use its http(s) form and the realtime connection its ws(s) form.
+    /// </summary>
+    public Uri? Endpoint { get; set; } = DefaultEndpoint;
 
     /// <summary>Whether the wire format is msgpack (binary) instead of JSON.</summary>
     public bool UseBinaryProtocol { get; set; }

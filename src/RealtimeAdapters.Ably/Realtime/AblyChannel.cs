@@ -667,6 +667,8 @@ internal sealed class AblyChannel : IChannel
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Authorization = await _credentials.GetHttpAuthorizationAsync(renew, linked.Token).ConfigureAwait(false);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(format == WireFormat.MsgPack ? "application/x-msgpack" : "application/json"));
+            request.Headers.TryAddWithoutValidation("X-Ably-Version", AblyRealtimeConnection.ProtocolVersion);
+            request.Headers.TryAddWithoutValidation("Ably-Agent", AblyRealtimeConnection.Agent);
             var response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
             return (response, body);

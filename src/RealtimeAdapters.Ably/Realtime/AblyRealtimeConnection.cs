@@ -56,6 +56,14 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         }
     }
 
+    /// <summary>The protocol version this client speaks (<c>v</c>, <c>X-Ably-Version</c>).</summary>
+    public const string ProtocolVersion = "6";
+
+    /// <summary>The <c>Ably-Agent</c> / <c>agent</c> value: this library and the runtime (RSC7d).</summary>
+    public static readonly string Agent =
+        "realtime-adapters/" + (typeof(AblyRealtimeConnection).Assembly.GetName().Version?.ToString(3) ?? "0.0.0") +
+        " dotnet/" + Environment.Version.ToString(3);
+
     public WireFormat Format { get; }
 
     /// <summary>The id of the current (or last) connection.</summary>
@@ -496,7 +504,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     {
         var endpoint = _options.Endpoint!;
         var query = string.Create(CultureInfo.InvariantCulture,
-            $"{credential}&format={(Format == WireFormat.MsgPack ? "msgpack" : "json")}&v=6&heartbeats=true&echo={(_options.EchoMessages ? "true" : "false")}");
+            $"{credential}&format={(Format == WireFormat.MsgPack ? "msgpack" : "json")}&v={ProtocolVersion}&heartbeats=true&echo={(_options.EchoMessages ? "true" : "false")}&agent={Uri.EscapeDataString(Agent)}");
         if (_options.ClientId is { } clientId)
         {
             query += "&clientId=" + Uri.EscapeDataString(clientId);

@@ -63,6 +63,32 @@ public sealed class AblyChannelOptionsTests : AblyEmulatorTest
         Assert.Equal("40003", ex.ErrorCode);
     }
 
+    [Fact]
+    public void ClientOptions_EndpointDefaultsToTheHostedService()
+    {
+        var options = new AblyChannelClientOptions { Key = "app.key:secret" };
+        Assert.Equal(new Uri("https://main.realtime.ably.net/"), options.Endpoint);
+        options.Validate();
+    }
+
+    [Fact]
+    public async Task History_ThroughInjectedHandler_SendsProtocolVersionAndAgent_NotTheKeyInTheUrl()
+    {
+        using var recorder = new Auth.RecordingHandler();
+        var options = ClientOptions();
+        options.HttpMessageHandler = recorder;
+        await using (var client = new AblyChannelClient(options))
+        {
+            await client.GetChannel("h").PublishAsync("n", "x", Ct);
+            await client.GetChannel("h").GetHistoryAsync(cancellationToken: Ct);
+        }
+
+        var request = Assert.Single(recorder.Requests);
+        Assert.Contains("X-Ably-Version: 6", request, StringComparison.Ordinal);
+        Assert.Contains("Ably-Agent: realtime-adapters/", request, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", request.Split('\n')[0], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("ten", null)]
     [InlineData("5h", null)]
