@@ -89,6 +89,15 @@ public sealed class AblyChannelClientOptions : IValidatableObject
     public IDictionary<string, string> ChannelCipherKeys { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Endpoints to try, in random order, when the endpoint cannot be reached while connecting (RTN17): a refused or failed
+    /// WebSocket, a 5xx, no CONNECTED in time. Empty (the default): the hosted service's fallback hosts
+    /// (<c>main.[a-e].fallback.ably-realtime.com</c>) when <see cref="Endpoint"/> is <see cref="DefaultEndpoint"/>, none
+    /// for any other endpoint. The fallbacks are tried within one connection attempt, before backing off; a connection
+    /// made through a fallback resumes through it.
+    /// </summary>
+    public IList<Uri> FallbackEndpoints { get; set; } = [];
+
+    /// <summary>
     /// The handler for REST calls (history, token requests, <see cref="AuthUrl"/>), for example one with a proxy or custom
     /// certificates; not disposed by the client. <see langword="null"/>: a handler of the client's own.
     /// </summary>
@@ -177,6 +186,15 @@ public sealed class AblyChannelClientOptions : IValidatableObject
         if (AuthUrl is { } authUrl && (!authUrl.IsAbsoluteUri || authUrl.Scheme is not ("http" or "https")))
         {
             yield return new(nameof(AuthUrl), "AuthUrl must be an absolute http or https URI.");
+        }
+
+        foreach (var fallback in FallbackEndpoints ?? [])
+        {
+            if (fallback is null || !fallback.IsAbsoluteUri || fallback.Scheme is not ("http" or "https" or "ws" or "wss"))
+            {
+                yield return new(nameof(FallbackEndpoints), "FallbackEndpoints must hold absolute http, https, ws or wss URIs.");
+                break;
+            }
         }
 
         if (AuthMethod is not ("GET" or "POST"))
@@ -307,6 +325,12 @@ public sealed class AblyChannelClientOptions : IValidatableObject
     }
 
     private readonly record struct Problem(string Member, string Message, int? Code = null, bool IsCredential = false);
+
+    /// <summary>The fallbacks in effect: <see cref="FallbackEndpoints"/>, or the hosted service's for the default endpoint.</summary>
+    internal IReadOnlyList<Uri> EffectiveFallbacks() =>
+        FallbackEndpoints is { Count: > 0 } configured ? [.. configured]
+        : Endpoint == DefaultEndpoint ? [.. "abcde".Select(static c => new Uri($"https://main.{c}.fallback.ably-realtime.com/"))]
+        : [];
 
     /// <summary>Decodes a base64 AES key of 16 or 32 bytes.</summary>
     internal static bool TryParseCipherKey(string? base64, out byte[] key)

@@ -36,6 +36,8 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     private bool _closeRequested;
     private RealtimeException? _endReason;
     private ConnectionDetails? _details;
+    private Uri _endpoint;
+    private Queue<Uri>? _untried;
     private TaskCompletionSource _updated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public AblyRealtimeConnection(
@@ -49,6 +51,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         _findChannel = findChannel;
         _allChannels = allChannels;
         Format = options.UseBinaryProtocol ? WireFormat.MsgPack : WireFormat.Json;
+        _endpoint = options.Endpoint!;
         if (options.RecoveryKey is { } text && AblyRecoveryKey.TryParse(text, out _) is { } recovery)
         {
             _recoverKey = recovery.ConnectionKey;
@@ -293,7 +296,8 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         var renewed = false;
         while (true)
         {
-            if (_closeRequested || stop.IsCancellationRequested || !_state.TryTransition(ConnectionState.Connecting))
+            if (_closeRequested || stop.IsCancellationRequested ||
+                (_state.State != ConnectionState.Connecting && !_state.TryTransition(ConnectionState.Connecting)))
             {
                 Finish(ConnectionState.Closed, null);
                 return;
@@ -345,6 +349,13 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
             {
                 // RTN15a: after losing an established connection, the first attempt to resume is immediate.
                 Disconnected(outcome.Reason, now);
+                continue;
+            }
+
+            // RTN17: an endpoint that cannot be reached → the next fallback, within the same connecting state (not when it
+            // was the credentials that failed).
+            if (outcome.Reason is not RealtimeAuthenticationException && NextEndpoint())
+            {
                 continue;
             }
 
@@ -500,9 +511,42 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         return (outcome, connected.Task.IsCompleted);
     }
 
+    // Moves to the next untried fallback; false (back at the primary endpoint) when all were tried.
+    private bool NextEndpoint()
+    {
+        lock (_gate)
+        {
+            if (_untried is null)
+            {
+                var fallbacks = _options.EffectiveFallbacks();
+                if (fallbacks.Count == 0)
+                {
+                    return false;
+                }
+
+                _untried = new Queue<Uri>(fallbacks.OrderBy(static _ => Random.Shared.Next()));
+            }
+
+            if (_untried.TryDequeue(out var next))
+            {
+                _endpoint = next;
+                return true;
+            }
+
+            _untried = null;
+            _endpoint = _options.Endpoint!;
+            return false;
+        }
+    }
+
     private Uri BuildUri(string credential, string? resumeKey, string? recoverKey)
     {
-        var endpoint = _options.Endpoint!;
+        Uri endpoint;
+        lock (_gate)
+        {
+            endpoint = _endpoint;
+        }
+
         var query = string.Create(CultureInfo.InvariantCulture,
             $"{credential}&format={(Format == WireFormat.MsgPack ? "msgpack" : "json")}&v={ProtocolVersion}&heartbeats=true&echo={(_options.EchoMessages ? "true" : "false")}&agent={Uri.EscapeDataString(Agent)}");
         if (_options.ClientId is { } clientId)
@@ -628,6 +672,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
             ApplyDetails(message, details);
             _session = session;
             _connecting = null;
+            _untried = null;
             session.SetIdleTimeout(ConnectionTiming.IdleTimeout(details?.MaxIdleInterval, _options.RealtimeRequestTimeout));
 
             // RTN19a: what was sent but not acknowledged goes again, first, keeping its serial when the connection resumed.

@@ -207,6 +207,34 @@ public sealed class AblyFaultTests : AblyEmulatorTest
     }
 
     [Fact]
+    public async Task Connect_PrimaryUnreachable_UsesFallback_WithoutLeavingConnecting_AndResumesThroughIt()
+    {
+        // Port 1 on loopback: nothing listens there, the connection is refused at once.
+        var options = ClientOptions();
+        options.Endpoint = new Uri("http://127.0.0.1:1/");
+        options.FallbackEndpoints = [Emulator.AblyUrl];
+        await using var client = new AblyChannelClient(options);
+        var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
+
+        await client.Connection.ConnectAsync(Ct).AsTask().WaitAsync(Wait, Ct);
+        Assert.Equal(ConnectionState.Connecting, (await states.NextAsync(_ => true)).Current);
+        Assert.Equal(ConnectionState.Connected, (await states.NextAsync(_ => true)).Current);
+
+        var id = client.ConnectionId!;
+        Assert.True(await Emulator.AblyFaults.DropTransportAsync(id));
+        await states.NextAsync(ConnectionState.Connected);
+        Assert.Equal(id, client.ConnectionId);
+    }
+
+    [Fact]
+    public void FallbackEndpoints_DefaultEndpointOnly_GetsTheHostedFallbacks()
+    {
+        Assert.Equal(5, new AblyChannelClientOptions().EffectiveFallbacks().Count);
+        Assert.All(new AblyChannelClientOptions().EffectiveFallbacks(), u => Assert.EndsWith(".fallback.ably-realtime.com", u.Host, StringComparison.Ordinal));
+        Assert.Empty(ClientOptions().EffectiveFallbacks());
+    }
+
+    [Fact]
     public async Task ServerDisconnected_ResumesAtOnce_SameConnection()
     {
         await using var client = NewClient();
