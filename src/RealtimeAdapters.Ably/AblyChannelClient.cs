@@ -29,8 +29,7 @@ public sealed class AblyChannelClient : IChannelClient
     private readonly AblyRealtimeConnection _connection;
     private readonly HttpClient _http;
     private readonly ConcurrentDictionary<string, AblyChannel> _channels = new(StringComparer.Ordinal);
-    private readonly Lock _watchersGate = new();
-    private RealtimeSubscription<AblyChannelStateChange>[] _channelWatchers = [];
+    private readonly SubscriberList<AblyChannelStateChange, SubscriptionBufferOptions?> _channelWatchers = new();
     private readonly AblyRecoveryKey? _recovered;
     private int _disposed;
 
@@ -149,22 +148,7 @@ public sealed class AblyChannelClient : IChannelClient
     public IRealtimeSubscription<AblyChannelStateChange> WatchChannelStates(SubscriptionBufferOptions? buffer = null)
     {
         ThrowIfDisposed();
-        RealtimeSubscription<AblyChannelStateChange>? subscription = null;
-        subscription = new RealtimeSubscription<AblyChannelStateChange>(buffer, () =>
-        {
-            lock (_watchersGate)
-            {
-                _channelWatchers = Array.FindAll(_channelWatchers, w => !ReferenceEquals(w, subscription));
-            }
-
-            return ValueTask.CompletedTask;
-        });
-        lock (_watchersGate)
-        {
-            _channelWatchers = [.. _channelWatchers, subscription];
-        }
-
-        return subscription;
+        return _channelWatchers.Add(buffer, buffer);
     }
 
     /// <summary>
@@ -182,7 +166,7 @@ public sealed class AblyChannelClient : IChannelClient
 
     private void OnChannelStateChange(AblyChannelStateChange change)
     {
-        foreach (var watcher in Volatile.Read(ref _channelWatchers))
+        foreach (var (watcher, _) in _channelWatchers.Snapshot)
         {
             watcher.TryWrite(change);
         }
@@ -211,18 +195,7 @@ public sealed class AblyChannelClient : IChannelClient
             channel.OnConnectionEnded(null);
         }
 
-        RealtimeSubscription<AblyChannelStateChange>[] watchers;
-        lock (_watchersGate)
-        {
-            watchers = _channelWatchers;
-            _channelWatchers = [];
-        }
-
-        foreach (var watcher in watchers)
-        {
-            watcher.Complete();
-        }
-
+        _channelWatchers.CompleteAll(null, remove: true);
         _authorizer.Dispose();
         _http.Dispose();
     }

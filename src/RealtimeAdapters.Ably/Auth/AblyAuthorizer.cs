@@ -342,20 +342,7 @@ internal sealed class AblyAuthorizer : IDisposable
             if (!response.IsSuccessStatusCode)
             {
                 var status = (int)response.StatusCode;
-                ErrorInfo error;
-                try
-                {
-                    error = AblyCodec.DecodeError(body, format);
-                }
-                catch (AblyProtocolException)
-                {
-                    error = new ErrorInfo { Code = status * 100, StatusCode = status, Message = "HTTP " + status.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-                }
-
-                if (error.StatusCode == 0)
-                {
-                    error = error with { StatusCode = status };
-                }
+                var error = AblyCodec.DecodeHttpError(body, response.Content.Headers.ContentType?.MediaType, status);
 
                 throw TokenRequestFailed("the server refused it: " + error.Describe(), error, error.ToException("Ably requestToken"), retryable: status is >= 500 or 429);
             }

@@ -75,6 +75,25 @@ internal static class AblyCodec
             })
         : Write(format, error, JsonWire.WriteError, MsgPackWire.WriteError);
 
+    /// <summary>
+    /// The error of a failed REST response: its body decoded by the response's content type, or, when the body is not an
+    /// Ably error, one made from the HTTP status (code status × 100); the status code is filled in when the body lacks it.
+    /// </summary>
+    public static ErrorInfo DecodeHttpError(ReadOnlyMemory<byte> body, string? mediaType, int status)
+    {
+        ErrorInfo error;
+        try
+        {
+            error = DecodeError(body, mediaType == "application/x-msgpack" ? WireFormat.MsgPack : WireFormat.Json);
+        }
+        catch (AblyProtocolException)
+        {
+            return new ErrorInfo { Code = status * 100, StatusCode = status, Message = "HTTP " + status.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
+        return error.StatusCode == 0 ? error with { StatusCode = status } : error;
+    }
+
     /// <summary>Reads an error body, enveloped (<c>{"error":{…}}</c>) or bare.</summary>
     public static ErrorInfo DecodeError(ReadOnlyMemory<byte> body, WireFormat format)
     {

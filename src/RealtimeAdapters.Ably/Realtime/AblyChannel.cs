@@ -20,7 +20,7 @@ internal sealed class AblyChannel : IChannel
     private readonly Action<AblyChannelStateChange> _onStateChange;
     private readonly Lock _gate = new();
     private readonly AblyChannelPresence _presence;
-    private (RealtimeSubscription<ChannelMessage> Subscription, ChannelSubscriptionOptions Options)[] _subscribers = [];
+    private readonly SubscriberList<ChannelMessage, ChannelSubscriptionOptions> _subscribers = new();
     private AblyChannelState _state = AblyChannelState.Initialized;
     private TaskCompletionSource? _attachWaiter;
     private TaskCompletionSource? _detachWaiter;
@@ -131,24 +131,10 @@ internal sealed class AblyChannel : IChannel
         _throwIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
         options ??= ChannelSubscriptionOptions.Default;
-        RealtimeSubscription<ChannelMessage>? subscription = null;
-        subscription = new RealtimeSubscription<ChannelMessage>(options.Buffer, () =>
-        {
-            lock (_gate)
-            {
-                _subscribers = Array.FindAll(_subscribers, s => !ReferenceEquals(s.Subscription, subscription));
-            }
-
-            return ValueTask.CompletedTask;
-        });
 
         // Registered before attaching: what the server sends right after ATTACHED (a replay after a recover or rewind)
         // must not slip past a subscriber that is still being set up.
-        lock (_gate)
-        {
-            _subscribers = [.. _subscribers, (subscription, options)];
-        }
-
+        var subscription = _subscribers.Add(options.Buffer, options);
         try
         {
             await AttachAsync(cancellationToken).ConfigureAwait(false);
@@ -379,7 +365,6 @@ internal sealed class AblyChannel : IChannel
     /// <summary>The connection closed (<paramref name="error"/> null) or failed: channels detach or fail and subscriptions end.</summary>
     public void OnConnectionEnded(RealtimeException? error)
     {
-        (RealtimeSubscription<ChannelMessage> Subscription, ChannelSubscriptionOptions Options)[] subscribers;
         lock (_gate)
         {
             CancelTimers();
@@ -392,15 +377,9 @@ internal sealed class AblyChannel : IChannel
             {
                 SetState(error is null ? AblyChannelState.Detached : AblyChannelState.Failed, error);
             }
-
-            subscribers = _subscribers;
         }
 
-        foreach (var (subscription, _) in subscribers)
-        {
-            subscription.Complete(error);
-        }
-
+        _subscribers.CompleteAll(error, remove: false);
         _presence.Fail(error);
     }
 
@@ -446,7 +425,7 @@ internal sealed class AblyChannel : IChannel
                         return;
                     }
 
-                    subscribers = _subscribers;
+                    subscribers = _subscribers.Snapshot;
                 }
 
                 for (var i = 0; i < messages.Count; i++)
@@ -551,7 +530,6 @@ internal sealed class AblyChannel : IChannel
     {
         // RTL14: a channel ERROR fails the channel; subscriptions end with the error.
         var error = (message.Error ?? ErrorInfo.Create(AblyErrorCodes.InternalChannelError, "The channel failed.")).ToException($"Channel \"{Name}\"");
-        (RealtimeSubscription<ChannelMessage> Subscription, ChannelSubscriptionOptions Options)[] subscribers;
         lock (_gate)
         {
             CancelTimers();
@@ -561,15 +539,9 @@ internal sealed class AblyChannel : IChannel
             _attachWaiter = null;
             _detachWaiter?.TrySetException(error);
             _detachWaiter = null;
-            subscribers = _subscribers;
-            _subscribers = [];
         }
 
-        foreach (var (subscription, _) in subscribers)
-        {
-            subscription.Complete(error);
-        }
-
+        _subscribers.CompleteAll(error, remove: true);
         _presence.Fail(error);
     }
 
@@ -685,18 +657,8 @@ internal sealed class AblyChannel : IChannel
 
     private static bool IsTokenError(HttpResponseMessage response, byte[] body) => AblyErrorCodes.IsTokenError(DecodeRestError(response, body).Code);
 
-    private static ErrorInfo DecodeRestError(HttpResponseMessage response, byte[] body)
-    {
-        var responseFormat = response.Content.Headers.ContentType?.MediaType == "application/x-msgpack" ? WireFormat.MsgPack : WireFormat.Json;
-        try
-        {
-            return AblyCodec.DecodeError(body, responseFormat);
-        }
-        catch (AblyProtocolException)
-        {
-            return ErrorInfo.Create((int)response.StatusCode * 100, "HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
-        }
-    }
+    private static ErrorInfo DecodeRestError(HttpResponseMessage response, byte[] body) =>
+        AblyCodec.DecodeHttpError(body, response.Content.Headers.ContentType?.MediaType, (int)response.StatusCode);
 
     private static Uri? FindNext(Uri current, string header)
     {

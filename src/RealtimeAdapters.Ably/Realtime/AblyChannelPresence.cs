@@ -16,7 +16,7 @@ internal sealed class AblyChannelPresence : IChannelPresence
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PresenceMessage> _members = new(StringComparer.Ordinal);
     private HashSet<string>? _stale;
-    private (RealtimeSubscription<PresenceMessage> Subscription, PresenceSubscriptionOptions Options)[] _subscribers = [];
+    private readonly SubscriberList<PresenceMessage, PresenceSubscriptionOptions> _subscribers = new();
     private TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RealtimeException? _suspended;
     private MessageData? _ownData;
@@ -118,23 +118,9 @@ internal sealed class AblyChannelPresence : IChannelPresence
         _throwIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
         options ??= PresenceSubscriptionOptions.Default;
-        RealtimeSubscription<PresenceMessage>? subscription = null;
-        subscription = new RealtimeSubscription<PresenceMessage>(options.Buffer, () =>
-        {
-            lock (_gate)
-            {
-                _subscribers = Array.FindAll(_subscribers, s => !ReferenceEquals(s.Subscription, subscription));
-            }
-
-            return ValueTask.CompletedTask;
-        });
 
         // Registered before attaching, so that events right after ATTACHED reach it.
-        lock (_gate)
-        {
-            _subscribers = [.. _subscribers, (subscription, options)];
-        }
-
+        var subscription = _subscribers.Add(options.Buffer, options);
         try
         {
             await _channel.AttachAsync(cancellationToken).ConfigureAwait(false);
@@ -288,12 +274,7 @@ internal sealed class AblyChannelPresence : IChannelPresence
             return;
         }
 
-        (RealtimeSubscription<PresenceMessage> Subscription, PresenceSubscriptionOptions Options)[] subscribers;
-        lock (_gate)
-        {
-            subscribers = _subscribers;
-        }
-
+        var subscribers = _subscribers.Snapshot;
         foreach (var e in events)
         {
             foreach (var (subscription, options) in subscribers)
@@ -318,17 +299,11 @@ internal sealed class AblyChannelPresence : IChannelPresence
 
     public void Fail(RealtimeException? reason)
     {
-        (RealtimeSubscription<PresenceMessage> Subscription, PresenceSubscriptionOptions Options)[] subscribers;
         lock (_gate)
         {
-            subscribers = _subscribers;
-            _subscribers = [];
             _synced.TrySetException(reason ?? new RealtimeConnectionException("The Ably connection is closed.") { ProviderName = AblyChannelClient.Name });
         }
 
-        foreach (var (subscription, _) in subscribers)
-        {
-            subscription.Complete(reason);
-        }
+        _subscribers.CompleteAll(reason, remove: true);
     }
 }

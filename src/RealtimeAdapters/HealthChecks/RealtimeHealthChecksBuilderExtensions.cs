@@ -24,18 +24,7 @@ public static class RealtimeHealthChecksBuilderExtensions
         string? name = null,
         HealthStatus? failureStatus = null,
         IEnumerable<string>? tags = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder.Add(new HealthCheckRegistration(
-            name ?? DefaultName("realtime-store", serviceKey),
-            sp => new RealtimeConnectionHealthCheck(() =>
-            {
-                var store = serviceKey is null ? sp.GetRequiredService<IRealtimeStore>() : sp.GetRequiredKeyedService<IRealtimeStore>(serviceKey);
-                return (store.Metadata, store.Connection);
-            }),
-            failureStatus,
-            tags));
-    }
+        => AddCore<IRealtimeStore>(builder, "realtime-store", serviceKey, name, failureStatus, tags, static s => (s.Metadata, s.Connection));
 
     /// <summary>
     /// Checks the connection of the <see cref="IChannelClient"/> registered under <paramref name="serviceKey"/>, with the
@@ -53,15 +42,24 @@ public static class RealtimeHealthChecksBuilderExtensions
         string? name = null,
         HealthStatus? failureStatus = null,
         IEnumerable<string>? tags = null)
+        => AddCore<IChannelClient>(builder, "realtime-channels", serviceKey, name, failureStatus, tags, static c => (c.Metadata, c.Connection));
+
+    // The service is resolved when the check runs, so a check registered before its provider still finds it.
+    private static IHealthChecksBuilder AddCore<TService>(
+        IHealthChecksBuilder builder,
+        string prefix,
+        object? serviceKey,
+        string? name,
+        HealthStatus? failureStatus,
+        IEnumerable<string>? tags,
+        Func<TService, (RealtimeProviderMetadata Metadata, IRealtimeConnection Connection)> select)
+        where TService : notnull
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Add(new HealthCheckRegistration(
-            name ?? DefaultName("realtime-channels", serviceKey),
+            name ?? DefaultName(prefix, serviceKey),
             sp => new RealtimeConnectionHealthCheck(() =>
-            {
-                var client = serviceKey is null ? sp.GetRequiredService<IChannelClient>() : sp.GetRequiredKeyedService<IChannelClient>(serviceKey);
-                return (client.Metadata, client.Connection);
-            }),
+                select(serviceKey is null ? sp.GetRequiredService<TService>() : sp.GetRequiredKeyedService<TService>(serviceKey))),
             failureStatus,
             tags));
     }
