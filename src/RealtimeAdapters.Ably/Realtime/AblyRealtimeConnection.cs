@@ -20,7 +20,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     private readonly Lock _gate = new();
     private readonly List<Outbound> _inFlight = [];
     private readonly List<Outbound> _queued = [];
-    private readonly List<(TaskCompletionSource Done, bool FailWhenDisconnected)> _waiters = [];
+    private readonly List<TaskCompletionSource> _waiters = [];
     private readonly Dictionary<string, TaskCompletionSource> _pings = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private AblyTransportSession? _session;
@@ -106,18 +106,6 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         }
     }
 
-    /// <summary>The current transport session while connected, else <see langword="null"/>.</summary>
-    public AblyTransportSession? CurrentSession
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _session;
-            }
-        }
-    }
-
     /// <summary>Completes at the next in-place update of the live connection (the CONNECTED that answers an AUTH, RTN24).</summary>
     public Task NextUpdateAsync()
     {
@@ -129,14 +117,11 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
 
     public IRealtimeSubscription<ConnectionStateChange> WatchState(SubscriptionBufferOptions? buffer = null) => _state.Watch(buffer);
 
-    /// <summary>Connects (or retries now when disconnected or suspended); completes when connected, fails if this attempt fails.</summary>
-    public ValueTask ConnectAsync(CancellationToken cancellationToken = default) => new(WaitConnectedAsync(failWhenDisconnected: true, cancellationToken));
-
     /// <summary>
-    /// Starts the connection if needed and waits until it is connected. Fails when the connection becomes suspended,
-    /// closed or failed, and also when it becomes disconnected if <paramref name="failWhenDisconnected"/>.
+    /// Connects (or retries now when disconnected or suspended); completes when connected, fails when this attempt ends in
+    /// disconnected, suspended, closed or failed.
     /// </summary>
-    public Task WaitConnectedAsync(bool failWhenDisconnected, CancellationToken cancellationToken)
+    public ValueTask ConnectAsync(CancellationToken cancellationToken = default)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
@@ -144,20 +129,20 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
             switch (_state.State)
             {
                 case ConnectionState.Connected when _session is not null:
-                    return Task.CompletedTask;
+                    return ValueTask.CompletedTask;
                 case ConnectionState.Closing or ConnectionState.Closed or ConnectionState.Failed:
-                    return Task.FromException(EndedError());
+                    return ValueTask.FromException(EndedError());
                 case ConnectionState.Disconnected or ConnectionState.Suspended:
                     // An explicit request retries now instead of waiting for the backoff.
                     _wake.TrySetResult();
                     break;
             }
 
-            _waiters.Add((done, failWhenDisconnected));
+            _waiters.Add(done);
             StartLoop();
         }
 
-        return done.Task.WaitAsync(cancellationToken);
+        return new(done.Task.WaitAsync(cancellationToken));
     }
 
     /// <summary>Starts connecting if nothing has started yet (operations connect implicitly).</summary>
@@ -863,23 +848,23 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         _queued.Clear();
     }
 
+    // Under _gate, on reaching connected, disconnected, suspended, closing, closed or failed: ConnectAsync callers learn
+    // how their attempt ended.
     private void ResolveWaiters(ConnectionState state, RealtimeException? reason)
     {
-        for (var i = _waiters.Count - 1; i >= 0; i--)
+        foreach (var done in _waiters)
         {
-            var (done, failWhenDisconnected) = _waiters[i];
-            var resolved = state switch
+            if (state == ConnectionState.Connected)
             {
-                ConnectionState.Connected => done.TrySetResult() || true,
-                ConnectionState.Disconnected when failWhenDisconnected => done.TrySetException(reason ?? EndedError()) || true,
-                ConnectionState.Suspended or ConnectionState.Closing or ConnectionState.Closed or ConnectionState.Failed => done.TrySetException(reason ?? EndedError()) || true,
-                _ => false,
-            };
-            if (resolved)
+                done.TrySetResult();
+            }
+            else
             {
-                _waiters.RemoveAt(i);
+                done.TrySetException(reason ?? EndedError());
             }
         }
+
+        _waiters.Clear();
     }
 
     public async ValueTask CloseAsync(CancellationToken cancellationToken = default)

@@ -94,7 +94,7 @@ internal sealed class AblyTransportSession : IDisposable
         _socket.Dispose();
     }
 
-    /// <summary>Sends what is queued, then a close frame, and ends the session as closed; for CLOSE/CLOSED.</summary>
+    /// <summary>Ends the session as closed (after CLOSED from the server, or a local close): the socket is aborted, nothing more is sent.</summary>
     public void EndClosed() =>
         End(new SessionOutcome(SessionEndKind.Closed, new RealtimeConnectionException("The Ably connection is closed.") { ProviderName = AblyChannelClient.Name }));
 
