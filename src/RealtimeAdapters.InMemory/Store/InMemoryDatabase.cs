@@ -287,7 +287,7 @@ public sealed class InMemoryDatabase
     /// <see cref="SubscriptionOverflowException"/> when exceeded). Writers never wait for a subscriber.
     /// </param>
     /// <returns>The subscription; dispose it to stop watching.</returns>
-    public RealtimeSubscription<StoreEvent> Watch(RealtimeQuery query, WatchOptions? options = null) => AddWatch(query, options, null).Subscription;
+    public RealtimeSubscription<StoreEvent> Watch(RealtimeQuery query, WatchOptions? options = null) => AddWatch(query, options, null).Subscription!;
 
     /// <summary>
     /// Reports every applied write that touches <paramref name="path"/>: a write at the path or above it that changed the
@@ -312,6 +312,41 @@ public sealed class InMemoryDatabase
         }
     }
 
+    /// <summary>
+    /// Observes a location or query synchronously: <paramref name="observer"/> first receives the current state (as
+    /// <see cref="Watch"/> describes it) before this method returns, then, for each write that changes the result, that
+    /// write's batch of events ending with its <see cref="StoreEventKind.Value"/> event (when <paramref name="events"/>
+    /// includes it). It is called in write order while the write lock is held: it must be quick, must not block, and must
+    /// not write to this database. Returning <see langword="false"/> (or throwing) ends the observation. This is how a
+    /// protocol front end or a client-side cache turns writes into child events and live query windows without computing
+    /// them again: a write changing k children costs O(k log n) per observed query, whatever the number of children.
+    /// </summary>
+    /// <param name="query">A location or query.</param>
+    /// <param name="events">The events to report.</param>
+    /// <param name="observer">Called with each event; returns whether to keep observing.</param>
+    /// <returns>A registration; dispose it to stop observing.</returns>
+    public IDisposable ObserveQuery(RealtimeQuery query, StoreEventKind events, Func<StoreEvent, bool> observer)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(observer);
+        var watch = AddWatch(query, events, Guard(observer), null, null);
+        return new QueryRegistration(this, watch);
+
+        static Func<StoreEvent, bool> Guard(Func<StoreEvent, bool> observer) => e =>
+        {
+            try
+            {
+                return observer(e);
+            }
+#pragma warning disable CA1031 // A failing observer ends its own observation; the write (already applied) and other observers are unaffected.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return false;
+            }
+        };
+    }
+
     internal QueryWatch AddWatch(RealtimeQuery query, WatchOptions? options, Action<QueryWatch>? onRemoved)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -327,22 +362,29 @@ public sealed class InMemoryDatabase
             return ValueTask.CompletedTask;
         });
 
+        watch = AddWatch(query, options.Events, subscription.TryWrite, subscription, onRemoved);
+        return watch;
+    }
+
+    private QueryWatch AddWatch(
+        RealtimeQuery query, StoreEventKind events, Func<StoreEvent, bool> sink, RealtimeSubscription<StoreEvent>? subscription, Action<QueryWatch>? onRemoved)
+    {
         lock (_gate)
         {
             var node = _listeners.GetOrAddDescendant(query.Path);
             var value = _root.GetAt(query.Path);
-            var needsIndex = query.HasFilter || (options.Events & StoreEventKind.AllChildEvents) != 0;
+            var needsIndex = query.HasFilter || (events & StoreEventKind.AllChildEvents) != 0;
             var index = needsIndex ? node.AcquireIndex(IndexKey.For(query), value) : null;
-            watch = new QueryWatch(node, query, options.Events, subscription, index, onRemoved) { Since = _writeNumber };
+            var watch = new QueryWatch(node, query, events, sink, index, onRemoved) { Since = _writeNumber, Subscription = subscription };
             node.AddWatch(watch);
             watch.SendInitial(value);
             if (!watch.IsActive)
             {
                 RemoveWatchLocked(watch);
             }
-        }
 
-        return watch;
+            return watch;
+        }
     }
 
     internal void RemoveWatch(QueryWatch watch)

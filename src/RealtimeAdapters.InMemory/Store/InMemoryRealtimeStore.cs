@@ -204,7 +204,7 @@ public sealed class InMemoryRealtimeStore : IRealtimeStore
             throw Closed();
         }
 
-        return watch.Subscription;
+        return watch.Subscription!;
     }
 
     private void OnWatchRemoved(QueryWatch watch)
@@ -235,7 +235,7 @@ public sealed class InMemoryRealtimeStore : IRealtimeStore
     private void EndWatch(QueryWatch watch)
     {
         Database.RemoveWatch(watch);
-        watch.Subscription.Complete();
+        watch.Subscription!.Complete();
     }
 
     private void ThrowIfClosed()

@@ -4,7 +4,8 @@ namespace RealtimeAdapters.InMemory;
 
 /// <summary>
 /// One subscriber's watch of a location or query. Turns each write that changed the location into the Firebase event
-/// batch (removed, added, moved, changed, then one value) and queues it on the subscriber's own buffer without waiting.
+/// batch (removed, added, moved, changed, then one value) and hands it to its sink (a subscriber's own buffer, or a
+/// synchronous observer) without waiting.
 /// A ranged or limited query is a live window over its <see cref="ChildIndex"/>: membership and previous keys come from
 /// ranks, so a write changing k children costs O(k log n) however many children the location has.
 /// </summary>
@@ -14,6 +15,7 @@ internal sealed class QueryWatch
     private readonly bool _filtered;
     private readonly int? _limitToFirst;
     private readonly int? _limitToLast;
+    private readonly Func<StoreEvent, bool> _sink;
 
     // For a filtered query: the selected children (no priority) as of the last event batch.
     private DataNode _window = DataNode.Null;
@@ -22,7 +24,7 @@ internal sealed class QueryWatch
         ListenerNode node,
         RealtimeQuery query,
         StoreEventKind events,
-        RealtimeSubscription<StoreEvent> subscription,
+        Func<StoreEvent, bool> sink,
         ChildIndex? index,
         Action<QueryWatch>? onRemoved)
     {
@@ -33,7 +35,7 @@ internal sealed class QueryWatch
         _filtered = query.HasFilter;
         _limitToFirst = query.LimitToFirst;
         _limitToLast = query.LimitToLast;
-        Subscription = subscription;
+        _sink = sink;
         Index = index;
         OnRemoved = onRemoved;
     }
@@ -44,7 +46,8 @@ internal sealed class QueryWatch
 
     public ChildOrder Order { get; }
 
-    public RealtimeSubscription<StoreEvent> Subscription { get; }
+    /// <summary>The subscriber's stream when the watch feeds one (<see cref="InMemoryDatabase.Watch"/>); null for an observer.</summary>
+    public RealtimeSubscription<StoreEvent>? Subscription { get; init; }
 
     public ChildIndex? Index { get; }
 
@@ -327,7 +330,7 @@ internal sealed class QueryWatch
 
     private void Write(StoreEvent e)
     {
-        if (!Subscription.TryWrite(e))
+        if (!_sink(e))
         {
             IsActive = false;
         }
