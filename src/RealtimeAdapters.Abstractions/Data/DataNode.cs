@@ -283,7 +283,7 @@ public sealed class DataNode : IEquatable<DataNode>
         var others = 0;
         foreach (var property in json.EnumerateObject())
         {
-            var key = property.Name;
+            var key = KeyCache.Share(property.Name);
             switch (key)
             {
                 case ".sv":

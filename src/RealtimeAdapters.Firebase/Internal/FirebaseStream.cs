@@ -5,10 +5,10 @@ using System.Text.Json;
 namespace RealtimeAdapters.Firebase.Internal;
 
 /// <summary>
-/// One Server-Sent-Events stream per (path, query), shared by every watch on it and closed with the last one. Keeps the
-/// normalised value of the location as the server last described it and derives each listener's events by diff.
-/// Reconnects with backoff on end-of-stream, network errors, 5xx and idle silence; asks for a fresh token after
-/// <c>auth_revoked</c> or a 401; fails its watches on <c>cancel</c> or a permission refusal.
+/// One Server-Sent-Events stream per (path, query), shared by every watch on it and closed with the last one. Each
+/// <c>put</c> or <c>patch</c> is applied to the stream's <see cref="WatchedView"/>, whose local tree on the shared engine
+/// raises the listeners' events. Reconnects with backoff on end-of-stream, network errors, 5xx and idle silence; asks for
+/// a fresh token after <c>auth_revoked</c> or a 401; fails its watches on <c>cancel</c> or a permission refusal.
 /// </summary>
 #pragma warning disable CA1001 // The lifetime source is cancelled, never disposed: its token may still be observed by the read loop after the stream ends.
 internal sealed class FirebaseStream
@@ -16,18 +16,9 @@ internal sealed class FirebaseStream
 {
     private readonly FirebaseRealtimeStore _store;
     private readonly Lock _lock = new();
-    private readonly List<Listener> _listeners = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _initial = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private DataNode _cache = DataNode.Null;
-
-    // Latency compensation: this store's unconfirmed writes touching the location, in issue order, laid over _cache.
-    // _shown is the view the listeners were last told about (cache + overlay); every change is diffed against it.
-    // _touched holds the unacknowledged writes whose change the stream already carried (their echo).
-    private readonly List<LocalWrite> _overlay;
-    private readonly HashSet<LocalWrite> _touched = [];
-    private DataNode _shown = DataNode.Null;
-    private bool _hasInitial;
+    private readonly WatchedView _view;
     private bool _ended;
 
     public FirebaseStream(FirebaseRealtimeStore store, RealtimeQuery query, string key, List<LocalWrite>? overlay = null)
@@ -35,7 +26,7 @@ internal sealed class FirebaseStream
         _store = store;
         Query = query;
         Key = key;
-        _overlay = overlay ?? [];
+        _view = new WatchedView(query, store.Time, overlay ?? []);
     }
 
     public RealtimeQuery Query { get; }
@@ -59,14 +50,8 @@ internal sealed class FirebaseStream
                 return false;
             }
 
-            var listener = new Listener(subscription, events);
-            _listeners.Add(listener);
-            first = _listeners.Count == 1 && Connections == 0 && !_hasInitial;
-            if (_hasInitial)
-            {
-                Deliver(listener, MarkPending(ViewDiff.Initial(Query, _shown)));
-            }
-
+            first = _view.ListenerCount == 0 && Connections == 0 && !_view.HasInitial;
+            _view.AddListener(subscription, events);
             return true;
         }
     }
@@ -77,8 +62,8 @@ internal sealed class FirebaseStream
     {
         lock (_lock)
         {
-            _listeners.RemoveAll(l => ReferenceEquals(l.Subscription, subscription));
-            if (_listeners.Count > 0 || _ended)
+            _view.RemoveListener(subscription);
+            if (_view.ListenerCount > 0 || _ended)
             {
                 return;
             }
@@ -94,21 +79,15 @@ internal sealed class FirebaseStream
     /// <summary>Ends the stream and its watches (with <paramref name="error"/>, or normally).</summary>
     public void End(Exception? error)
     {
-        List<Listener> listeners;
         lock (_lock)
         {
             _ended = true;
-            listeners = [.. _listeners];
-            _listeners.Clear();
+            _view.Complete(error);
         }
 
         _store.ForgetStream(this);
         _lifetime.Cancel();
         _initial.TrySetResult();
-        foreach (var l in listeners)
-        {
-            l.Subscription.Complete(error);
-        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -292,6 +271,21 @@ internal sealed class FirebaseStream
         var root = doc.RootElement;
         var path = root.GetProperty("path").GetString() ?? "/";
         var payload = root.TryGetProperty("data", out var d) ? d : default;
+        List<ServerChange> changes;
+        if (patch)
+        {
+            changes = [];
+            var prefix = path.TrimEnd('/') + "/";
+            foreach (var entry in payload.EnumerateObject())
+            {
+                changes.Add(ServerChange.At(prefix + entry.Name, ToNode(entry.Value)));
+            }
+        }
+        else
+        {
+            changes = [ServerChange.At(path, ToNode(payload))];
+        }
+
         lock (_lock)
         {
             if (_ended)
@@ -299,74 +293,10 @@ internal sealed class FirebaseStream
                 return;
             }
 
-            var before = _cache;
-            var after = before;
-            if (patch)
+            if (_view.ApplyServer(changes, full: firstOfConnection && !patch))
             {
-                foreach (var entry in payload.EnumerateObject())
-                {
-                    after = SetAt(after, Combine(path, entry.Name), entry.Value);
-                }
-            }
-            else
-            {
-                after = SetAt(after, path, payload);
-            }
-
-            _cache = after;
-            if (_overlay.Count > 0)
-            {
-                // A change at a written location that makes the server's value agree with the write is the write's echo.
-                // Once the write is also acknowledged the server's value stands on its own; an echo seen before the
-                // acknowledgement is noted so the acknowledgement can let go at once. Any other change (an earlier
-                // write's echo still in transit) leaves the write laid over the value, so the view never steps back.
-                // A full value (a reconnect) is the server's whole truth: acknowledged writes are in it, or were
-                // overwritten since, so they are let go even if it disagrees (an echo lost with the old connection).
-                var changed = patch
-                    ? payload.EnumerateObject().Select(e => ToPath(Combine(path, e.Name))).ToList()
-                    : [ToPath(path)];
-                var full = firstOfConnection && !patch;
-                _overlay.RemoveAll(w =>
-                {
-                    if (full && w.Acknowledged)
-                    {
-                        _touched.Remove(w);
-                        return true;
-                    }
-
-                    // A server value's result is only known to the database: until the acknowledgement reports it (or if it
-                    // did not), a change that matches the write everywhere else is taken as its echo.
-                    if (!changed.Any(w.Touches) || !Agrees(w, shape: w.HasServerValues))
-                    {
-                        return false;
-                    }
-
-                    if (w.Acknowledged)
-                    {
-                        _touched.Remove(w);
-                        return true;
-                    }
-
-                    _touched.Add(w);
-                    return false;
-                });
-            }
-
-            if (!_hasInitial)
-            {
-                _hasInitial = true;
-                _shown = Compose();
-                var initial = MarkPending(ViewDiff.Initial(Query, _shown));
-                foreach (var l in _listeners)
-                {
-                    Deliver(l, initial);
-                }
-
                 _initial.TrySetResult();
-                return;
             }
-
-            Refresh();
         }
     }
 
@@ -375,13 +305,10 @@ internal sealed class FirebaseStream
     {
         lock (_lock)
         {
-            if (_ended)
+            if (!_ended)
             {
-                return;
+                _view.AddWrite(write);
             }
-
-            _overlay.Add(write);
-            Refresh();
         }
     }
 
@@ -390,15 +317,10 @@ internal sealed class FirebaseStream
     {
         lock (_lock)
         {
-            _touched.Remove(write);
-            var index = _overlay.IndexOf(write);
-            if (index < 0 || _ended)
+            if (!_ended)
             {
-                return;
+                _view.ReplaceWrite(write, replacement);
             }
-
-            _overlay[index] = replacement;
-            Refresh();
         }
     }
 
@@ -407,10 +329,9 @@ internal sealed class FirebaseStream
     {
         lock (_lock)
         {
-            _touched.Remove(write);
-            if (_overlay.Remove(write) && !_ended)
+            if (!_ended)
             {
-                Refresh();
+                _view.RemoveWrite(write);
             }
         }
     }
@@ -423,174 +344,13 @@ internal sealed class FirebaseStream
     {
         lock (_lock)
         {
-            // A write that changed nothing on the server has no echo: agreement with the server's value stands for it. A
-            // write's server values were normally confirmed before this call, so the comparison is exact.
-            if ((_touched.Remove(write) || Agrees(write, shape: write.HasServerValues)) && _overlay.Remove(write) && !_ended)
+            if (!_ended)
             {
-                Refresh();
-            }
-            else if (!_ended && _overlay.Contains(write))
-            {
-                // Still laid over the view until its change arrives, now with the database's results for its server values
-                // and no longer pending.
-                Refresh();
+                _view.Acknowledge(write);
             }
         }
     }
 
-    private bool Agrees(LocalWrite write, bool shape = false)
-    {
-        var partial = Query.HasFilter;
-        var laid = shape ? write.ApplyShapeTo(Query.Path, _cache, partial) : write.ApplyTo(Query.Path, _cache, partial);
-
-        // A query's stream holds its window (and what the server sent around it): the write agrees when the selection does.
-        return partial ? Query.Apply(laid).Equals(Query.Apply(_cache)) : laid.Equals(_cache);
-    }
-
-    private DataNode Compose()
-    {
-        var view = _cache;
-        if (_overlay.Count == 0)
-        {
-            return view;
-        }
-
-        // A limited window holds the server's children up to its edge and nothing of those beyond it. A write that would
-        // empty a place in it, or bring in a child from beyond its edge, needs children the stream does not hold: it is
-        // left out of the view until its change arrives from the server.
-        var limit = Query.LimitToFirst ?? Query.LimitToLast;
-        var keyed = Query.StartAt?.Key is not null || Query.EndAt?.Key is not null;
-        var window = limit is { } l && !keyed ? Query.Select(_cache) : null;
-        if (window is not null && window.Count < limit)
-        {
-            // The server holds no more children in range than these: nothing lies beyond the edge.
-            window = null;
-        }
-
-        foreach (var w in _overlay)
-        {
-            // A write whose echo already arrived is in the cache; laying its estimate again would count an increment twice.
-            if (w.HasServerValues && _touched.Contains(w))
-            {
-                continue;
-            }
-
-            var next = w.ApplyTo(Query.Path, view, Query.HasFilter);
-            if (window is null || WithinEdge(next, window))
-            {
-                view = next;
-            }
-        }
-
-        return view;
-    }
-
-    private bool WithinEdge(DataNode view, IReadOnlyList<KeyValuePair<string, DataNode>> window)
-    {
-        var selected = Query.Select(view);
-        if (selected.Count < window.Count)
-        {
-            return false;
-        }
-
-        var order = Query.Order;
-        var first = Query.LimitToFirst is not null;
-        var edge = first ? window[^1] : window[0];
-        foreach (var child in selected)
-        {
-            var compared = order.Compare(child, edge);
-            if (first ? compared > 0 : compared < 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private void Refresh()
-    {
-        if (!_hasInitial)
-        {
-            return;
-        }
-
-        var view = Compose();
-        var events = ViewDiff.Diff(Query, _shown, view);
-        _shown = view;
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        events = MarkPending(events);
-        foreach (var l in _listeners)
-        {
-            Deliver(l, events);
-        }
-    }
-
-    private List<StoreEvent> MarkPending(List<StoreEvent> events)
-    {
-        // A write whose echo already arrived shows the server's value: only the others make the view pending.
-        if (!_overlay.Exists(w => !w.Acknowledged && !_touched.Contains(w)))
-        {
-            return events;
-        }
-
-        return events.ConvertAll(static e => e with { IsPending = true });
-    }
-
-    private RealtimePath ToPath(string relative)
-    {
-        var target = Query.Path;
-        foreach (var s in relative.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (s != ".priority")
-            {
-                target = target.Child(s);
-            }
-        }
-
-        return target;
-    }
-
-    private static string Combine(string path, string relative) => path.TrimEnd('/') + "/" + relative;
-
-    private static DataNode SetAt(DataNode cache, string path, JsonElement value)
-    {
-        var node = value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DataNode.Null : DataNode.FromJson(value);
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length > 0 && segments[^1] == ".priority")
-        {
-            var parent = RealtimePath.Root;
-            foreach (var s in segments[..^1])
-            {
-                parent = parent.Child(s);
-            }
-
-            return cache.SetAt(parent, cache.GetAt(parent).WithPriority(node));
-        }
-
-        var target = RealtimePath.Root;
-        foreach (var s in segments)
-        {
-            target = target.Child(s);
-        }
-
-        return cache.SetAt(target, node);
-    }
-
-    private static void Deliver(Listener listener, List<StoreEvent> events)
-    {
-        foreach (var e in events)
-        {
-            if ((listener.Events & e.Kind) != 0 && !listener.Subscription.TryWrite(e))
-            {
-                return;
-            }
-        }
-    }
-
-    private sealed record Listener(RealtimeSubscription<StoreEvent> Subscription, StoreEventKind Events);
+    private static DataNode ToNode(JsonElement value) =>
+        value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DataNode.Null : DataNode.FromJson(value);
 }

@@ -554,7 +554,7 @@ public sealed class InMemoryDatabase
         _affected.Clear();
         foreach (var entry in entries)
         {
-            CollectAffected(entry.Path, oldRoot, newRoot, stamp);
+            CollectAffected(entry, oldRoot, newRoot, stamp);
         }
 
         DatabaseWrite? write = null;
@@ -579,17 +579,22 @@ public sealed class InMemoryDatabase
         _affected.Clear();
     }
 
-    /// <summary>Marks the listener nodes a write at <paramref name="path"/> affects: its ancestors, itself, and changed descendants.</summary>
-    private void CollectAffected(RealtimePath path, DataNode oldRoot, DataNode newRoot, long stamp)
+    /// <summary>Marks the listener nodes a write entry (at <c>entry.Path</c>) affects: its ancestors, itself, and changed descendants.</summary>
+    private void CollectAffected(WriteEntry entry, DataNode oldRoot, DataNode newRoot, long stamp)
     {
+        var path = entry.Path;
         var node = _listeners;
         var oldValue = oldRoot;
         var newValue = newRoot;
-        foreach (var key in path.Segments)
+        var segments = path.Segments;
+        for (var i = 0; i < segments.Count; i++)
         {
+            var key = segments[i];
             if (node.HasSubscribers)
             {
-                Mark(node, stamp, oldValue, newValue).AddTouched(key);
+                // The entry's parent knows the child's change from the entry: no lookup in either tree.
+                var change = i == segments.Count - 1 ? new ChildChange(key, entry.Old, entry.Value) : (ChildChange?)null;
+                Mark(node, stamp, oldValue, newValue).AddTouched(key, change);
             }
 
             if (!node.TryGetChild(key, out node))
@@ -659,7 +664,18 @@ public sealed class InMemoryDatabase
             }
             else
             {
-                AddTouchedChange(node, node.FirstTouched!);
+                if (node.FirstChange is { } first)
+                {
+                    if (!ReferenceEquals(first.Old, first.New))
+                    {
+                        _changes.Add(first);
+                    }
+                }
+                else
+                {
+                    AddTouchedChange(node, node.FirstTouched!);
+                }
+
                 if (node.MoreTouched is { } more)
                 {
                     foreach (var key in more)

@@ -190,4 +190,31 @@ public class DataNodeTests
     {
         Assert.Throws<RealtimeValidationException>(() => DataNode.FromString(new string('x', DataNode.MaxStringBytes + 1)));
     }
+
+    [Fact]
+    public void Parse_SameFieldNamesInSeparateValues_ShareTheKeyStrings()
+    {
+        var first = DataNode.Parse("""{"title":"a","done":false}""");
+        var second = DataNode.Parse("""{"title":"b","done":true}""");
+
+        var firstKeys = first.Children.Keys.ToArray();
+        var secondKeys = second.Children.Keys.ToArray();
+        Assert.Equal(firstKeys, secondKeys);
+        Assert.Same(firstKeys[0], secondKeys[0]);
+        Assert.Same(firstKeys[1], secondKeys[1]);
+    }
+
+    [Fact]
+    public void KeyCache_ManyDistinctKeys_KeepsReturningEqualStrings()
+    {
+        // The table is bounded: unrelated keys overwrite slots, and every answer stays equal to what was asked.
+        for (var i = 0; i < 20_000; i++)
+        {
+            var key = "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(key, KeyCache.Share(key));
+        }
+
+        var longKey = new string('x', 100);
+        Assert.Same(longKey, KeyCache.Share(longKey));
+    }
 }

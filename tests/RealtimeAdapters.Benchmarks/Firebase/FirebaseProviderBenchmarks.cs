@@ -1,3 +1,4 @@
+using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using RealtimeAdapters.Emulator;
 using RealtimeAdapters.Firebase;
@@ -6,11 +7,12 @@ using RealtimeAdapters.InMemory;
 namespace RealtimeAdapters.Benchmarks.Firebase;
 
 /// <summary>
-/// The Firebase provider against the in-process emulator over loopback. <see cref="StreamEvents"/>: N writes made
-/// directly on the emulator's database, timed until one <see cref="FirebaseRealtimeStore"/> watch has seen all N (SSE
-/// parse, cache update, diff, delivery); per-operation time is per event, so events/s = 1 s / mean.
-/// <see cref="SetRoundTrip"/>: one <see cref="FirebaseRealtimeStore.SetAsync"/> of a small value, awaited (HTTP PUT
-/// and its answer).
+/// The Firebase provider against the in-process emulator over loopback, with one watch over a list of
+/// <see cref="Children"/> children. <see cref="StreamEvents"/>: 1,000 writes, each changing one child, made directly on
+/// the emulator's database and timed until the watch has seen all 1,000 events (emulator SSE encoding, SSE parse, local
+/// tree update, engine events, delivery); per-operation time is per event, so events/s = 1 s / mean. The cost per event
+/// must not grow with the list. <see cref="SetRoundTrip"/>: one <see cref="FirebaseRealtimeStore.SetAsync"/> of a small
+/// value, awaited (HTTP PUT and its answer).
 /// </summary>
 [ShortInProcessConfig]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet releases resources in [GlobalCleanup].")]
@@ -18,11 +20,7 @@ public class FirebaseProviderBenchmarks
 {
     private const int EventsPerInvoke = 1000;
 
-    // Writes cycle over a fixed set of children so the watched value stays the same size from one iteration to the next.
-    private const int Children = 100;
-
     private static readonly RealtimePath StreamPath = RealtimePath.Parse("bench/stream");
-    private static readonly RealtimePath[] ChildPaths = [.. Enumerable.Range(0, Children).Select(i => StreamPath.Child("c" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)))];
     private static readonly RealtimePath WritePath = RealtimePath.Parse("bench/write");
 
     private RealtimeEmulator _emulator = null!;
@@ -30,17 +28,20 @@ public class FirebaseProviderBenchmarks
     private FirebaseRealtimeStore _store = null!;
     private IRealtimeSubscription<StoreEvent> _watch = null!;
     private IAsyncEnumerator<StoreEvent> _events = null!;
+    private RealtimePath[] _childPaths = [];
     private long _counter;
+
+    /// <summary>The size of the watched list. Writes cycle over its children, so it keeps its size.</summary>
+    [Params(100, 10_000, 100_000)]
+    public int Children { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         _emulator = RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 } }).GetAwaiter().GetResult();
         _database = _emulator.GetFirebaseDatabase();
-        foreach (var path in ChildPaths)
-        {
-            _database.Set(path, DataNode.FromNumber(0L));
-        }
+        _childPaths = [.. Enumerable.Range(0, Children).Select(i => StreamPath.Child("c" + i.ToString("D6", CultureInfo.InvariantCulture)))];
+        _database.Set(StreamPath, DataNode.FromChildren(_childPaths.Select(p => new KeyValuePair<string, DataNode>(p.Key!, DataNode.FromNumber(0L)))));
 
         _store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = _emulator.FirebaseUrl, UseEmulatorAdmin = true });
         _watch = _store.WatchAsync(RealtimeQuery.At(StreamPath), new WatchOptions { Events = StoreEventKind.ChildChanged })
@@ -60,9 +61,10 @@ public class FirebaseProviderBenchmarks
     [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
     public async Task StreamEvents()
     {
+        // Spread over the list (a prime stride), so that no part of it stays warm in the caches.
         for (var i = 0; i < EventsPerInvoke; i++)
         {
-            _database.Set(ChildPaths[i % Children], DataNode.FromNumber(++_counter));
+            _database.Set(_childPaths[(int)(++_counter * 7919 % Children)], DataNode.FromNumber(_counter));
         }
 
         for (var seen = 0; seen < EventsPerInvoke; seen++)

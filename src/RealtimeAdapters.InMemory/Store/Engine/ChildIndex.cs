@@ -52,7 +52,10 @@ internal sealed class ChildIndex
     public bool SortValueChanged(DataNode oldChild, DataNode newChild) =>
         Order.OrderBy != QueryOrderBy.Key && Order.CompareIndexValues(Order.IndexValue(oldChild), Order.IndexValue(newChild)) != 0;
 
-    /// <summary>Moves the index to the location's new value, touching only the changed children: O(k log n).</summary>
+    /// <summary>
+    /// Moves the index to the location's new value, touching only the changed children whose place changed (a child
+    /// entering or leaving the range, or a new sort value): O(k log n), and nothing for a change that keeps every place.
+    /// </summary>
     public void Advance(DataNode newNode, List<ChildChange> changes)
     {
         Previous = Current;
@@ -71,12 +74,22 @@ internal sealed class ChildIndex
         var set = Current;
         foreach (var change in changes)
         {
-            if (!change.Old.IsNull && InRange(change.Key, change.Old))
+            var wasIn = !change.Old.IsNull && InRange(change.Key, change.Old);
+            var isIn = !change.New.IsNull && InRange(change.Key, change.New);
+            if (wasIn && isIn)
+            {
+                var before = Entry(change.Key, change.Old);
+                var after = Entry(change.Key, change.New);
+                if (Comparer.Compare(before, after) != 0)
+                {
+                    set = set.Remove(before).Add(after);
+                }
+            }
+            else if (wasIn)
             {
                 set = set.Remove(Entry(change.Key, change.Old));
             }
-
-            if (!change.New.IsNull && InRange(change.Key, change.New))
+            else if (isIn)
             {
                 set = set.Add(Entry(change.Key, change.New));
             }

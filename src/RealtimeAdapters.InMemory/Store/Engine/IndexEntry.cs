@@ -1,12 +1,13 @@
 namespace RealtimeAdapters.InMemory;
 
 /// <summary>
-/// A child in a <see cref="ChildIndex"/>, with its sort value reduced once to inline fields (the rank of its kind in the
-/// order, and its number or string) so that comparisons inside the index never follow pointers to other nodes.
+/// A child's place in a <see cref="ChildIndex"/>: its key and its sort value reduced once to inline fields (the rank of
+/// its kind in the order, and its number or string), so that comparisons inside the index never follow pointers to other
+/// nodes. The child's value is not held: a change that keeps the child's place leaves the index as it is, and the value
+/// is read from the tree when an event needs it.
 /// </summary>
 /// <param name="Key">The child's key.</param>
-/// <param name="Node">The child's value.</param>
 /// <param name="Class">The kind's place in the order (value order: null, false, true, number, string, object; priority order: none, number, string).</param>
 /// <param name="Number">The sort value when it is a number.</param>
 /// <param name="Text">The sort value when it is a string.</param>
-internal readonly record struct IndexEntry(string Key, DataNode Node, int Class, double Number, string? Text);
+internal readonly record struct IndexEntry(string Key, int Class, double Number, string? Text);

@@ -21,7 +21,7 @@ internal sealed class IndexEntryComparer : IComparer<IndexEntry>
     {
         if (_byKey)
         {
-            return new(key, child, 0, 0, null);
+            return new(key, 0, 0, null);
         }
 
         var value = _order.IndexValue(child);
@@ -42,7 +42,7 @@ internal sealed class IndexEntryComparer : IComparer<IndexEntry>
                 DataNodeKind.String => 4,
                 _ => 5,
             };
-        return new(key, child, kindClass, number, text);
+        return new(key, kindClass, number, text);
     }
 
     public int Compare(IndexEntry x, IndexEntry y)

@@ -40,6 +40,9 @@ internal sealed class ListenerNode
 
     public string? FirstTouched { get; set; }
 
+    /// <summary>The change of <see cref="FirstTouched"/> when the write named that child itself (no lookup needed).</summary>
+    public ChildChange? FirstChange { get; set; }
+
     public HashSet<string>? MoreTouched { get; set; }
 
     public DataNode OldValue { get; set; } = DataNode.Null;
@@ -78,13 +81,21 @@ internal sealed class ListenerNode
         return node;
     }
 
-    public void AddTouched(string key)
+    /// <param name="key">The child a write changed something in.</param>
+    /// <param name="change">The child's change when the write replaced that child itself, else null.</param>
+    public void AddTouched(string key, ChildChange? change)
     {
         if (FirstTouched is null)
         {
             FirstTouched = key;
+            FirstChange = change;
         }
-        else if (!string.Equals(FirstTouched, key, StringComparison.Ordinal))
+        else if (string.Equals(FirstTouched, key, StringComparison.Ordinal))
+        {
+            // Touched again by another part of the write: only the trees know the child's final state.
+            FirstChange = null;
+        }
+        else
         {
             (MoreTouched ??= new(StringComparer.Ordinal)).Add(key);
         }
@@ -95,6 +106,7 @@ internal sealed class ListenerNode
         Stamp = stamp;
         AllChildren = false;
         FirstTouched = null;
+        FirstChange = null;
         MoreTouched?.Clear();
     }
 

@@ -75,13 +75,14 @@ internal sealed class QueryWatch
         var selected = new List<KeyValuePair<string, DataNode>>(hi - lo);
         if (lo == 0 && hi == set.Count)
         {
-            selected.AddRange(set.Select(static e => new KeyValuePair<string, DataNode>(e.Key, e.Node)));
+            SelectAll(set, value, selected);
         }
         else
         {
             for (var i = lo; i < hi; i++)
             {
-                selected.Add(new(set[i].Key, set[i].Node));
+                var key = set[i].Key;
+                selected.Add(new(key, value.GetChild(key)));
             }
         }
 
@@ -133,8 +134,12 @@ internal sealed class QueryWatch
         var allBeyond = true;
         foreach (var change in changes)
         {
-            var r0 = !change.Old.IsNull && Index.InRange(change.Key, change.Old) ? before.IndexOf(Index.Entry(change.Key, change.Old)) : -1;
-            var r1 = !change.New.IsNull && Index.InRange(change.Key, change.New) ? after.IndexOf(Index.Entry(change.Key, change.New)) : -1;
+            var oldIn = !change.Old.IsNull && Index.InRange(change.Key, change.Old);
+            var newIn = !change.New.IsNull && Index.InRange(change.Key, change.New);
+            var r0 = oldIn ? before.IndexOf(Index.Entry(change.Key, change.Old)) : -1;
+
+            // An index the write left as it was (every changed child kept its place) gives the same rank again.
+            var r1 = !newIn ? -1 : oldIn && ReferenceEquals(before, after) ? r0 : after.IndexOf(Index.Entry(change.Key, change.New));
             allBeyond &= _limitToLast is not null
                 ? r0 < lo0 && r1 < lo1
                 : (r0 < 0 || r0 >= hi0) && (r1 < 0 || r1 >= hi1);
@@ -161,7 +166,7 @@ internal sealed class QueryWatch
 
         if ((_limitToFirst is not null || _limitToLast is not null) && !allBeyond)
         {
-            AddShiftedByLimit(before, after, lo0, hi0, lo1, hi1, changes, removed, added);
+            AddShiftedByLimit(newValue, before, after, lo0, hi0, lo1, hi1, changes, removed, added);
         }
 
         // The database reports only writes that changed the location, so an unfiltered watch always gets a value event;
@@ -222,6 +227,7 @@ internal sealed class QueryWatch
     /// so such children lie within 2k ranks inside the moving edge: only those are examined.
     /// </summary>
     private void AddShiftedByLimit(
+        DataNode newValue,
         ImmutableSortedSet<IndexEntry> before,
         ImmutableSortedSet<IndexEntry> after,
         int lo0,
@@ -263,7 +269,8 @@ internal sealed class QueryWatch
                 var r1 = after.IndexOf(entry);
                 if (r1 < lo1 || r1 >= hi1)
                 {
-                    removed.Add((r, entry.Key, entry.Node));
+                    // Unchanged by this write: its value before is its value now.
+                    removed.Add((r, entry.Key, newValue.GetChild(entry.Key)));
                 }
             }
         }
@@ -277,9 +284,43 @@ internal sealed class QueryWatch
                 var r0 = before.IndexOf(entry);
                 if (r0 < lo0 || r0 >= hi0)
                 {
-                    added.Add((r, entry.Key, entry.Node));
+                    added.Add((r, entry.Key, newValue.GetChild(entry.Key)));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Every indexed child with its value, in index order. Where the index order agrees with the key order of the
+    /// location's children (ordered by key, or by priority with none set) both are walked together in O(n); elsewhere
+    /// each value is looked up.
+    /// </summary>
+    private static void SelectAll(ImmutableSortedSet<IndexEntry> set, DataNode value, List<KeyValuePair<string, DataNode>> into)
+    {
+        using var children = value.Children.GetEnumerator();
+        var inStep = true;
+        foreach (var entry in set)
+        {
+            DataNode? found = null;
+            while (inStep)
+            {
+                if (!children.MoveNext())
+                {
+                    inStep = false;
+                }
+                else if (string.Equals(children.Current.Key, entry.Key, StringComparison.Ordinal))
+                {
+                    found = children.Current.Value;
+                    break;
+                }
+                else if (KeyComparer.Instance.Compare(children.Current.Key, entry.Key) > 0)
+                {
+                    // The index holds this child before children that come earlier by key: out of step from here on.
+                    inStep = false;
+                }
+            }
+
+            into.Add(new(entry.Key, found ?? value.GetChild(entry.Key)));
         }
     }
 
