@@ -13,11 +13,28 @@ public class QueryStreamTests
 {
     private const string LastTwo = "/s.json?orderBy=%22p%22&limitToLast=2";
 
+    /// <summary>An emulator with <c>/s</c> holding a (1), b (5) and c (9); a <c>limitToLast(2)</c> window holds b and c.</summary>
+    private static async Task<EmulatorHost> StartScoredAsync()
+    {
+        var host = await EmulatorHost.StartAsync();
+        await host.SeedAsync("/s", """{"a":{"p":1},"b":{"p":5},"c":{"p":9}}""");
+        return host;
+    }
+
+    /// <summary>An emulator whose <c>/s</c> (three scored children) may be read only while <c>/open</c> is true.</summary>
+    private static async Task<EmulatorHost> StartGuardedAsync()
+    {
+        var host = await EmulatorHost.StartAsync(o => o.Firebase.Rules = """
+            {"rules":{"s":{".read":"root.child('open').val() === true",".indexOn":["p"]},".write":true}}
+            """);
+        await host.SeedAsync("/", """{"open":true,"s":{"a":{"p":1},"b":{"p":5},"c":{"p":9}}}""");
+        return host;
+    }
+
     [Fact]
     public async Task LimitToLast_ChildEnters_OnePatchWithTheNewcomerAndNullForTheChildPushedOut()
     {
-        await using var host = await EmulatorHost.StartAsync();
-        await host.SeedAsync("/s", """{"a":{"p":1},"b":{"p":5},"c":{"p":9}}""");
+        await using var host = await StartScoredAsync();
         await using var stream = await host.OpenStreamAsync(LastTwo);
         AssertEvent(await stream.NextAsync(), "put", "/", """{"b":{"p":5},"c":{"p":9}}""");
 
@@ -64,8 +81,7 @@ public class QueryStreamTests
     [Fact]
     public async Task ChangesOutsideTheWindow_SendNothing()
     {
-        await using var host = await EmulatorHost.StartAsync();
-        await host.SeedAsync("/s", """{"a":{"p":1},"b":{"p":5},"c":{"p":9}}""");
+        await using var host = await StartScoredAsync();
         await using var stream = await host.OpenStreamAsync(LastTwo);
         await stream.NextAsync();
 
@@ -109,8 +125,7 @@ public class QueryStreamTests
     [Fact]
     public async Task LocationDeleted_PutOfNull_ThenRecreated_PutOfTheWholeWindow()
     {
-        await using var host = await EmulatorHost.StartAsync();
-        await host.SeedAsync("/s", """{"a":{"p":1},"b":{"p":5},"c":{"p":9}}""");
+        await using var host = await StartScoredAsync();
         await using var stream = await host.OpenStreamAsync(LastTwo);
         await stream.NextAsync();
 
@@ -144,10 +159,7 @@ public class QueryStreamTests
     [Fact]
     public async Task WriteThatChangesTheWindowAndRevokesTheRead_CancelInsteadOfTheChange()
     {
-        await using var host = await EmulatorHost.StartAsync(o => o.Firebase.Rules = """
-            {"rules":{"s":{".read":"root.child('open').val() === true",".indexOn":["p"]},".write":true}}
-            """);
-        await host.SeedAsync("/", """{"open":true,"s":{"a":{"p":1},"b":{"p":5},"c":{"p":9}}}""");
+        await using var host = await StartGuardedAsync();
         await using var stream = await host.OpenStreamAsync(LastTwo);
         AssertEvent(await stream.NextAsync(), "put", "/", """{"b":{"p":5},"c":{"p":9}}""");
         await host.PutAsync("/s/d.json", """{"p":7}""");
@@ -162,10 +174,7 @@ public class QueryStreamTests
     [Fact]
     public async Task ReadRevokedAndRestoredBeforeTheStreamCatchesUp_CancelInsteadOfTheChange()
     {
-        await using var host = await EmulatorHost.StartAsync(o => o.Firebase.Rules = """
-            {"rules":{"s":{".read":"root.child('open').val() === true",".indexOn":["p"]},".write":true}}
-            """);
-        await host.SeedAsync("/", """{"open":true,"s":{"a":{"p":1},"b":{"p":5},"c":{"p":9}}}""");
+        await using var host = await StartGuardedAsync();
         await using var stream = await host.OpenStreamAsync(LastTwo);
         await stream.NextAsync();
 
