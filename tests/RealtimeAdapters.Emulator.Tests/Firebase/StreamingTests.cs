@@ -1,30 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using RealtimeAdapters.Emulator.Tests.Infrastructure;
+using static RealtimeAdapters.Emulator.Tests.Infrastructure.StreamAssert;
 
 namespace RealtimeAdapters.Emulator.Tests.Firebase;
 
 public class StreamingTests
 {
-    private static void AssertEvent(StreamEvent e, string name, string path, string json)
-    {
-        Assert.Equal(name, e.Event);
-        Assert.Equal(path, e.Path);
-        Assert.Equal(DataNode.Parse(json), e.Value);
-    }
-
-    private static void AssertPatch(StreamEvent e, string path, params (string Key, string Json)[] entries)
-    {
-        Assert.Equal("patch", e.Event);
-        Assert.Equal(path, e.Path);
-        var data = e.Data.GetProperty("data");
-        Assert.Equal(entries.Select(x => x.Key).Order(StringComparer.Ordinal), data.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-        foreach (var (key, json) in entries)
-        {
-            Assert.Equal(DataNode.Parse(json), DataNode.FromJson(data.GetProperty(key)));
-        }
-    }
-
     [Fact]
     public async Task Stream_FirstEvent_PutOfWholeValueAtRoot()
     {

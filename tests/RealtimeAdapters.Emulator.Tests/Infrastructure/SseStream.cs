@@ -89,6 +89,31 @@ internal sealed class SseStream : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads (and applies) events until the server ends the stream; fails when an event takes longer than the timeout to
+    /// come, i.e. when the stream stays open.
+    /// </summary>
+    public async Task ReadToEndAsync()
+    {
+        var events = _events!;
+        try
+        {
+            while (await events.MoveNextAsync().AsTask().WaitAsync(EmulatorHost.Timeout, TestContext.Current.CancellationToken))
+            {
+                var item = events.Current;
+                using var doc = JsonDocument.Parse(item.Data);
+                Apply(new StreamEvent(item.EventType, doc.RootElement.Clone()));
+            }
+        }
+        catch (HttpIOException)
+        {
+            // An abrupt end is an end too.
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     private void Apply(StreamEvent e)
     {
         if (e.Event is not ("put" or "patch"))

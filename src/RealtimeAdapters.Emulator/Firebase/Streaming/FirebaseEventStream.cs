@@ -16,7 +16,9 @@ namespace RealtimeAdapters.Emulator.Firebase.Streaming;
 /// One Server-Sent-Events stream (<c>Accept: text/event-stream</c>): a <c>put</c> of the whole value at <c>/</c>, then a
 /// <c>put</c> or <c>patch</c> per write as seen from the listened location (a multi-path update as one <c>patch</c>),
 /// <c>keep-alive</c> at the configured interval, <c>cancel</c> when the rules stop allowing the read, and
-/// <c>auth_revoked</c> when the credential expires. A query stream sends the changes of its window.
+/// <c>auth_revoked</c> when the credential expires. A query stream sends the changes of its window: the engine follows
+/// the window (<see cref="QueryWindowFeed"/>, O(k log n) per write however many streams watch it) and the stream only
+/// encodes each change.
 /// </summary>
 internal sealed class FirebaseEventStream
 {
@@ -29,7 +31,10 @@ internal sealed class FirebaseEventStream
     private readonly PipeWriter _output;
     private readonly StrongBox<int> _recheckPending;
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private DataNode _window = DataNode.Null;
+
+    // For a query stream: whether the window last sent was empty (null), since entering or leaving emptiness is sent as a
+    // put of the whole window rather than as per-child changes.
+    private bool _windowEmpty;
 
     private FirebaseEventStream(
         FirebaseServer server, FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, RealtimeQuery? query, bool export, PipeWriter output,
@@ -65,12 +70,22 @@ internal sealed class FirebaseEventStream
         IDisposable? observation = null;
         IDisposable? recheck = null;
         var recheckPending = new StrongBox<int>();
-        DataNode root;
+        DataNode initial;
         lock (ns.WriteGate)
         {
-            root = ns.Database.Root;
+            var root = ns.Database.Root;
             FirebaseServer.AuthorizeRead(ns, identity, root, target.Path, query, server.NowMilliseconds());
-            observation = ns.Database.ObserveWrites(target.Path, write => signals.TryWrite(new StreamSignal(StreamSignalKind.Write, write)));
+            if (query is null)
+            {
+                initial = root.GetAt(target.Path);
+                observation = ns.Database.ObserveWrites(
+                    target.Path, write => signals.TryWrite(new StreamSignal(StreamSignalKind.Write, write, Root: write.NewRoot)));
+            }
+            else
+            {
+                (observation, initial) = FollowWindow(ns, query, signals);
+            }
+
             if (!identity.IsAdmin)
             {
                 // Rules may read anywhere (root.child(...)), so any write can revoke the read; with the open default
@@ -115,7 +130,7 @@ internal sealed class FirebaseEventStream
             response.Headers.CacheControl = "no-cache";
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             var stream = new FirebaseEventStream(server, ns, identity, target.Path, query, parameters.Export, response.BodyWriter, recheckPending);
-            reason = await stream.PumpAsync(root, signals, cancellation.Token).ConfigureAwait(false);
+            reason = await stream.PumpAsync(initial, signals, cancellation.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ConnectionResetException or IOException)
         {
@@ -136,15 +151,39 @@ internal sealed class FirebaseEventStream
         }
     }
 
-    private async Task<string> PumpAsync(DataNode root, RealtimeSubscription<StreamSignal> signals, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers the stream's window with the engine. The feed's first batch, delivered before it returns, is the window
+    /// at registration, so that the initial put and the changes that follow it meet without a gap or an overlap, even
+    /// for writes that do not pass the namespace's gate (<see cref="RealtimeEmulator.GetFirebaseDatabase"/>).
+    /// </summary>
+    private static (IDisposable Feed, DataNode Initial) FollowWindow(FirebaseNamespace ns, RealtimeQuery query, RealtimeSubscription<StreamSignal> signals)
     {
-        var initial = root.GetAt(_path);
-        if (_query is not null)
+        DataNode? initial = null;
+        var feed = QueryWindowFeed.Start(ns.Database, query, batch =>
         {
-            initial = _query.Apply(initial);
-            _window = initial;
+            if (batch.IsInitial)
+            {
+                initial = batch.Window;
+                return true;
+            }
+
+            // Called under the database's write lock: only queue. The root is the tree just after this write, against
+            // which the rules are checked again before the change is sent.
+            return signals.TryWrite(new StreamSignal(StreamSignalKind.WindowChange, Window: batch, Root: ns.Database.Root));
+        });
+
+        if (initial is null)
+        {
+            feed.Dispose();
+            throw new InvalidOperationException("The query feed did not report its initial window.");
         }
 
+        return (feed, initial);
+    }
+
+    private async Task<string> PumpAsync(DataNode initial, RealtimeSubscription<StreamSignal> signals, CancellationToken cancellationToken)
+    {
+        _windowEmpty = initial.IsNull;
         WriteEvent("put", RealtimePath.Root, initial);
         await FlushAsync(cancellationToken).ConfigureAwait(false);
 
@@ -171,20 +210,21 @@ internal sealed class FirebaseEventStream
             switch (signal.Kind)
             {
                 case StreamSignalKind.Write:
-                    var write = signal.Write!;
-                    if (!MayStillRead(write.NewRoot))
+                case StreamSignalKind.WindowChange:
+                    // The rules are checked against the tree as this write left it, before anything of it is sent.
+                    if (!MayStillRead(signal.Root!))
                     {
                         await CancelAsync(cancellationToken).ConfigureAwait(false);
                         return "permission revoked";
                     }
 
-                    if (_query is null)
+                    if (signal.Write is { } write)
                     {
                         WriteChange(write);
                     }
                     else
                     {
-                        WriteWindowChange(write.NewRoot);
+                        WriteWindowChange(signal.Window!.Value);
                     }
 
                     break;
@@ -243,12 +283,12 @@ internal sealed class FirebaseEventStream
 
         if (_path.IsAncestorOrSelf(at))
         {
-            WritePatch(_path.RelativeTo(at), write.Updates.Keys.Select(relative => (relative, write.NewRoot.GetAt(at.Child(relative)))));
+            WritePatch(_path.RelativeTo(at), write.Updates.Keys.Select(relative => PatchEntry(relative, write.NewRoot.GetAt(at.Child(relative)))));
             return;
         }
 
         // An update above the listened location: keep the entries that reach it.
-        var below = new List<(RealtimePath, DataNode)>();
+        var below = new List<KeyValuePair<string, DataNode>>();
         foreach (var relative in write.Updates.Keys)
         {
             var absolute = at.Child(relative);
@@ -260,7 +300,7 @@ internal sealed class FirebaseEventStream
 
             if (_path.IsAncestorOrSelf(absolute))
             {
-                below.Add((_path.RelativeTo(absolute), write.NewRoot.GetAt(absolute)));
+                below.Add(PatchEntry(_path.RelativeTo(absolute), write.NewRoot.GetAt(absolute)));
             }
         }
 
@@ -270,42 +310,33 @@ internal sealed class FirebaseEventStream
         }
     }
 
-    /// <summary>The difference between the window last sent and the window now, as a put or one patch.</summary>
-    private void WriteWindowChange(DataNode newRoot)
+    /// <summary>
+    /// One write's change of the window, as the service sends it: a put of the whole window when it becomes or stops being
+    /// empty; otherwise a put of the one child that entered, changed or left (null), or one patch of them all.
+    /// </summary>
+    private void WriteWindowChange(QueryWindowBatch batch)
     {
-        var window = _query!.Apply(newRoot.GetAt(_path));
-        var old = _window;
-        if (window.Equals(old))
+        var wasEmpty = _windowEmpty;
+        _windowEmpty = batch.Window.IsNull;
+        if (wasEmpty || _windowEmpty)
         {
+            WriteEvent("put", RealtimePath.Root, batch.Window);
             return;
         }
 
-        _window = window;
-        if (old.Kind != DataNodeKind.Object || window.Kind != DataNodeKind.Object)
+        var changes = batch.Changes;
+        if (changes.Count == 1)
         {
-            WriteEvent("put", RealtimePath.Root, window);
-            return;
+            WriteEvent("put", RealtimePath.Root.Child(changes[0].Key), changes[0].Value);
         }
-
-        var changed = new List<(RealtimePath, DataNode)>();
-        foreach (var key in old.Children.Keys.Union(window.Children.Keys, StringComparer.Ordinal))
+        else if (changes.Count > 1)
         {
-            var now = window.GetChild(key);
-            if (!now.Equals(old.GetChild(key)))
-            {
-                changed.Add((RealtimePath.Parse(key), now));
-            }
-        }
-
-        if (changed.Count == 1)
-        {
-            WriteEvent("put", changed[0].Item1, changed[0].Item2);
-        }
-        else if (changed.Count > 1)
-        {
-            WritePatch(RealtimePath.Root, changed);
+            WritePatch(RealtimePath.Root, changes);
         }
     }
+
+    // A patch's key is the entry's path relative to the patch's path, without the leading slash.
+    private static KeyValuePair<string, DataNode> PatchEntry(RealtimePath relative, DataNode value) => new(relative.ToString()[1..], value);
 
     private void WriteEvent(string name, RealtimePath path, DataNode data)
     {
@@ -322,7 +353,7 @@ internal sealed class FirebaseEventStream
         _output.Write("\n\n"u8);
     }
 
-    private void WritePatch(RealtimePath path, IEnumerable<(RealtimePath Relative, DataNode Value)> entries)
+    private void WritePatch(RealtimePath path, IEnumerable<KeyValuePair<string, DataNode>> entries)
     {
         WriteHeader("patch");
         using (var json = new Utf8JsonWriter(_output, WriterOptions))
@@ -330,9 +361,9 @@ internal sealed class FirebaseEventStream
             json.WriteStartObject();
             json.WriteString("path", path.ToString());
             json.WriteStartObject("data");
-            foreach (var (relative, value) in entries)
+            foreach (var (key, value) in entries)
             {
-                json.WritePropertyName(relative.ToString()[1..]);
+                json.WritePropertyName(key);
                 value.WriteTo(json, _export);
             }
 

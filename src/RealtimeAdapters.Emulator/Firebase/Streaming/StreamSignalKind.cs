@@ -4,6 +4,7 @@ namespace RealtimeAdapters.Emulator.Firebase.Streaming;
 internal enum StreamSignalKind
 {
     Write,
+    WindowChange,
     KeepAlive,
     RulesChanged,
     CredentialExpired,
