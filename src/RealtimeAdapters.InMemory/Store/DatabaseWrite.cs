@@ -1,7 +1,7 @@
 namespace RealtimeAdapters.InMemory;
 
 /// <summary>
-/// One applied write, as reported by <see cref="InMemoryDatabase.ObserveWrites"/>: what was written where, with the roots
+/// One applied write, as reported by <see cref="InMemoryDatabase.ObserveWrites(RealtimePath, Action{DatabaseWrite})"/>: what was written where, with the roots
 /// of the tree before and after so that an observer can read any location at either point in time.
 /// </summary>
 /// <param name="Kind">Whether a single value was set or several were updated.</param>

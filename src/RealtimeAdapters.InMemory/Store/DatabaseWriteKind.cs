@@ -1,6 +1,6 @@
 namespace RealtimeAdapters.InMemory;
 
-/// <summary>The shape of a write reported by <see cref="InMemoryDatabase.ObserveWrites"/>.</summary>
+/// <summary>The shape of a write reported by <see cref="InMemoryDatabase.ObserveWrites(RealtimePath, Action{DatabaseWrite})"/>.</summary>
 public enum DatabaseWriteKind
 {
     /// <summary>A value replaced at one path (set, push, compare-and-set, or a priority change).</summary>

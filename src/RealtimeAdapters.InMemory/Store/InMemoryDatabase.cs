@@ -299,7 +299,18 @@ public sealed class InMemoryDatabase
     /// <param name="path">The observed location.</param>
     /// <param name="observer">Called with each write.</param>
     /// <returns>A registration; dispose it to stop observing.</returns>
-    public IDisposable ObserveWrites(RealtimePath path, Action<DatabaseWrite> observer)
+    public IDisposable ObserveWrites(RealtimePath path, Action<DatabaseWrite> observer) => ObserveWrites(path, observer, out _);
+
+    /// <summary>
+    /// Like <see cref="ObserveWrites(RealtimePath, Action{DatabaseWrite})"/>, and reads the root the feed starts from in
+    /// the same step: every write after <paramref name="root"/> is reported and none before it, so a front end can send
+    /// that state first and then the writes without losing or repeating one.
+    /// </summary>
+    /// <param name="path">The observed location.</param>
+    /// <param name="observer">Called with each write.</param>
+    /// <param name="root">The root of the tree at registration.</param>
+    /// <returns>A registration; dispose it to stop observing.</returns>
+    public IDisposable ObserveWrites(RealtimePath path, Action<DatabaseWrite> observer, out DataNode root)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(observer);
@@ -308,6 +319,7 @@ public sealed class InMemoryDatabase
             var node = _listeners.GetOrAddDescendant(path);
             var registration = new WriteObserver(this, node, observer);
             node.AddObserver(registration);
+            root = _root;
             return registration;
         }
     }

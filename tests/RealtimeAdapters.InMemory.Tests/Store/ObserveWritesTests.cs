@@ -101,4 +101,18 @@ public sealed class ObserveWritesTests
         Assert.False(db.Get("echo").Exists);
         Assert.Equal(2, db.Get("a").Node.GetNumber());
     }
+
+    [Fact]
+    public void ObserveWrites_WithRoot_StartsFromTheRootItReturns()
+    {
+        var db = new InMemoryDatabase();
+        db.Set("a", 1);
+        var seen = new List<DataNode>();
+
+        using var registration = db.ObserveWrites("a", w => seen.Add(w.NewRoot.GetAt("a")), out var root);
+        db.Set("a", 2);
+
+        Assert.Equal(DataNode.FromNumber(1), root.GetAt("a"));
+        Assert.Equal([DataNode.FromNumber(2)], seen);
+    }
 }

@@ -77,9 +77,11 @@ internal sealed class FirebaseEventStream
             FirebaseServer.AuthorizeRead(ns, identity, root, target.Path, query, server.NowMilliseconds());
             if (query is null)
             {
-                initial = root.GetAt(target.Path);
+                // Registered and read in one step: a write that bypasses the gate (the database used directly) is either in
+                // the initial value or reported, never both nor neither.
                 observation = ns.Database.ObserveWrites(
-                    target.Path, write => signals.TryWrite(new StreamSignal(StreamSignalKind.Write, write, Root: write.NewRoot)));
+                    target.Path, write => signals.TryWrite(new StreamSignal(StreamSignalKind.Write, write, Root: write.NewRoot)), out var start);
+                initial = start.GetAt(target.Path);
             }
             else
             {

@@ -1,6 +1,6 @@
 namespace RealtimeAdapters.InMemory;
 
-/// <summary>A registration made by <see cref="InMemoryDatabase.ObserveWrites"/>; disposing it unregisters the callback.</summary>
+/// <summary>A registration made by <see cref="InMemoryDatabase.ObserveWrites(RealtimePath, Action{DatabaseWrite})"/>; disposing it unregisters the callback.</summary>
 internal sealed class WriteObserver : IDisposable
 {
     private readonly InMemoryDatabase _database;
