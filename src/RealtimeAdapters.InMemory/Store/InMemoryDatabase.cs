@@ -299,18 +299,19 @@ public sealed class InMemoryDatabase
     /// <param name="path">The observed location.</param>
     /// <param name="observer">Called with each write.</param>
     /// <returns>A registration; dispose it to stop observing.</returns>
-    public IDisposable ObserveWrites(RealtimePath path, Action<DatabaseWrite> observer) => ObserveWrites(path, observer, out _);
+    public IDisposable ObserveWrites(RealtimePath path, Action<DatabaseWrite> observer) => ObserveWrites(path, null, observer);
 
     /// <summary>
-    /// Like <see cref="ObserveWrites(RealtimePath, Action{DatabaseWrite})"/>, and reads the root the feed starts from in
-    /// the same step: every write after <paramref name="root"/> is reported and none before it, so a front end can send
-    /// that state first and then the writes without losing or repeating one.
+    /// Like <see cref="ObserveWrites(RealtimePath, Action{DatabaseWrite})"/>, and first hands <paramref name="onInitial"/> the
+    /// value at <paramref name="path"/> under the same lock, so that the observer sees exactly the writes applied after
+    /// that value: none missed, none already in it. This is how a front end answers a listen with the current value and
+    /// then streams changes without a gap or an out-of-order overwrite.
     /// </summary>
     /// <param name="path">The observed location.</param>
-    /// <param name="observer">Called with each write.</param>
-    /// <param name="root">The root of the tree at registration.</param>
+    /// <param name="onInitial">Called once, before this method returns and before any write is reported, with the value at the path.</param>
+    /// <param name="observer">Called with each later write (same rules as the other overload).</param>
     /// <returns>A registration; dispose it to stop observing.</returns>
-    public IDisposable ObserveWrites(RealtimePath path, Action<DatabaseWrite> observer, out DataNode root)
+    public IDisposable ObserveWrites(RealtimePath path, Action<DataNode>? onInitial, Action<DatabaseWrite> observer)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(observer);
@@ -319,7 +320,16 @@ public sealed class InMemoryDatabase
             var node = _listeners.GetOrAddDescendant(path);
             var registration = new WriteObserver(this, node, observer);
             node.AddObserver(registration);
-            root = _root;
+            try
+            {
+                onInitial?.Invoke(_root.GetAt(path));
+            }
+            catch
+            {
+                RemoveObserver(registration);
+                throw;
+            }
+
             return registration;
         }
     }

@@ -103,16 +103,25 @@ public sealed class ObserveWritesTests
     }
 
     [Fact]
-    public void ObserveWrites_WithRoot_StartsFromTheRootItReturns()
+    public void ObserveWrites_WithInitial_GetsTheValueBeforeTheFirstReportedWrite()
     {
-        var db = new InMemoryDatabase();
+        var (db, _) = CreateDatabase();
+        db.Set("a/b", 1);
+        var seen = new List<string>();
+        using var registration = db.ObserveWrites("a", initial => seen.Add("initial " + initial.ToJsonString()), w => seen.Add("write " + w.Value.ToJsonString()));
+        db.Set("a/b", 2);
+
+        Assert.Equal(["initial {\"b\":1}", "write 2"], seen);
+    }
+
+    [Fact]
+    public void ObserveWrites_InitialThrows_NothingStaysRegistered()
+    {
+        var (db, _) = CreateDatabase();
+        var writes = 0;
+        Assert.Throws<InvalidOperationException>(() => db.ObserveWrites("a", _ => throw new InvalidOperationException("no"), _ => writes++));
         db.Set("a", 1);
-        var seen = new List<DataNode>();
 
-        using var registration = db.ObserveWrites("a", w => seen.Add(w.NewRoot.GetAt("a")), out var root);
-        db.Set("a", 2);
-
-        Assert.Equal(DataNode.FromNumber(1), root.GetAt("a"));
-        Assert.Equal([DataNode.FromNumber(2)], seen);
+        Assert.Equal(0, writes);
     }
 }

@@ -79,9 +79,10 @@ internal sealed class FirebaseEventStream
             {
                 // Registered and read in one step: a write that bypasses the gate (the database used directly) is either in
                 // the initial value or reported, never both nor neither.
+                DataNode start = DataNode.Null;
                 observation = ns.Database.ObserveWrites(
-                    target.Path, write => signals.TryWrite(new StreamSignal(StreamSignalKind.Write, write, Root: write.NewRoot)), out var start);
-                initial = start.GetAt(target.Path);
+                    target.Path, value => start = value, write => signals.TryWrite(new StreamSignal(StreamSignalKind.Write, write, Root: write.NewRoot)));
+                initial = start;
             }
             else
             {
