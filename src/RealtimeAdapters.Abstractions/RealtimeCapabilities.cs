@@ -36,4 +36,10 @@ public enum RealtimeCapabilities
 
     /// <summary>Suppressing delivery of a client's own publishes back to it.</summary>
     EchoSuppression = 1 << 8,
+
+    /// <summary>
+    /// Writes the backend performs when this client's connection is lost (Firebase's <c>onDisconnect</c>):
+    /// <see cref="IRealtimeStore.OnDisconnectAsync"/>. The primitive of presence ("remove me when I drop").
+    /// </summary>
+    OnDisconnect = 1 << 9,
 }

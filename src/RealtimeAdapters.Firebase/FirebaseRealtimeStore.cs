@@ -420,6 +420,16 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         }
     }
 
+    /// <summary>
+    /// Not supported over REST and Server-Sent Events: the database cannot tell when such a client goes away. Throws
+    /// <see cref="RealtimeNotSupportedException"/>.
+    /// </summary>
+    /// <param name="path">The location.</param>
+    /// <param name="operation">The operation.</param>
+    /// <param name="cancellationToken">Not used.</param>
+    public ValueTask OnDisconnectAsync(RealtimePath path, OnDisconnectOperation operation, CancellationToken cancellationToken = default) =>
+        ValueTask.FromException(new RealtimeNotSupportedException(Name, RealtimeCapabilities.OnDisconnect));
+
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
     {

@@ -103,14 +103,14 @@ public abstract class ConformanceSuiteBase<TFixture> : IClassFixture<TFixture>, 
             $"The exception should name the missing capability {capability} (or {family}); it names '{ex.Capability}': {ex.Message}");
     }
 
-    /// <summary>Whether a flag belongs to the store family (store, queries, transactions, server values, priorities).</summary>
+    /// <summary>Whether a flag belongs to the store family (store, queries, transactions, server values, priorities, on-disconnect writes).</summary>
     /// <param name="capability">The capability.</param>
     protected static bool IsStoreCapability(RealtimeCapabilities capability) =>
         (capability & StoreFamily) != 0;
 
     /// <summary>The store family of capabilities.</summary>
     protected const RealtimeCapabilities StoreFamily = RealtimeCapabilities.Store | RealtimeCapabilities.Queries |
-        RealtimeCapabilities.Transactions | RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities;
+        RealtimeCapabilities.Transactions | RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities | RealtimeCapabilities.OnDisconnect;
 
     /// <summary>The channel family of capabilities.</summary>
     protected const RealtimeCapabilities ChannelFamily = RealtimeCapabilities.Channels | RealtimeCapabilities.History |

@@ -83,6 +83,20 @@ public interface IRealtimeStore : IAsyncDisposable
     /// <returns>The subscription; dispose it to stop watching.</returns>
     ValueTask<IRealtimeSubscription<StoreEvent>> WatchAsync(RealtimeQuery query, WatchOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Registers a write the backend performs at <paramref name="path"/> when this client's connection is lost
+    /// (<see cref="RealtimeCapabilities.OnDisconnect"/>; Firebase's <c>onDisconnect</c>), or cancels the ones registered
+    /// there: see <see cref="OnDisconnectOperation"/> for the rules. The call completes once the backend holds the
+    /// operation (validated, and checked against its rules); the returned task failing means it was not registered.
+    /// </summary>
+    /// <param name="path">The location the operation writes.</param>
+    /// <param name="operation">The operation.</param>
+    /// <param name="cancellationToken">Cancels the registration.</param>
+    /// <exception cref="RealtimeNotSupportedException">The provider does not claim <see cref="RealtimeCapabilities.OnDisconnect"/>.</exception>
+    /// <exception cref="RealtimeValidationException">The path or the value is invalid; the message names it.</exception>
+    /// <exception cref="RealtimePermissionException">The backend's rules do not allow the write.</exception>
+    ValueTask OnDisconnectAsync(RealtimePath path, OnDisconnectOperation operation, CancellationToken cancellationToken = default);
+
     /// <summary>The escape hatch to provider internals (the raw client, its options), or <see langword="null"/>.</summary>
     /// <param name="serviceType">The requested type.</param>
     /// <param name="serviceKey">An optional key.</param>

@@ -91,48 +91,10 @@ public sealed class InMemoryDatabase
     /// <exception cref="RealtimeValidationException">A key is not a valid relative path, a value is too deep, or two keys overlap (one is the other or its ancestor); the message names the keys.</exception>
     public void Update(RealtimePath path, IReadOnlyDictionary<string, DataNode> updates)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(updates);
-        var parsed = new List<(string Key, RealtimePath Relative, RealtimePath Absolute, DataNode Value)>(updates.Count);
-        foreach (var (key, value) in updates)
-        {
-            var relative = ParseUpdateKey(path, key);
-            if (value is null)
-            {
-                throw new RealtimeValidationException(
-                    $"Invalid update at {path}: the value of \"{StoreText.Printable(key)}\" is null; use DataNode.Null to delete.", key);
-            }
-
-            RealtimePath absolute;
-            try
-            {
-                absolute = path.Child(relative);
-            }
-            catch (RealtimeValidationException ex)
-            {
-                throw new RealtimeValidationException($"Invalid update key \"{StoreText.Printable(key)}\" at {path}: {ex.Message}", ex) { InvalidValue = key };
-            }
-
-            ValidateLimits(absolute, value, key);
-            parsed.Add((key, relative, absolute, value));
-        }
-
+        var parsed = ValidateUpdate(path, updates);
         if (parsed.Count == 0)
         {
             return;
-        }
-
-        // In segment order a path's descendants follow it directly, so an overlap always shows between neighbours.
-        parsed.Sort(static (a, b) => a.Relative.CompareTo(b.Relative));
-        for (var i = 1; i < parsed.Count; i++)
-        {
-            if (parsed[i - 1].Relative.IsAncestorOrSelf(parsed[i].Relative))
-            {
-                throw new RealtimeValidationException(
-                    $"Invalid update at {path}: the keys \"{StoreText.Printable(parsed[i - 1].Key)}\" and \"{StoreText.Printable(parsed[i].Key)}\" overlap " +
-                    "(one is the same location as the other or its ancestor); a multi-path update needs disjoint paths.",
-                    parsed[i].Key);
-            }
         }
 
         lock (_gate)
@@ -160,6 +122,65 @@ public sealed class InMemoryDatabase
                 _writing = false;
             }
         }
+    }
+
+    /// <summary>
+    /// Checks a multi-path update before anything is written: every key a valid relative path naming a child, every value
+    /// within the limits at its location, and no two keys overlapping. Returns the entries sorted by relative path.
+    /// </summary>
+    /// <exception cref="RealtimeValidationException">An entry is invalid; the message names its key.</exception>
+    internal static List<(string Key, RealtimePath Relative, RealtimePath Absolute, DataNode Value)> ValidateUpdate(
+        RealtimePath path, IReadOnlyDictionary<string, DataNode> updates)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(updates);
+        var parsed = new List<(string Key, RealtimePath Relative, RealtimePath Absolute, DataNode Value)>(updates.Count);
+        foreach (var (key, value) in updates)
+        {
+            var relative = ParseUpdateKey(path, key);
+            if (value is null)
+            {
+                throw new RealtimeValidationException(
+                    $"Invalid update at {path}: the value of \"{StoreText.Printable(key)}\" is null; use DataNode.Null to delete.", key);
+            }
+
+            RealtimePath absolute;
+            try
+            {
+                absolute = path.Child(relative);
+            }
+            catch (RealtimeValidationException ex)
+            {
+                throw new RealtimeValidationException($"Invalid update key \"{StoreText.Printable(key)}\" at {path}: {ex.Message}", ex) { InvalidValue = key };
+            }
+
+            ValidateLimits(absolute, value, key);
+            parsed.Add((key, relative, absolute, value));
+        }
+
+        // In segment order a path's descendants follow it directly, so an overlap always shows between neighbours.
+        parsed.Sort(static (a, b) => a.Relative.CompareTo(b.Relative));
+        for (var i = 1; i < parsed.Count; i++)
+        {
+            if (parsed[i - 1].Relative.IsAncestorOrSelf(parsed[i].Relative))
+            {
+                throw new RealtimeValidationException(
+                    $"Invalid update at {path}: the keys \"{StoreText.Printable(parsed[i - 1].Key)}\" and \"{StoreText.Printable(parsed[i].Key)}\" overlap " +
+                    "(one is the same location as the other or its ancestor); a multi-path update needs disjoint paths.",
+                    parsed[i].Key);
+            }
+        }
+
+        return parsed;
+    }
+
+    /// <summary>Checks that <paramref name="value"/> may be written at <paramref name="path"/> (depth and key path lengths).</summary>
+    /// <exception cref="RealtimeValidationException">It may not; the message names the location.</exception>
+    internal static void ValidateWrite(RealtimePath path, DataNode value)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(value);
+        ValidateLimits(path, value, null);
     }
 
     /// <summary>Adds a child under <paramref name="parent"/> whose key is a new push id, chronological on <see cref="TimeProvider"/>.</summary>

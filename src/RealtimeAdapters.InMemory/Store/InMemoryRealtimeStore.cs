@@ -34,9 +34,10 @@ public sealed class InMemoryRealtimeStore : IRealtimeStore
     private static readonly RealtimeProviderMetadata StoreMetadata = new(
         ProviderName,
         RealtimeCapabilities.Store | RealtimeCapabilities.Queries | RealtimeCapabilities.Transactions |
-        RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities);
+        RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities | RealtimeCapabilities.OnDisconnect);
 
     private readonly InMemoryConnection _connection;
+    private readonly DisconnectOperations _onDisconnect = new();
     private readonly Lock _watchesGate = new();
     private readonly HashSet<QueryWatch> _watches = [];
     private bool _watchesClosed;
@@ -55,14 +56,14 @@ public sealed class InMemoryRealtimeStore : IRealtimeStore
         ArgumentNullException.ThrowIfNull(database);
         Database = database;
         _connection = new InMemoryConnection(
-            CloseWatches,
+            OnClosing,
             () => new RealtimeConnectionException("The InMemory store has been closed; create a new store to connect again.") { ProviderName = "InMemory" });
     }
 
     /// <summary>The database this store reads and writes.</summary>
     public InMemoryDatabase Database { get; }
 
-    /// <summary>Provider <c>InMemory</c>, supporting the store, queries, transactions, server values and priorities.</summary>
+    /// <summary>Provider <c>InMemory</c>, supporting the store, queries, transactions, server values, priorities and on-disconnect writes.</summary>
     public RealtimeProviderMetadata Metadata => StoreMetadata;
 
     /// <summary>The connection: connected from creation until closed.</summary>
@@ -115,6 +116,23 @@ public sealed class InMemoryRealtimeStore : IRealtimeStore
     /// <inheritdoc />
     public ValueTask<IRealtimeSubscription<StoreEvent>> WatchAsync(RealtimeQuery query, WatchOptions? options = null, CancellationToken cancellationToken = default) =>
         Run<IRealtimeSubscription<StoreEvent>>(() => Watch(query, options), cancellationToken);
+
+    /// <summary>
+    /// Registers a write the database performs when this store's connection is lost, which for an in-memory store is when
+    /// it is closed or disposed (the way a test drops a client); see <see cref="OnDisconnectOperation"/>. The operation is
+    /// validated now; it runs once, after every write this store made, as an ordinary write that other stores' watches see.
+    /// </summary>
+    /// <param name="path">The location.</param>
+    /// <param name="operation">The operation.</param>
+    /// <param name="cancellationToken">A token already cancelled cancels the registration.</param>
+    public ValueTask OnDisconnectAsync(RealtimePath path, OnDisconnectOperation operation, CancellationToken cancellationToken = default) =>
+        Run(() =>
+        {
+            if (!_onDisconnect.Register(path, operation))
+            {
+                throw Closed();
+            }
+        }, cancellationToken);
 
     /// <summary>
     /// Returns <see cref="Database"/> for <see cref="InMemoryDatabase"/>, this store for <see cref="InMemoryRealtimeStore"/>
@@ -213,6 +231,26 @@ public sealed class InMemoryRealtimeStore : IRealtimeStore
         {
             _watches.Remove(watch);
         }
+    }
+
+    private void OnClosing()
+    {
+        // The connection is gone: the database runs this store's on-disconnect writes, as the service does for a dropped
+        // client, before the store's own watches end.
+        foreach (var (path, value) in _onDisconnect.TakeAll())
+        {
+            try
+            {
+                Database.Set(path, value);
+            }
+#pragma warning disable CA1031 // Validated when registered; one failing write (e.g. from a write observer) must not keep the others from running.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+
+        CloseWatches();
     }
 
     private void CloseWatches()

@@ -55,6 +55,10 @@ public class DelegatingRealtimeStore : IRealtimeStore
     public virtual ValueTask<IRealtimeSubscription<StoreEvent>> WatchAsync(RealtimeQuery query, WatchOptions? options = null, CancellationToken cancellationToken = default) =>
         InnerStore.WatchAsync(query, options, cancellationToken);
 
+    /// <inheritdoc />
+    public virtual ValueTask OnDisconnectAsync(RealtimePath path, OnDisconnectOperation operation, CancellationToken cancellationToken = default) =>
+        InnerStore.OnDisconnectAsync(path, operation, cancellationToken);
+
     /// <summary>
     /// Returns this decorator when it is of the requested type (and no key is given), otherwise asks the inner store, so
     /// that the provider's raw client stays reachable through any number of decorators.

@@ -33,6 +33,9 @@ internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore
     public override ValueTask SetPriorityAsync(RealtimePath path, DataNode priority, CancellationToken cancellationToken = default) =>
         TrackAsync("set_priority", "realtime.store.set_priority", path, () => base.SetPriorityAsync(path, priority, cancellationToken));
 
+    public override ValueTask OnDisconnectAsync(RealtimePath path, OnDisconnectOperation operation, CancellationToken cancellationToken = default) =>
+        TrackAsync("on_disconnect", "realtime.store.on_disconnect", path, () => base.OnDisconnectAsync(path, operation, cancellationToken));
+
     public override async ValueTask<TransactionResult> RunTransactionAsync(
         RealtimePath path,
         Func<DataSnapshot, TransactionDecision> update,

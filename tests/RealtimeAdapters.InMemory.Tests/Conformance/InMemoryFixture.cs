@@ -10,7 +10,7 @@ public sealed class InMemoryFixture : RealtimeProviderFixture
 
     public override RealtimeCapabilities ExpectedStoreCapabilities =>
         RealtimeCapabilities.Store | RealtimeCapabilities.Queries | RealtimeCapabilities.Transactions |
-        RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities;
+        RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities | RealtimeCapabilities.OnDisconnect;
 
     public override RealtimeCapabilities ExpectedChannelCapabilities =>
         RealtimeCapabilities.Channels | RealtimeCapabilities.History | RealtimeCapabilities.Presence | RealtimeCapabilities.EchoSuppression;

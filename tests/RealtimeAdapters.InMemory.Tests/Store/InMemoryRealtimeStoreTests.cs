@@ -16,7 +16,8 @@ public sealed class InMemoryRealtimeStoreTests
 
         Assert.Equal("InMemory", store.Metadata.ProviderName);
         Assert.Equal(
-            RealtimeCapabilities.Store | RealtimeCapabilities.Queries | RealtimeCapabilities.Transactions | RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities,
+            RealtimeCapabilities.Store | RealtimeCapabilities.Queries | RealtimeCapabilities.Transactions | RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities |
+            RealtimeCapabilities.OnDisconnect,
             store.Metadata.Capabilities);
     }
 

@@ -35,6 +35,9 @@ internal sealed class FakeProviderStore : IRealtimeStore
     public ValueTask<TransactionResult> RunTransactionAsync(RealtimePath path, Func<DataSnapshot, TransactionDecision> update, TransactionOptions? options = null, CancellationToken cancellationToken = default) =>
         throw new RealtimeNotSupportedException(Name, RealtimeCapabilities.Transactions);
 
+    public ValueTask OnDisconnectAsync(RealtimePath path, OnDisconnectOperation operation, CancellationToken cancellationToken = default) =>
+        throw new RealtimeNotSupportedException(Name, RealtimeCapabilities.OnDisconnect);
+
     public ValueTask<IRealtimeSubscription<StoreEvent>> WatchAsync(RealtimeQuery query, WatchOptions? options = null, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IRealtimeSubscription<StoreEvent>>(new RealtimeSubscription<StoreEvent>());
 

@@ -1,0 +1,5 @@
+using RealtimeAdapters.Testing;
+
+namespace RealtimeAdapters.Ably.Tests.Provider;
+
+public sealed class AblyStoreOnDisconnectConformanceTests(AblyFixture fixture) : StoreOnDisconnectConformanceTests<AblyFixture>(fixture);
