@@ -28,7 +28,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities);
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, FirebaseStream> _streams = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FirebaseWatch> _streams = new(StringComparer.Ordinal);
     private readonly PushIdGenerator _pushIds;
     private int _disposed;
     private int _pendingWrites;
@@ -79,7 +79,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         }
     }
 
-    internal FirebaseStream? FindStream(RealtimeQuery query)
+    internal FirebaseWatch? FindStream(RealtimeQuery query)
     {
         lock (_lock)
         {
@@ -379,7 +379,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         var key = query.ToString();
         while (true)
         {
-            FirebaseStream stream;
+            FirebaseWatch stream;
             lock (_lock)
             {
                 ThrowIfDisposed();
@@ -451,7 +451,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         }
 
         ConnectionState.Transition(RealtimeAdapters.ConnectionState.Closing);
-        List<FirebaseStream> streams;
+        List<FirebaseWatch> streams;
         lock (_lock)
         {
             streams = [.. _streams.Values];
@@ -468,7 +468,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         return default;
     }
 
-    internal void ForgetStream(FirebaseStream stream)
+    internal void ForgetWatch(FirebaseWatch stream)
     {
         lock (_lock)
         {
@@ -650,7 +650,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
 
     // Adding to the list and listing the streams happen under one lock, so a stream opened meanwhile gets the write
     // exactly once: from the list when it is created, or from the caller after.
-    private List<FirebaseStream> TrackLocalWrite(LocalWrite write, bool add)
+    private List<FirebaseWatch> TrackLocalWrite(LocalWrite write, bool add)
     {
         lock (_lock)
         {
@@ -667,7 +667,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         }
     }
 
-    private List<FirebaseStream> ReplaceLocalWrite(LocalWrite write, LocalWrite replacement)
+    private List<FirebaseWatch> ReplaceLocalWrite(LocalWrite write, LocalWrite replacement)
     {
         lock (_lock)
         {

@@ -11,89 +11,29 @@ namespace RealtimeAdapters.Firebase.Internal;
 /// a fresh token after <c>auth_revoked</c> or a 401; fails its watches on <c>cancel</c> or a permission refusal.
 /// </summary>
 #pragma warning disable CA1001 // The lifetime source is cancelled, never disposed: its token may still be observed by the read loop after the stream ends.
-internal sealed class FirebaseStream
+internal sealed class FirebaseStream : FirebaseWatch
 #pragma warning restore CA1001
 {
-    private readonly FirebaseRealtimeStore _store;
-    private readonly Lock _lock = new();
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly TaskCompletionSource _initial = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly WatchedView _view;
-    private bool _ended;
 
     public FirebaseStream(FirebaseRealtimeStore store, RealtimeQuery query, string key, List<LocalWrite>? overlay = null)
+        : base(store, query, key, overlay)
     {
-        _store = store;
-        Query = query;
-        Key = key;
-        _view = new WatchedView(query, store.Time, overlay ?? []);
     }
-
-    public RealtimeQuery Query { get; }
-
-    /// <summary>Completes when the first full value arrived (or the stream ended).</summary>
-    public Task Initial => _initial.Task;
-
-    public string Key { get; }
 
     /// <summary>How many times the stream connected (for tests and diagnostics).</summary>
     public int Connections { get; private set; }
 
-    /// <summary>Adds a listener; false when the stream already ended (the caller makes a new one).</summary>
-    public bool TryAdd(RealtimeSubscription<StoreEvent> subscription, StoreEventKind events, out bool first)
-    {
-        lock (_lock)
-        {
-            first = false;
-            if (_ended)
-            {
-                return false;
-            }
+    protected override bool Started => Connections > 0;
 
-            first = _view.ListenerCount == 0 && Connections == 0 && !_view.HasInitial;
-            _view.AddListener(subscription, events);
-            return true;
-        }
-    }
+    public override void Start() => _ = Task.Run(() => RunAsync(_lifetime.Token));
 
-    public void Start() => _ = Task.Run(() => RunAsync(_lifetime.Token));
-
-    public void Remove(RealtimeSubscription<StoreEvent> subscription)
-    {
-        lock (_lock)
-        {
-            _view.RemoveListener(subscription);
-            if (_view.ListenerCount > 0 || _ended)
-            {
-                return;
-            }
-
-            _ended = true;
-        }
-
-        _store.ForgetStream(this);
-        _lifetime.Cancel();
-        _initial.TrySetResult();
-    }
-
-    /// <summary>Ends the stream and its watches (with <paramref name="error"/>, or normally).</summary>
-    public void End(Exception? error)
-    {
-        lock (_lock)
-        {
-            _ended = true;
-            _view.Complete(error);
-        }
-
-        _store.ForgetStream(this);
-        _lifetime.Cancel();
-        _initial.TrySetResult();
-    }
+    protected override void Stop() => _lifetime.Cancel();
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var options = _store.Options;
-        var time = _store.Time;
+        var options = Store.Options;
+        var time = Store.Time;
         var failures = 0;
         var authRetried = false;
         while (!cancellationToken.IsCancellationRequested)
@@ -101,11 +41,11 @@ internal sealed class FirebaseStream
             RealtimeException? reason = null;
             try
             {
-                _store.ConnectionState.Transition(ConnectionState.Connecting);
+                Store.ConnectionState.Transition(ConnectionState.Connecting);
                 var parameters = FirebaseHttp.QueryParameters(Query);
                 parameters.Add(new("format", "export"));
-                var uri = await _store.Http.BuildUriAsync(Query.Path, null, parameters, cancellationToken).ConfigureAwait(false);
-                using var response = await _store.Http.SendOnceAsync(HttpMethod.Get, uri, null, static r =>
+                var uri = await Store.Http.BuildUriAsync(Query.Path, null, parameters, cancellationToken).ConfigureAwait(false);
+                using var response = await Store.Http.SendOnceAsync(HttpMethod.Get, uri, null, static r =>
                 {
                     r.Headers.Accept.ParseAdd("text/event-stream");
                     r.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
@@ -124,7 +64,7 @@ internal sealed class FirebaseStream
                     if (!error.IsRetryable && response.StatusCode != HttpStatusCode.InternalServerError)
                     {
                         // The database answered: it is reachable, this watch is refused.
-                        _store.ConnectionState.Transition(ConnectionState.Connected);
+                        Store.ConnectionState.Transition(ConnectionState.Connected);
                         End(error);
                         return;
                     }
@@ -134,7 +74,7 @@ internal sealed class FirebaseStream
 
                 authRetried = false;
                 Connections++;
-                _store.ConnectionState.Transition(ConnectionState.Connected);
+                Store.ConnectionState.Transition(ConnectionState.Connected);
                 var outcome = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
                 switch (outcome)
                 {
@@ -187,7 +127,7 @@ internal sealed class FirebaseStream
             // The timer starts before the state is published, so an observer that reacts to RetryAt (or moves a fake
             // clock) cannot outrun it.
             var wait = Task.Delay(delay, time, cancellationToken);
-            _store.ConnectionState.Transition(ConnectionState.Disconnected, reason, time.GetUtcNow() + delay);
+            Store.ConnectionState.Transition(ConnectionState.Disconnected, reason, time.GetUtcNow() + delay);
             try
             {
                 await wait.ConfigureAwait(false);
@@ -209,8 +149,8 @@ internal sealed class FirebaseStream
 
     private async Task<ReadOutcome> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var options = _store.Options;
-        using var idle = new CancellationTokenSource(options.IdleTimeout, _store.Time);
+        var options = Store.Options;
+        using var idle = new CancellationTokenSource(options.IdleTimeout, Store.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         // Disposing the response aborts a read blocked in the socket at once, whatever the handler does with tokens.
         using var abort = linked.Token.Register(static r => ((HttpResponseMessage)r!).Dispose(), response);
@@ -286,69 +226,7 @@ internal sealed class FirebaseStream
             changes = [ServerChange.At(path, ToNode(payload))];
         }
 
-        lock (_lock)
-        {
-            if (_ended)
-            {
-                return;
-            }
-
-            if (_view.ApplyServer(changes, full: firstOfConnection && !patch))
-            {
-                _initial.TrySetResult();
-            }
-        }
-    }
-
-    /// <summary>Lays a local write over the view and reports the change at once, marked pending.</summary>
-    public void AddWrite(LocalWrite write)
-    {
-        lock (_lock)
-        {
-            if (!_ended)
-            {
-                _view.AddWrite(write);
-            }
-        }
-    }
-
-    /// <summary>Puts <paramref name="replacement"/> in the place of <paramref name="write"/> (a transaction's next attempt) and reports the change once.</summary>
-    public void ReplaceWrite(LocalWrite write, LocalWrite replacement)
-    {
-        lock (_lock)
-        {
-            if (!_ended)
-            {
-                _view.ReplaceWrite(write, replacement);
-            }
-        }
-    }
-
-    /// <summary>Takes a refused write out of the view and reports the rollback.</summary>
-    public void RemoveWrite(LocalWrite write)
-    {
-        lock (_lock)
-        {
-            if (!_ended)
-            {
-                _view.RemoveWrite(write);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The database accepted <paramref name="write"/>. If the stream already carried its change the server value is
-    /// trusted from now on; otherwise the write stays laid over it until its change arrives.
-    /// </summary>
-    public void Acknowledge(LocalWrite write)
-    {
-        lock (_lock)
-        {
-            if (!_ended)
-            {
-                _view.Acknowledge(write);
-            }
-        }
+        ApplyServer(changes, full: firstOfConnection && !patch);
     }
 
     private static DataNode ToNode(JsonElement value) =>

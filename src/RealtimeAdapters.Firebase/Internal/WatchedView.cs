@@ -46,6 +46,9 @@ internal sealed class WatchedView
 
     public IEnumerable<RealtimeSubscription<StoreEvent>> Subscriptions => _listeners.Select(static l => l.Subscription);
 
+    /// <summary>The server's value as last described (without this store's unconfirmed writes).</summary>
+    public DataNode ServerValue => Server;
+
     private DataNode Server => _server ?? _tree.Root.GetAt(_query.Path);
 
     public void AddListener(RealtimeSubscription<StoreEvent> subscription, StoreEventKind events)
