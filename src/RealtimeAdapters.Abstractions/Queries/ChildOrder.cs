@@ -154,7 +154,8 @@ public sealed class ChildOrder : IComparer<KeyValuePair<string, DataNode>>
 
     /// <summary>
     /// Compares a child with a range bound: negative when the child sorts before it, positive after, 0 at it. A bound
-    /// without a key sits before every key of its value when it starts a range and after every key when it ends one.
+    /// without a key sits before every key of its value when it starts a range and after every key when it ends one
+    /// (the other way round when exclusive); a child at an exclusive bound counts as outside the range.
     /// </summary>
     /// <param name="key">The child's key.</param>
     /// <param name="child">The child's value.</param>
@@ -163,17 +164,29 @@ public sealed class ChildOrder : IComparer<KeyValuePair<string, DataNode>>
     public int CompareToBound(string key, DataNode child, QueryBound bound, bool isStart)
     {
         ArgumentNullException.ThrowIfNull(key);
+        int c;
         if (OrderBy == QueryOrderBy.Key)
         {
-            return KeyComparer.Instance.Compare(key, bound.Value.GetString());
+            c = KeyComparer.Instance.Compare(key, bound.Value.GetString());
         }
-
-        var c = CompareIndexValues(IndexValue(child), bound.Value);
-        if (c != 0)
+        else
         {
-            return c;
+            c = CompareIndexValues(IndexValue(child), bound.Value);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            if (bound.Key is null)
+            {
+                // A keyless bound spans every key of its value: inside the range when inclusive, outside when exclusive.
+                return isStart != bound.Exclusive ? 1 : -1;
+            }
+
+            c = KeyComparer.Instance.Compare(key, bound.Key);
         }
 
-        return bound.Key is null ? (isStart ? 1 : -1) : KeyComparer.Instance.Compare(key, bound.Key);
+        // A child exactly at an exclusive bound falls on the outer side of it.
+        return c == 0 && bound.Exclusive ? (isStart ? -1 : 1) : c;
     }
 }

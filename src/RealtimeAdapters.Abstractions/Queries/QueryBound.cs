@@ -3,4 +3,12 @@ namespace RealtimeAdapters;
 /// <summary>A range bound of a query: a value in the query's order and, optionally, a key that breaks ties.</summary>
 /// <param name="Value">The bound value (a leaf or <see cref="DataNode.Null"/>). For key order, the key as a string leaf.</param>
 /// <param name="Key">The tie-breaking key, or <see langword="null"/> to include every key with the bound value.</param>
-public readonly record struct QueryBound(DataNode Value, string? Key = null);
+public readonly record struct QueryBound(DataNode Value, string? Key = null)
+{
+    /// <summary>
+    /// Whether the bound itself lies outside the range (the realtime protocol's <c>startAfter</c> / <c>endBefore</c>).
+    /// Without <see cref="Key"/>, every child with the bound value is outside. Not offered on the public query builder
+    /// yet: the REST protocol has no such bound, so only the emulator's WebSocket front end builds one.
+    /// </summary>
+    internal bool Exclusive { get; init; }
+}

@@ -121,6 +121,26 @@ public sealed record RealtimeQuery
         return this with { EndAt = MakeBound("endAt", value, key) };
     }
 
+    /// <summary>Keeps children strictly after a bound in the query's order (the realtime protocol's <c>startAfter</c>).</summary>
+    /// <param name="value">The bound value (for key order, the key).</param>
+    /// <param name="key">A key that breaks ties; without one, every child with the bound value is excluded.</param>
+    /// <exception cref="RealtimeValidationException">As for <see cref="WithStartAt"/>.</exception>
+    internal RealtimeQuery WithStartAfter(DataNode value, string? key = null)
+    {
+        var query = WithStartAt(value, key);
+        return query with { StartAt = query.StartAt!.Value with { Exclusive = true } };
+    }
+
+    /// <summary>Keeps children strictly before a bound in the query's order (the realtime protocol's <c>endBefore</c>).</summary>
+    /// <param name="value">The bound value (for key order, the key).</param>
+    /// <param name="key">A key that breaks ties; without one, every child with the bound value is excluded.</param>
+    /// <exception cref="RealtimeValidationException">As for <see cref="WithEndAt"/>.</exception>
+    internal RealtimeQuery WithEndBefore(DataNode value, string? key = null)
+    {
+        var query = WithEndAt(value, key);
+        return query with { EndAt = query.EndAt!.Value with { Exclusive = true } };
+    }
+
     /// <summary>Keeps children equal to a value in the query's order.</summary>
     /// <param name="value">The value (for key order, the key).</param>
     /// <param name="key">A key that narrows the match to one child.</param>

@@ -33,7 +33,11 @@ internal sealed class FirebaseServer : IDisposable
         _authenticator = new FirebaseAuthenticator(_options.TokenSecret, _time);
         var initialRules = rules is null ? FirebaseRules.Open : FirebaseRules.Parse(rules);
         Namespaces = new FirebaseNamespaces(initialRules, _time, logger);
+        Writer = new FirebaseWriter(_options, _time);
     }
+
+    /// <summary>The writes shared by the REST and realtime front ends.</summary>
+    public FirebaseWriter Writer { get; }
 
     public FirebaseNamespaces Namespaces { get; }
 
@@ -293,58 +297,18 @@ internal sealed class FirebaseServer : IDisposable
         var value = body ?? DataNode.Null;
         var request = context.Request;
         var ifMatch = request.Headers.IfMatch;
-        DataNode written;
-        lock (ns.WriteGate)
+        Func<DataNode, FirebaseHttpException?>? precondition = null;
+        if (ifMatch.Count > 0)
         {
-            var root = ns.Database.Root;
-            var now = NowMilliseconds();
-            var old = root.GetAt(target.Path);
-            if (ifMatch.Count > 0)
-            {
-                var etag = FirebaseETag.Of(old);
-                if (!FirebaseETag.Matches(ifMatch.ToString(), etag))
-                {
-                    throw new FirebaseHttpException(412, "ETag mismatch") { CurrentValue = old, ETag = etag };
-                }
-            }
-
-            if (target.IsPriority)
-            {
-                if (value.Kind is DataNodeKind.Boolean or DataNodeKind.Object)
-                {
-                    throw FirebaseHttpException.BadRequest("Invalid priority: a priority is a string, a finite number or null.");
-                }
-
-                var priority = value.ResolveServerValues(old.Priority, (long)now);
-                var updated = old.WithPriority(priority);
-                Authorize(ns, identity, root, root.SetAt(target.Path, updated), [target.Path], now);
-                ns.Database.SetPriority(target.Path, priority);
-                written = priority;
-            }
-            else
-            {
-                var resolved = value.ResolveServerValues(old, (long)now);
-                if (WriteSizeLimit(parameters) is not null)
-                {
-                    CheckWriteSize(parameters, Size(resolved) + Size(old));
-                }
-
-                Authorize(ns, identity, root, root.SetAt(target.Path, resolved), [target.Path], now);
-                if (ifMatch.Count > 0)
-                {
-                    if (!ns.Database.CompareAndSet(target.Path, old, resolved, out var current))
-                    {
-                        throw new FirebaseHttpException(412, "ETag mismatch") { CurrentValue = current, ETag = FirebaseETag.Of(current) };
-                    }
-                }
-                else
-                {
-                    ns.Database.Set(target.Path, resolved);
-                }
-
-                written = ns.Database.Root.GetAt(target.Path);
-            }
+            var expected = ifMatch.ToString();
+            precondition = current => FirebaseETag.Of(current) is var etag && FirebaseETag.Matches(expected, etag)
+                ? null
+                : new FirebaseHttpException(412, "ETag mismatch") { CurrentValue = current, ETag = etag };
         }
+
+        var written = target.IsPriority
+            ? Writer.SetPriority(ns, identity, target.Path, value, precondition)
+            : Writer.Set(ns, identity, target.Path, value, parameters.WriteSizeLimit, precondition);
 
         var response = context.Response;
         if (ifMatch.Count > 0 || IsTrue(request.Headers["X-Firebase-ETag"]))
@@ -363,23 +327,7 @@ internal sealed class FirebaseServer : IDisposable
         }
 
         var value = await ReadBodyAsync(context).ConfigureAwait(false);
-        string key;
-        lock (ns.WriteGate)
-        {
-            var root = ns.Database.Root;
-            var now = NowMilliseconds();
-            key = ns.PushIds.Next();
-            var path = target.Path.Child(key);
-            var resolved = value.ResolveServerValues(DataNode.Null, (long)now);
-            if (WriteSizeLimit(parameters) is not null)
-            {
-                CheckWriteSize(parameters, Size(resolved));
-            }
-
-            Authorize(ns, identity, root, root.SetAt(path, resolved), [path], now);
-            ns.Database.Set(path, resolved);
-        }
-
+        var key = Writer.Push(ns, identity, target.Path, value, parameters.WriteSizeLimit);
         if (parameters.Print == FirebasePrintMode.Silent)
         {
             context.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -402,34 +350,7 @@ internal sealed class FirebaseServer : IDisposable
         }
 
         var entries = await ReadPatchBodyAsync(context).ConfigureAwait(false);
-        var echo = new List<KeyValuePair<string, DataNode>>(entries.Count);
-        lock (ns.WriteGate)
-        {
-            var root = ns.Database.Root;
-            var now = NowMilliseconds();
-            var newRoot = root;
-            var targets = new List<RealtimePath>(entries.Count);
-            var updates = new Dictionary<string, DataNode>(entries.Count, StringComparer.Ordinal);
-            foreach (var (relative, value) in entries)
-            {
-                var absolute = target.Path.Child(relative);
-                var resolved = value.ResolveServerValues(root.GetAt(absolute), (long)now);
-                newRoot = newRoot.SetAt(absolute, resolved);
-                targets.Add(absolute);
-                var key = relative.ToString()[1..];
-                updates.Add(key, resolved);
-                echo.Add(new(key, resolved));
-            }
-
-            if (WriteSizeLimit(parameters) is not null)
-            {
-                CheckWriteSize(parameters, updates.Values.Sum(Size) + targets.Sum(t => Size(root.GetAt(t))));
-            }
-
-            Authorize(ns, identity, root, newRoot, targets, now);
-            ns.Database.Update(target.Path, updates);
-        }
-
+        var echo = Writer.Update(ns, identity, target.Path, entries, parameters.WriteSizeLimit);
         if (parameters.Print == FirebasePrintMode.Silent)
         {
             context.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -449,34 +370,6 @@ internal sealed class FirebaseServer : IDisposable
         }).ConfigureAwait(false);
     }
 
-    private string? WriteSizeLimit(FirebaseQueryParameters parameters) =>
-        (parameters.WriteSizeLimit ?? _options.DefaultWriteSizeLimit) is { } limit and not "unlimited" ? limit : null;
-
-    /// <summary>
-    /// Refuses a write whose estimated duration (<paramref name="cost"/> bytes at the configured write rate) exceeds the
-    /// target of its <c>writeSizeLimit</c>, before anything is stored.
-    /// </summary>
-    private void CheckWriteSize(FirebaseQueryParameters parameters, long cost)
-    {
-        if (WriteSizeLimit(parameters) is not { } limit)
-        {
-            return;
-        }
-
-        var target = limit switch
-        {
-            "tiny" => 1,
-            "small" => 10,
-            "medium" => 30,
-            _ => 60,
-        };
-        var seconds = (double)cost / _options.WriteBytesPerSecond;
-        if (seconds > target)
-        {
-            throw FirebaseHttpException.BadRequest(FirebaseMessages.WriteTooBig(limit, seconds, target));
-        }
-    }
-
     /// <summary>Refuses a read whose estimated duration (its answer's size at the configured read rate) exceeds its <c>timeout</c>.</summary>
     private void CheckReadTimeout(FirebaseQueryParameters parameters, DataNode value, bool export)
     {
@@ -489,16 +382,6 @@ internal sealed class FirebaseServer : IDisposable
         if (seconds > timeout.TotalSeconds)
         {
             throw FirebaseHttpException.BadRequest(FirebaseMessages.ReadTimedOut(timeout, seconds));
-        }
-    }
-
-    private static long Size(DataNode value) => value.IsNull ? 0 : value.ToUtf8Json(export: true).Length;
-
-    private static void Authorize(FirebaseNamespace ns, FirebaseIdentity identity, DataNode oldRoot, DataNode newRoot, IReadOnlyList<RealtimePath> targets, double now)
-    {
-        if (!identity.IsAdmin && !ns.Rules.CanWrite(identity.Auth, oldRoot, newRoot, targets, now))
-        {
-            throw FirebaseHttpException.PermissionDenied();
         }
     }
 

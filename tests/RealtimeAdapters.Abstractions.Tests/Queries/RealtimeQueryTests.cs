@@ -23,6 +23,21 @@ public class RealtimeQueryTests
     }
 
     [Fact]
+    public void Select_ExclusiveBounds_LeaveTheBoundOut()
+    {
+        var byPts = RealtimeQuery.At("s").OrderByChild("pts");
+        Assert.Equal(["bob"], Keys(byPts.WithStartAfter(20)));
+        Assert.Equal(["dan", "bob"], Keys(byPts.WithStartAfter(20, "cat")));
+        Assert.Equal(["eve"], Keys(byPts.WithEndBefore(10)));
+        Assert.Equal(["eve", "ann"], Keys(byPts.WithEndBefore(20, "cat")));
+        Assert.Equal(["cat"], Keys(byPts.WithStartAfter(10).WithEndBefore(20, "dan")));
+        var byKey = RealtimeQuery.At("s").OrderByKey();
+        Assert.Equal(["cat", "dan", "eve"], Keys(byKey.WithStartAfter("bob")));
+        Assert.Equal(["ann", "bob"], Keys(byKey.WithEndBefore("cat").WithLimitToLast(2)));
+        Assert.NotEqual(byKey.WithStartAt("bob"), byKey.WithStartAfter("bob"));
+    }
+
+    [Fact]
     public void Select_Limits()
     {
         Assert.Equal(["eve", "ann"], Keys(RealtimeQuery.At("s").OrderByChild("pts").WithLimitToFirst(2)));

@@ -1,0 +1,200 @@
+using RealtimeAdapters.Emulator.Firebase.Auth;
+using RealtimeAdapters.Emulator.Firebase.Rules;
+
+namespace RealtimeAdapters.Emulator.Firebase;
+
+/// <summary>
+/// The writes of every front end (REST and the realtime WebSocket protocol), so that both apply the same rules, server
+/// values, preconditions and size limits to the one database. Each write runs under the namespace's gate: it reads the
+/// current data, resolves server values against it, lets the caller check a precondition (an ETag, a transaction hash),
+/// checks the <c>writeSizeLimit</c> and the rules against exactly that data, then applies it to the engine. A refusal
+/// throws <see cref="FirebaseHttpException"/> and changes nothing.
+/// </summary>
+internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvider time)
+{
+    /// <summary>Replaces the value at <paramref name="path"/>; returns the stored value afterwards.</summary>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="identity">Who writes.</param>
+    /// <param name="path">The location.</param>
+    /// <param name="value">The new value (server values unresolved); <see cref="DataNode.Null"/> deletes.</param>
+    /// <param name="writeSizeLimit">The request's <c>writeSizeLimit</c>, or <see langword="null"/> for the database default.</param>
+    /// <param name="precondition">
+    /// Given the current value, the refusal to throw, or <see langword="null"/> to go on. With a precondition the write is a
+    /// compare-and-set, so that it cannot overwrite a value the precondition did not see.
+    /// </param>
+    public DataNode Set(
+        FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, DataNode value, string? writeSizeLimit = null,
+        Func<DataNode, FirebaseHttpException?>? precondition = null) =>
+        Set(ns, identity, path, _ => value, writeSizeLimit, precondition);
+
+    /// <summary>Replaces the value at <paramref name="path"/> with one computed from the current value (under the gate).</summary>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="identity">Who writes.</param>
+    /// <param name="path">The location.</param>
+    /// <param name="compose">Given the current value, the new value (server values unresolved).</param>
+    /// <param name="writeSizeLimit">The request's <c>writeSizeLimit</c>, or <see langword="null"/> for the database default.</param>
+    /// <param name="precondition">As for <see cref="Set(FirebaseNamespace, FirebaseIdentity, RealtimePath, DataNode, string?, Func{DataNode, FirebaseHttpException?}?)"/>.</param>
+    public DataNode Set(
+        FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, Func<DataNode, DataNode> compose, string? writeSizeLimit,
+        Func<DataNode, FirebaseHttpException?>? precondition)
+    {
+        lock (ns.WriteGate)
+        {
+            var root = ns.Database.Root;
+            var now = NowMilliseconds();
+            var old = root.GetAt(path);
+            if (precondition?.Invoke(old) is { } refusal)
+            {
+                throw refusal;
+            }
+
+            var resolved = compose(old).ResolveServerValues(old, now);
+            CheckWriteSize(writeSizeLimit, () => Size(resolved) + Size(old));
+            Authorize(ns, identity, root, root.SetAt(path, resolved), [path], now);
+            if (precondition is null)
+            {
+                ns.Database.Set(path, resolved);
+            }
+            else if (!ns.Database.CompareAndSet(path, old, resolved, out var current))
+            {
+                // Only a write that bypassed the gate (a test seeding the database) can get here.
+                throw precondition(current) ?? new FirebaseHttpException(412, "The value changed during the write.");
+            }
+
+            return ns.Database.Root.GetAt(path);
+        }
+    }
+
+    /// <summary>Sets the priority of the value at <paramref name="path"/>; returns the priority stored.</summary>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="identity">Who writes.</param>
+    /// <param name="path">The location whose priority changes.</param>
+    /// <param name="priority">A string, a finite number, a server value or <see cref="DataNode.Null"/>.</param>
+    /// <param name="precondition">Given the current value, the refusal to throw, or <see langword="null"/> to go on.</param>
+    public DataNode SetPriority(
+        FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, DataNode priority, Func<DataNode, FirebaseHttpException?>? precondition = null)
+    {
+        if (priority.Kind is DataNodeKind.Boolean or DataNodeKind.Object)
+        {
+            throw FirebaseHttpException.BadRequest("Invalid priority: a priority is a string, a finite number or null.");
+        }
+
+        lock (ns.WriteGate)
+        {
+            var root = ns.Database.Root;
+            var now = NowMilliseconds();
+            var old = root.GetAt(path);
+            if (precondition?.Invoke(old) is { } refusal)
+            {
+                throw refusal;
+            }
+
+            var resolved = priority.ResolveServerValues(old.Priority, now);
+            Authorize(ns, identity, root, root.SetAt(path, old.WithPriority(resolved)), [path], now);
+            ns.Database.SetPriority(path, resolved);
+            return resolved;
+        }
+    }
+
+    /// <summary>
+    /// Applies a multi-path update atomically below <paramref name="path"/>: every entry or none. Returns the entries as
+    /// written (relative key without the leading slash, resolved value), in the given order.
+    /// </summary>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="identity">Who writes.</param>
+    /// <param name="path">The common location.</param>
+    /// <param name="entries">Relative paths (disjoint, checked by the caller) and their new values.</param>
+    /// <param name="writeSizeLimit">The request's <c>writeSizeLimit</c>, or <see langword="null"/> for the database default.</param>
+    public IReadOnlyList<KeyValuePair<string, DataNode>> Update(
+        FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, IReadOnlyList<(RealtimePath Relative, DataNode Value)> entries,
+        string? writeSizeLimit = null)
+    {
+        var written = new List<KeyValuePair<string, DataNode>>(entries.Count);
+        lock (ns.WriteGate)
+        {
+            var root = ns.Database.Root;
+            var now = NowMilliseconds();
+            var newRoot = root;
+            var targets = new List<RealtimePath>(entries.Count);
+            var updates = new Dictionary<string, DataNode>(entries.Count, StringComparer.Ordinal);
+            foreach (var (relative, value) in entries)
+            {
+                var absolute = path.Child(relative);
+                var resolved = value.ResolveServerValues(root.GetAt(absolute), now);
+                newRoot = newRoot.SetAt(absolute, resolved);
+                targets.Add(absolute);
+                var key = relative.ToString()[1..];
+                updates.Add(key, resolved);
+                written.Add(new(key, resolved));
+            }
+
+            CheckWriteSize(writeSizeLimit, () => updates.Values.Sum(Size) + targets.Sum(t => Size(root.GetAt(t))));
+            Authorize(ns, identity, root, newRoot, targets, now);
+            ns.Database.Update(path, updates);
+        }
+
+        return written;
+    }
+
+    /// <summary>Adds a child with a new push id under <paramref name="parent"/>; returns its key.</summary>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="identity">Who writes.</param>
+    /// <param name="parent">The parent location.</param>
+    /// <param name="value">The child's value (server values unresolved).</param>
+    /// <param name="writeSizeLimit">The request's <c>writeSizeLimit</c>, or <see langword="null"/> for the database default.</param>
+    public string Push(FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath parent, DataNode value, string? writeSizeLimit = null)
+    {
+        lock (ns.WriteGate)
+        {
+            var root = ns.Database.Root;
+            var now = NowMilliseconds();
+            var key = ns.PushIds.Next();
+            var path = parent.Child(key);
+            var resolved = value.ResolveServerValues(DataNode.Null, now);
+            CheckWriteSize(writeSizeLimit, () => Size(resolved));
+            Authorize(ns, identity, root, root.SetAt(path, resolved), [path], now);
+            ns.Database.Set(path, resolved);
+            return key;
+        }
+    }
+
+    /// <summary>Checks that <paramref name="identity"/> may make a write turning <paramref name="oldRoot"/> into <paramref name="newRoot"/>.</summary>
+    /// <exception cref="FirebaseHttpException">The rules refuse it (401 Permission denied).</exception>
+    public static void Authorize(
+        FirebaseNamespace ns, FirebaseIdentity identity, DataNode oldRoot, DataNode newRoot, IReadOnlyList<RealtimePath> targets, double now)
+    {
+        if (!identity.IsAdmin && !ns.Rules.CanWrite(identity.Auth, oldRoot, newRoot, targets, now))
+        {
+            throw FirebaseHttpException.PermissionDenied();
+        }
+    }
+
+    private long NowMilliseconds() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Refuses a write whose estimated duration (<paramref name="cost"/> bytes at the configured write rate) exceeds the
+    /// target of its <c>writeSizeLimit</c>, before anything is stored. The cost is only computed when a limit applies.
+    /// </summary>
+    private void CheckWriteSize(string? requested, Func<long> cost)
+    {
+        if ((requested ?? options.DefaultWriteSizeLimit) is not { } limit || limit == "unlimited")
+        {
+            return;
+        }
+
+        var target = limit switch
+        {
+            "tiny" => 1,
+            "small" => 10,
+            "medium" => 30,
+            _ => 60,
+        };
+        var seconds = (double)cost() / options.WriteBytesPerSecond;
+        if (seconds > target)
+        {
+            throw FirebaseHttpException.BadRequest(FirebaseMessages.WriteTooBig(limit, seconds, target));
+        }
+    }
+
+    private static long Size(DataNode value) => value.IsNull ? 0 : value.ToUtf8Json(export: true).Length;
+}
