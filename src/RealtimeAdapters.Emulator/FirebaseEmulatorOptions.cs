@@ -1,6 +1,9 @@
 namespace RealtimeAdapters.Emulator;
 
-/// <summary>Settings of the emulator's Firebase Realtime Database front end (REST + Server-Sent Events).</summary>
+/// <summary>
+/// Settings of the emulator's Firebase Realtime Database front end: REST + Server-Sent Events, and the realtime WebSocket
+/// protocol (<c>/.ws</c>) that the official SDKs speak.
+/// </summary>
 public sealed class FirebaseEmulatorOptions
 {
     /// <summary>The default largest request body: 256 MB, the service's limit for a REST write.</summary>
@@ -21,23 +24,40 @@ public sealed class FirebaseEmulatorOptions
     /// <summary>A file holding the security rules (see <see cref="Rules"/>); read when the emulator starts.</summary>
     public string? RulesFile { get; set; }
 
-    /// <summary>How often an open stream gets a <c>keep-alive</c> event. 30 seconds by default, as on the service.</summary>
+    /// <summary>
+    /// How often an open stream gets a <c>keep-alive</c> event, and an open WebSocket a ping; a WebSocket that answers no
+    /// ping for twice this long is closed (and its onDisconnect writes run). 30 seconds by default, as on the service.
+    /// </summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The largest request body in bytes; larger bodies get 400. <see cref="DefaultMaxRequestBodySize"/> by default.</summary>
+    /// <summary>
+    /// The largest request body in bytes; larger bodies get 400. Also the largest realtime message, however many frames it
+    /// is split into (a larger one closes that connection). <see cref="DefaultMaxRequestBodySize"/> by default.
+    /// </summary>
     public long MaxRequestBodySize { get; set; } = DefaultMaxRequestBodySize;
 
     /// <summary>
-    /// The secret that HS256-signed ID tokens (<c>auth=</c>) must be signed with. Unsigned tokens (<c>alg: none</c>) are
-    /// always accepted, as the official emulator accepts them; without a secret, HS256 tokens are refused.
+    /// The secret that HS256-signed ID tokens (<c>auth=</c>, or the realtime <c>auth</c> request) must be signed with.
+    /// Unsigned tokens (<c>alg: none</c>) are always accepted, as the official emulator accepts them; over the realtime
+    /// protocol one whose <c>exp</c> has already passed (the SDKs' <c>mockUserToken</c> defaults it to 1970) counts as
+    /// not expiring. Without a secret, HS256 tokens are refused.
     /// </summary>
     public string? TokenSecret { get; set; }
 
     /// <summary>The namespace of requests without an <c>ns</c> query parameter. <c>default</c> by default.</summary>
     public string DefaultNamespace { get; set; } = "default";
 
-    /// <summary>How many events may wait for one slow stream before the emulator closes it (the client reconnects). 100,000 by default.</summary>
+    /// <summary>
+    /// How many events may wait for one slow stream, or messages for one slow WebSocket, before the emulator closes it (the
+    /// client reconnects). 100,000 by default.
+    /// </summary>
     public int StreamBufferCapacity { get; set; } = 100_000;
+
+    /// <summary>
+    /// How long a realtime message split into frames (a count frame, then the pieces) may take to arrive completely; a
+    /// client that stops half way is closed. 60 seconds by default.
+    /// </summary>
+    public TimeSpan SplitMessageTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// The write rate, in bytes per second, the emulator assumes when it estimates how long a write takes, to enforce the
@@ -72,6 +92,11 @@ public sealed class FirebaseEmulatorOptions
         if (KeepAliveInterval <= TimeSpan.Zero)
         {
             throw new RealtimeValidationException("Firebase.KeepAliveInterval must be positive.", "Firebase.KeepAliveInterval");
+        }
+
+        if (SplitMessageTimeout <= TimeSpan.Zero)
+        {
+            throw new RealtimeValidationException("Firebase.SplitMessageTimeout must be positive.", "Firebase.SplitMessageTimeout");
         }
 
         if (MaxRequestBodySize is < 1 or > int.MaxValue)

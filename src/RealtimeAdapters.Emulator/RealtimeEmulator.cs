@@ -72,7 +72,9 @@ public sealed class RealtimeEmulator : IAsyncDisposable
             }
 
             firebase = new FirebaseServer(options, rules, loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Firebase"));
-            firebaseApp = BuildApp(options, options.Firebase.Port, loggerFactory, firebase.HandleAsync);
+            // RFC 6455 pings find dead clients (whose onDisconnect writes must run); the SDKs answer them without any code.
+            var realtime = new WebSocketOptions { KeepAliveInterval = options.Firebase.KeepAliveInterval, KeepAliveTimeout = options.Firebase.KeepAliveInterval * 2 };
+            firebaseApp = BuildApp(options, options.Firebase.Port, loggerFactory, firebase.HandleAsync, realtime);
             try
             {
                 await firebaseApp.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -135,7 +137,8 @@ public sealed class RealtimeEmulator : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Ably");
         _ably = new AblyServer(Options, logger);
-        _ablyApp = BuildApp(Options, Options.Ably.Port, loggerFactory, _ably.HandleAsync, webSockets: true);
+        // Pings keep ably-js's idle timer fed when it asks for heartbeats=false.
+        _ablyApp = BuildApp(Options, Options.Ably.Port, loggerFactory, _ably.HandleAsync, new WebSocketOptions { KeepAliveInterval = Options.Ably.MaxIdleInterval / 2 });
         await _ablyApp.StartAsync(cancellationToken).ConfigureAwait(false);
         _ablyUrl = new Uri(_ablyApp.Urls.First() + "/");
         Log.Listening(logger, "ably", _ablyUrl);
@@ -207,7 +210,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         _ably?.Dispose();
     }
 
-    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, RequestDelegate handler, bool webSockets = false)
+    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, RequestDelegate handler, WebSocketOptions webSockets)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -227,11 +230,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         builder.Services.AddSingleton<ILoggerFactory>(new Hosting.RedactingLoggerFactory(loggerFactory));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         var app = builder.Build();
-        if (webSockets)
-        {
-            // Pings keep ably-js's idle timer fed when it asks for heartbeats=false.
-            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.Ably.MaxIdleInterval / 2 });
-        }
+        app.UseWebSockets(webSockets);
 
         app.Run(handler);
         return app;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using RealtimeAdapters.Emulator.Firebase.Auth;
+using RealtimeAdapters.Emulator.Firebase.Realtime;
 using RealtimeAdapters.Emulator.Firebase.Rules;
 using RealtimeAdapters.Emulator.Firebase.Streaming;
 using RealtimeAdapters.Emulator.Hosting;
@@ -34,10 +35,17 @@ internal sealed class FirebaseServer : IDisposable
         var initialRules = rules is null ? FirebaseRules.Open : FirebaseRules.Parse(rules);
         Namespaces = new FirebaseNamespaces(initialRules, _time, logger);
         Writer = new FirebaseWriter(_options, _time);
+        Realtime = new RealtimeEndpoint(this);
     }
+
+    /// <summary>The realtime WebSocket endpoint (<c>/.ws</c>), which the official SDKs use.</summary>
+    public RealtimeEndpoint Realtime { get; }
 
     /// <summary>The writes shared by the REST and realtime front ends.</summary>
     public FirebaseWriter Writer { get; }
+
+    /// <summary>The credential checks shared by the REST and realtime front ends.</summary>
+    public FirebaseAuthenticator Authenticator => _authenticator;
 
     public FirebaseNamespaces Namespaces { get; }
 
@@ -122,6 +130,17 @@ internal sealed class FirebaseServer : IDisposable
                 : "Authorization, Content-Type, X-Firebase-ETag, X-Firebase-Decoding, X-HTTP-Method-Override, if-match, if-none-match";
             response.Headers.AccessControlExposeHeaders = "ETag";
             response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+
+        if (request.Path.Value == "/.ws")
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                throw FirebaseHttpException.BadRequest("The realtime endpoint /.ws takes WebSocket upgrades only.");
+            }
+
+            await Realtime.AcceptAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -475,16 +494,6 @@ internal sealed class FirebaseServer : IDisposable
 
             return list;
         });
-
-        var sorted = entries.Select(static e => e.Item1).Order().ToList();
-        for (var i = 1; i < sorted.Count; i++)
-        {
-            if (sorted[i - 1].IsAncestorOrSelf(sorted[i]))
-            {
-                throw FirebaseHttpException.BadRequest(
-                    $"Invalid data: the update keys \"{sorted[i - 1].ToString()[1..]}\" and \"{sorted[i].ToString()[1..]}\" overlap; a multi-path update needs disjoint paths.");
-            }
-        }
 
         return entries;
     }

@@ -27,6 +27,18 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
         Func<DataNode, FirebaseHttpException?>? precondition = null) =>
         Set(ns, identity, path, _ => value, writeSizeLimit, precondition);
 
+    /// <summary>Checks a set as <see cref="Set(FirebaseNamespace, FirebaseIdentity, RealtimePath, DataNode, string?, Func{DataNode, FirebaseHttpException?}?)"/> would, without writing (an onDisconnect write is checked when registered).</summary>
+    public void CheckSet(FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, DataNode value) =>
+        Set(ns, identity, path, _ => value, null, null, dryRun: true);
+
+    /// <summary>Checks a priority change as <see cref="SetPriority"/> would, without writing.</summary>
+    public void CheckSetPriority(FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, DataNode priority) =>
+        SetPriority(ns, identity, path, priority, null, dryRun: true);
+
+    /// <summary>Checks a multi-path update as <see cref="Update"/> would, without writing.</summary>
+    public void CheckUpdate(FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, IReadOnlyList<(RealtimePath Relative, DataNode Value)> entries) =>
+        Update(ns, identity, path, entries, null, dryRun: true);
+
     /// <summary>Replaces the value at <paramref name="path"/> with one computed from the current value (under the gate).</summary>
     /// <param name="ns">The namespace.</param>
     /// <param name="identity">Who writes.</param>
@@ -34,9 +46,10 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
     /// <param name="compose">Given the current value, the new value (server values unresolved).</param>
     /// <param name="writeSizeLimit">The request's <c>writeSizeLimit</c>, or <see langword="null"/> for the database default.</param>
     /// <param name="precondition">As for <see cref="Set(FirebaseNamespace, FirebaseIdentity, RealtimePath, DataNode, string?, Func{DataNode, FirebaseHttpException?}?)"/>.</param>
+    /// <param name="dryRun">Whether to stop after the checks, writing nothing.</param>
     public DataNode Set(
         FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, Func<DataNode, DataNode> compose, string? writeSizeLimit,
-        Func<DataNode, FirebaseHttpException?>? precondition)
+        Func<DataNode, FirebaseHttpException?>? precondition, bool dryRun = false)
     {
         lock (ns.WriteGate)
         {
@@ -51,6 +64,11 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
             var resolved = compose(old).ResolveServerValues(old, now);
             CheckWriteSize(writeSizeLimit, () => Size(resolved) + Size(old));
             Authorize(ns, identity, root, root.SetAt(path, resolved), [path], now);
+            if (dryRun)
+            {
+                return resolved;
+            }
+
             if (precondition is null)
             {
                 ns.Database.Set(path, resolved);
@@ -71,8 +89,10 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
     /// <param name="path">The location whose priority changes.</param>
     /// <param name="priority">A string, a finite number, a server value or <see cref="DataNode.Null"/>.</param>
     /// <param name="precondition">Given the current value, the refusal to throw, or <see langword="null"/> to go on.</param>
+    /// <param name="dryRun">Whether to stop after the checks, writing nothing.</param>
     public DataNode SetPriority(
-        FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, DataNode priority, Func<DataNode, FirebaseHttpException?>? precondition = null)
+        FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, DataNode priority, Func<DataNode, FirebaseHttpException?>? precondition = null,
+        bool dryRun = false)
     {
         if (priority.Kind is DataNodeKind.Boolean or DataNodeKind.Object)
         {
@@ -91,7 +111,11 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
 
             var resolved = priority.ResolveServerValues(old.Priority, now);
             Authorize(ns, identity, root, root.SetAt(path, old.WithPriority(resolved)), [path], now);
-            ns.Database.SetPriority(path, resolved);
+            if (!dryRun)
+            {
+                ns.Database.SetPriority(path, resolved);
+            }
+
             return resolved;
         }
     }
@@ -103,12 +127,15 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
     /// <param name="ns">The namespace.</param>
     /// <param name="identity">Who writes.</param>
     /// <param name="path">The common location.</param>
-    /// <param name="entries">Relative paths (disjoint, checked by the caller) and their new values.</param>
+    /// <param name="entries">Relative paths and their new values.</param>
     /// <param name="writeSizeLimit">The request's <c>writeSizeLimit</c>, or <see langword="null"/> for the database default.</param>
+    /// <param name="dryRun">Whether to stop after the checks, writing nothing.</param>
+    /// <exception cref="FirebaseHttpException">Two entries overlap (400), or as for a set.</exception>
     public IReadOnlyList<KeyValuePair<string, DataNode>> Update(
         FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, IReadOnlyList<(RealtimePath Relative, DataNode Value)> entries,
-        string? writeSizeLimit = null)
+        string? writeSizeLimit = null, bool dryRun = false)
     {
+        CheckDisjoint(entries);
         var written = new List<KeyValuePair<string, DataNode>>(entries.Count);
         lock (ns.WriteGate)
         {
@@ -130,7 +157,10 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
 
             CheckWriteSize(writeSizeLimit, () => updates.Values.Sum(Size) + targets.Sum(t => Size(root.GetAt(t))));
             Authorize(ns, identity, root, newRoot, targets, now);
-            ns.Database.Update(path, updates);
+            if (!dryRun)
+            {
+                ns.Database.Update(path, updates);
+            }
         }
 
         return written;
@@ -166,6 +196,22 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
         if (!identity.IsAdmin && !ns.Rules.CanWrite(identity.Auth, oldRoot, newRoot, targets, now))
         {
             throw FirebaseHttpException.PermissionDenied();
+        }
+    }
+
+    /// <summary>Refuses a multi-path update in which one entry is another's location or lies below it.</summary>
+    /// <exception cref="FirebaseHttpException">Two entries overlap (400).</exception>
+    public static void CheckDisjoint(IReadOnlyList<(RealtimePath Relative, DataNode Value)> entries)
+    {
+        // In path order a location's descendants follow it directly, so an overlap always shows between neighbours.
+        var sorted = entries.Select(static e => e.Relative).Order().ToList();
+        for (var i = 1; i < sorted.Count; i++)
+        {
+            if (sorted[i - 1].IsAncestorOrSelf(sorted[i]))
+            {
+                throw FirebaseHttpException.BadRequest(
+                    $"Invalid data: the update keys \"{sorted[i - 1].ToString()[1..]}\" and \"{sorted[i].ToString()[1..]}\" overlap; a multi-path update needs disjoint paths.");
+            }
         }
     }
 

@@ -25,4 +25,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Namespace {Namespace} created")]
     public static partial void NamespaceCreated(ILogger logger, string @namespace);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Realtime connection {Connection} opened in namespace {Namespace}")]
+    public static partial void RealtimeOpened(ILogger logger, long connection, string @namespace);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "Realtime connection {Connection} in namespace {Namespace} ended: {Reason}")]
+    public static partial void RealtimeClosed(ILogger logger, long connection, string @namespace, string reason);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Realtime connection {Connection} broke the protocol and is closed: {Problem}")]
+    public static partial void RealtimeProtocolError(ILogger logger, long connection, string problem);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "An onDisconnect write of connection {Connection} at {Path} failed: {Problem}")]
+    public static partial void DisconnectWriteFailed(ILogger logger, long connection, RealtimePath path, string problem);
 }

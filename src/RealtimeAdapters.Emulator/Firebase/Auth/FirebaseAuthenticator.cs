@@ -54,8 +54,7 @@ internal sealed class FirebaseAuthenticator
         {
             identity = FirebaseIdentity.Admin;
         }
-        else if (_secret is not null && auth is not null && ReferenceEquals(credential, auth) &&
-                 CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(auth), _secret))
+        else if (auth is not null && ReferenceEquals(credential, auth) && IsSecret(auth))
         {
             identity = FirebaseIdentity.Admin;
         }
@@ -95,9 +94,19 @@ internal sealed class FirebaseAuthenticator
         }
     }
 
+    /// <summary>Whether <paramref name="credential"/> is the configured secret (a legacy database secret: admin).</summary>
+    public bool IsSecret(string credential) =>
+        _secret is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credential), _secret);
+
     /// <summary>Reads and checks a JWT.</summary>
+    /// <param name="token">The token.</param>
+    /// <param name="lapsedUnsignedTokensValid">
+    /// Whether an unsigned token whose <c>exp</c> has already passed is accepted as one that never expires. The SDKs'
+    /// <c>mockUserToken</c> defaults <c>iat</c> to 0 and <c>exp</c> to an hour later (1970), and the official emulator
+    /// accepts it; an unsigned token that expires in the future still expires then.
+    /// </param>
     /// <exception cref="FirebaseHttpException">The token is malformed, badly signed or expired (401).</exception>
-    public FirebaseIdentity ReadToken(string token)
+    public FirebaseIdentity ReadToken(string token, bool lapsedUnsignedTokensValid = false)
     {
         var parts = token.Split('.');
         if (parts.Length != 3)
@@ -145,7 +154,12 @@ internal sealed class FirebaseAuthenticator
             expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Clamp(seconds * 1000, -62135596800000d, 253402300799000d));
             if (expiresAt <= _time.GetUtcNow())
             {
-                throw new FirebaseHttpException(401, FirebaseMessages.ExpiredToken);
+                if (!(lapsedUnsignedTokensValid && alg.GetString() == "none"))
+                {
+                    throw new FirebaseHttpException(401, FirebaseMessages.ExpiredToken);
+                }
+
+                expiresAt = null;
             }
         }
 

@@ -1,0 +1,420 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using RealtimeAdapters.Emulator.Firebase.Auth;
+using RealtimeAdapters.Emulator.Firebase.Rules;
+using RealtimeAdapters.Emulator.Hosting;
+using RealtimeAdapters.InMemory;
+
+namespace RealtimeAdapters.Emulator.Firebase.Realtime;
+
+/// <summary>
+/// One realtime WebSocket connection (<c>/.ws</c>): sends the handshake, reads frames into messages, serves the requests
+/// strictly one after the other (the SDK sends <c>auth</c> and then its listens without waiting), and when the socket
+/// closes runs the connection's onDisconnect writes after everything it sent before. A client that breaks the protocol
+/// gets an error and is closed; nothing it sent is applied, and every other connection goes on.
+/// </summary>
+internal sealed class RealtimeConnection : IDisposable
+{
+    private static long _count;
+    private readonly RealtimeEndpoint _endpoint;
+    private readonly HttpContext _http;
+    private readonly CancellationTokenSource _closing;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly FrameAssembler _frames;
+    private readonly Lock _authGate = new();
+    private readonly RealtimeRequestHandler _requests;
+    private FirebaseIdentity _identity = FirebaseIdentity.Anonymous;
+    private int _credential;
+    private ITimer? _expiry;
+    private ITimer? _splitTimer;
+    private IDisposable? _rulesWatch;
+    private int _recheckPending;
+    private volatile bool _failed;
+    private string? _endReason;
+
+    public RealtimeConnection(RealtimeEndpoint endpoint, HttpContext http, FirebaseNamespace ns, string sessionId)
+    {
+        _endpoint = endpoint;
+        _http = http;
+        Namespace = ns;
+        SessionId = sessionId;
+        Id = Interlocked.Increment(ref _count);
+        _closing = CancellationTokenSource.CreateLinkedTokenSource(endpoint.Server.Stopping, http.RequestAborted);
+        _frames = new FrameAssembler(Server.Options.MaxRequestBodySize);
+        Sender = new RealtimeSender(this, Server.Options.StreamBufferCapacity, Server.Logger);
+        _requests = new RealtimeRequestHandler(this);
+    }
+
+    /// <summary>A number for log lines (the session id is not logged: it lets a new connection take this one over).</summary>
+    public long Id { get; }
+
+    public string SessionId { get; }
+
+    public FirebaseNamespace Namespace { get; }
+
+    public FirebaseServer Server => _endpoint.Server;
+
+    public RealtimeSender Sender { get; }
+
+    public RealtimeListens Listens { get; } = new();
+
+    /// <summary>The onDisconnect writes; touched only by the request loop, which also runs them when it ends.</summary>
+    public DisconnectOperations Disconnects { get; } = new();
+
+    public FirebaseIdentity Identity => Volatile.Read(ref _identity);
+
+    /// <summary>Completes once the connection has ended and its onDisconnect writes have run.</summary>
+    public Task Ended => _ended.Task;
+
+    public async Task RunAsync(string? previousSession)
+    {
+        using var socket = await _http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var writer = Sender.RunAsync(socket);
+        try
+        {
+            if (previousSession is not null)
+            {
+                // A client reconnecting names its previous session: if that one is still open here (a half-open socket),
+                // end it and run its onDisconnect writes first, so that they cannot undo what this connection writes.
+                await _endpoint.EndSessionAsync(previousSession, this).ConfigureAwait(false);
+            }
+
+            _endpoint.Register(this);
+            Sender.Post(RealtimeMessages.Handshake(Server.Time.GetUtcNow().ToUnixTimeMilliseconds(), HandshakeHost(), SessionId));
+            Log.RealtimeOpened(Server.Logger, Id, Namespace.Name);
+            await ReceiveLoopAsync(socket).ConfigureAwait(false);
+            _endReason ??= "closed by the client";
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _endReason ??= "connection lost";
+        }
+        finally
+        {
+            await EndAsync(socket, writer).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends the connection at once (takeover, overflow, a dead socket); its onDisconnect writes still run.</summary>
+    public void Abort(string reason)
+    {
+        _endReason ??= reason;
+        try
+        {
+            _closing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Dispose() => _closing.Dispose();
+
+    /// <summary>Replaces the connection's credential (auth, gauth, unauth) and re-checks its listens against the new one.</summary>
+    public void SetIdentity(FirebaseIdentity identity)
+    {
+        lock (_authGate)
+        {
+            _credential++;
+            Volatile.Write(ref _identity, identity);
+            _expiry?.Dispose();
+            _expiry = null;
+            if (identity.ExpiresAt is { } expiresAt)
+            {
+                var due = expiresAt - Server.Time.GetUtcNow();
+                var generation = _credential;
+                _expiry = Server.Time.CreateTimer(
+                    _ => Sender.Post(new OutboundItem(OutboundKind.CredentialExpired, Generation: generation)),
+                    null,
+                    due < TimeSpan.Zero ? TimeSpan.Zero : due,
+                    Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        if (Listens.Count > 0)
+        {
+            Sender.Post(new OutboundItem(OutboundKind.Recheck));
+        }
+    }
+
+    /// <summary>Called by the sender when a credential's expiry comes due: revokes it (<c>ac</c>) unless it was replaced meanwhile.</summary>
+    public IReadOnlyList<byte[]> ExpireCredential(int generation)
+    {
+        lock (_authGate)
+        {
+            if (generation != _credential)
+            {
+                return [];
+            }
+
+            _credential++;
+            Volatile.Write(ref _identity, FirebaseIdentity.Anonymous);
+        }
+
+        return [RealtimeMessages.AuthRevoked(RealtimeRequestException.ExpiredToken, FirebaseMessages.ExpiredToken + "."), .. RevokeUnreadableListens()];
+    }
+
+    /// <summary>Called by the sender: ends every listen the rules no longer let this connection read, and returns the revocations to send.</summary>
+    public IReadOnlyList<byte[]> RevokeUnreadableListens()
+    {
+        Volatile.Write(ref _recheckPending, 0);
+        var identity = Identity;
+        if (identity.IsAdmin)
+        {
+            return [];
+        }
+
+        var root = Namespace.Database.Root;
+        var revoked = new List<byte[]>();
+        foreach (var listen in Listens.Snapshot())
+        {
+            if (!MayRead(identity, root, listen.Path, listen.Query) && Listens.Remove(listen))
+            {
+                revoked.Add(RealtimeMessages.Revoked(listen.RawPath, listen.WireQuery));
+            }
+        }
+
+        return revoked;
+    }
+
+    public bool MayRead(FirebaseIdentity identity, DataNode root, RealtimePath path, RealtimeQuery? query) =>
+        identity.IsAdmin ||
+        Namespace.Rules.CanRead(identity.Auth, root, path, FirebaseRules.QueryVariables(query), Server.NowMilliseconds());
+
+    /// <summary>
+    /// From the first listen on, re-checks the listens whenever data or rules change: rules may read anywhere
+    /// (<c>root.child(…)</c>), so any write can revoke a read. The engine reports a write to this root observer before the
+    /// listens below it, so the re-check is queued ahead of the write's pushes and a revoked listen never gets them.
+    /// </summary>
+    public void WatchRules()
+    {
+        if (_rulesWatch is not null)
+        {
+            return;
+        }
+
+        _rulesWatch = Namespace.Database.ObserveWrites(RealtimePath.Root, _ => RequestRecheck());
+        Namespace.RulesChanged += OnRulesChanged;
+    }
+
+    private void OnRulesChanged(object? sender, EventArgs e) => Sender.Post(new OutboundItem(OutboundKind.Recheck));
+
+    private void RequestRecheck()
+    {
+        if (!Identity.IsAdmin && !ReferenceEquals(Namespace.Rules, FirebaseRules.Open) && Interlocked.Exchange(ref _recheckPending, 1) == 0)
+        {
+            Sender.Post(new OutboundItem(OutboundKind.Recheck));
+        }
+    }
+
+    /// <summary>The host the client used, for its later connections; never an <c>s-</c> host, which browsers would remember.</summary>
+    private string HandshakeHost()
+    {
+        var host = _http.Request.Host.Value;
+        if (string.IsNullOrEmpty(host) || host.StartsWith("s-", StringComparison.OrdinalIgnoreCase))
+        {
+            var local = _http.Connection;
+            return $"{local.LocalIpAddress}:{local.LocalPort}";
+        }
+
+        return host;
+    }
+
+    private async Task ReceiveLoopAsync(WebSocket socket)
+    {
+        var buffer = new byte[16 * 1024];
+        using var frame = new MemoryStream();
+        var limit = _frames.MaxMessageBytes;
+        while (true)
+        {
+            frame.SetLength(0);
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer.AsMemory(), _closing.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    Sender.Close(WebSocketCloseStatus.NormalClosure, string.Empty);
+                    return;
+                }
+
+                if (frame.Length + result.Count <= limit)
+                {
+                    frame.Write(buffer, 0, result.Count);
+                }
+            }
+            while (!result.EndOfMessage);
+
+            if (_failed)
+            {
+                // After a protocol error only the client's close is awaited; anything else it sends is dropped.
+                continue;
+            }
+
+            if (result.MessageType != WebSocketMessageType.Text)
+            {
+                Fail("binary frames are not part of the protocol");
+            }
+            else if (frame.Length >= limit)
+            {
+                Fail($"a frame exceeds the limit of {limit} bytes");
+            }
+            else
+            {
+                Receive(frame.GetBuffer().AsSpan(0, (int)frame.Length));
+            }
+        }
+    }
+
+    private void Receive(ReadOnlySpan<byte> frame)
+    {
+        bool complete;
+        ReadOnlyMemory<byte> message;
+        try
+        {
+            complete = _frames.Add(frame, out message);
+        }
+        catch (InvalidDataException ex)
+        {
+            Fail(ex.Message);
+            return;
+        }
+
+        if (!complete)
+        {
+            if (_frames.IsBuffering && _splitTimer is null)
+            {
+                var timeout = Server.Options.SplitMessageTimeout;
+                _splitTimer = Server.Time.CreateTimer(
+                    _ => Fail($"a message split into frames did not complete within {timeout.TotalSeconds:0.#} s"), null, timeout, Timeout.InfiniteTimeSpan);
+            }
+
+            return;
+        }
+
+        _splitTimer?.Dispose();
+        _splitTimer = null;
+        Handle(message.Span);
+    }
+
+    private void Handle(ReadOnlySpan<byte> message)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(message.ToArray(), new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException)
+        {
+            Fail("a message is not valid JSON");
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("t", out var layer) || !root.TryGetProperty("d", out var data) ||
+                data.ValueKind != JsonValueKind.Object)
+            {
+                Fail("a message is not a {\"t\":…,\"d\":{…}} envelope");
+                return;
+            }
+
+            switch (layer.ValueKind == JsonValueKind.String ? layer.GetString() : null)
+            {
+                case "c":
+                    // The client's control messages: a ping wants a pong; the long-polling upgrade's others need nothing.
+                    if (data.TryGetProperty("t", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "p")
+                    {
+                        Sender.Post(RealtimeMessages.Pong());
+                    }
+
+                    break;
+                case "d":
+                    _requests.Handle(data);
+                    break;
+                default:
+                    Fail("a message has an unknown layer (t)");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Closes a connection that broke the protocol: an error it can log, then a close frame; nothing more of it is served.</summary>
+    private void Fail(string problem)
+    {
+        if (_failed)
+        {
+            return;
+        }
+
+        _failed = true;
+        _endReason ??= "protocol error";
+        Log.RealtimeProtocolError(Server.Logger, Id, problem);
+        Sender.Post(RealtimeMessages.Error("Protocol error: " + problem));
+        Sender.Close(WebSocketCloseStatus.ProtocolError, "protocol error");
+        try
+        {
+            // If the client does not answer the close, stop waiting for it.
+            _closing.CancelAfter(TimeSpan.FromSeconds(2));
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task EndAsync(WebSocket socket, Task writer)
+    {
+        _splitTimer?.Dispose();
+        lock (_authGate)
+        {
+            _expiry?.Dispose();
+            _credential++;
+        }
+
+        _rulesWatch?.Dispose();
+        Namespace.RulesChanged -= OnRulesChanged;
+        Listens.Clear();
+        RunDisconnectWrites();
+
+        Sender.Complete();
+        if (await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(2), Server.Time)).ConfigureAwait(false) != writer)
+        {
+            // A client that stopped reading would hold a send forever: aborting the socket ends it.
+            socket.Abort();
+        }
+
+        await writer.ConfigureAwait(false);
+        _endpoint.Unregister(this);
+        Log.RealtimeClosed(Server.Logger, Id, Namespace.Name, _endReason ?? "ended");
+        Dispose();
+        _ended.TrySetResult();
+    }
+
+    /// <summary>
+    /// Runs the onDisconnect writes in the order they were registered, as ordinary writes that other clients see. The rules
+    /// were checked when each was registered; server values resolve now.
+    /// </summary>
+    private void RunDisconnectWrites()
+    {
+        foreach (var operation in Disconnects.Take())
+        {
+            try
+            {
+                if (operation.IsPriority)
+                {
+                    Server.Writer.SetPriority(Namespace, FirebaseIdentity.Admin, operation.Path, operation.Value);
+                }
+                else
+                {
+                    Server.Writer.Set(Namespace, FirebaseIdentity.Admin, operation.Path, operation.Value);
+                }
+            }
+            catch (Exception ex) when (ex is FirebaseHttpException or RealtimeValidationException)
+            {
+                Log.DisconnectWriteFailed(Server.Logger, Id, operation.Path, ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using RealtimeAdapters.Emulator.Hosting;
+
+namespace RealtimeAdapters.Emulator.Firebase.Realtime;
+
+/// <summary>
+/// A connection's one ordered outbound queue and the loop that writes it to the socket. Everything the connection sends
+/// goes through it: answers queued by the request loop, pushes queued by engine callbacks (under the write lock), control
+/// messages. Queue order is wire order, so a push queued during a write always precedes the answer to that write, and a
+/// listen's data precedes its <c>ok</c>. Writers never wait: a client that stops reading is disconnected once its backlog
+/// exceeds the limit, and reconnects to resynchronise.
+/// </summary>
+internal sealed class RealtimeSender(RealtimeConnection connection, int capacity, ILogger logger)
+{
+    private readonly Channel<OutboundItem> _queue = Channel.CreateUnbounded<OutboundItem>(new UnboundedChannelOptions { SingleReader = true });
+    private int _backlog;
+    private bool _broken;
+
+    /// <summary>Queues an item; dropped once the connection has ended.</summary>
+    public void Post(OutboundItem item)
+    {
+        if (!_queue.Writer.TryWrite(item))
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _backlog) > capacity)
+        {
+            connection.Abort("the client does not read fast enough");
+        }
+    }
+
+    public void Post(byte[] message) => Post(new OutboundItem(OutboundKind.Message, message));
+
+    /// <summary>Queues a close frame after everything already queued.</summary>
+    public void Close(WebSocketCloseStatus status, string reason) =>
+        Post(new OutboundItem(OutboundKind.Close, System.Text.Encoding.UTF8.GetBytes(reason), CloseStatus: status));
+
+    /// <summary>Stops accepting items; <see cref="RunAsync"/> ends once the queue is drained.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    public async Task RunAsync(WebSocket socket)
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var item))
+            {
+                Interlocked.Decrement(ref _backlog);
+                if (_broken)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await ProcessAsync(socket, item).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+                {
+                    // The socket is gone: drain the rest without sending, and let the receive loop end the connection.
+                    _broken = true;
+                    connection.Abort("the socket failed");
+                }
+#pragma warning disable CA1031 // One push that cannot be built must not stop the pushes after it (the client would hang).
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Log.UnhandledError(logger, ex, "WS", "/.ws");
+                }
+            }
+        }
+    }
+
+    private async Task ProcessAsync(WebSocket socket, OutboundItem item)
+    {
+        switch (item.Kind)
+        {
+            case OutboundKind.Message:
+                await SendAsync(socket, item.Message!).ConfigureAwait(false);
+                break;
+            case OutboundKind.Initial when item.Listen!.IsActive:
+                if (!Unchanged(item.Listen, item.Value!))
+                {
+                    await SendAsync(socket, RealtimeMessages.Overwrite(item.Listen.Path, item.Value!, tag: null)).ConfigureAwait(false);
+                }
+
+                break;
+            case OutboundKind.Write when item.Listen!.IsActive:
+                foreach (var push in ListenPushes.ForWrite(item.Listen.Path, item.Write!))
+                {
+                    await SendAsync(socket, push).ConfigureAwait(false);
+                }
+
+                break;
+            case OutboundKind.Window when item.Listen!.IsActive:
+                await SendWindowAsync(socket, item.Listen, item.Batch).ConfigureAwait(false);
+                break;
+            case OutboundKind.Recheck:
+                foreach (var revocation in connection.RevokeUnreadableListens())
+                {
+                    await SendAsync(socket, revocation).ConfigureAwait(false);
+                }
+
+                break;
+            case OutboundKind.CredentialExpired:
+                foreach (var message in connection.ExpireCredential(item.Generation))
+                {
+                    await SendAsync(socket, message).ConfigureAwait(false);
+                }
+
+                break;
+            case OutboundKind.Close:
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    var reason = System.Text.Encoding.UTF8.GetString(item.Message!);
+                    await socket.CloseOutputAsync(item.CloseStatus, reason, timeout.Token).ConfigureAwait(false);
+                }
+
+                break;
+        }
+    }
+
+    private static async Task SendWindowAsync(WebSocket socket, RealtimeListen listen, QueryWindowBatch batch)
+    {
+        if (batch.IsInitial)
+        {
+            if (!Unchanged(listen, batch.Window))
+            {
+                await SendAsync(socket, RealtimeMessages.Overwrite(listen.Path, batch.Window, listen.Tag)).ConfigureAwait(false);
+            }
+        }
+        else if (batch.Changes.Count > 0)
+        {
+            await SendAsync(socket, RealtimeMessages.Merge(listen.Path, batch.Changes, listen.Tag)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether the client already holds <paramref name="value"/> (its listen hash matches), so sending it is not needed.</summary>
+    private static bool Unchanged(RealtimeListen listen, DataNode value) =>
+        value.IsNull ? listen.Hash.Length == 0 : listen.Hash.Length > 0 && listen.Hash == FirebaseHash.Of(value);
+
+    private static async Task SendAsync(WebSocket socket, byte[] message)
+    {
+        foreach (var frame in FrameSplitter.Split(message))
+        {
+            await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}
