@@ -229,6 +229,7 @@ internal sealed class RealtimeConnection : IDisposable
         while (true)
         {
             frame.SetLength(0);
+            var tooLarge = false;
             ValueWebSocketReceiveResult result;
             do
             {
@@ -239,7 +240,9 @@ internal sealed class RealtimeConnection : IDisposable
                     return;
                 }
 
-                if (frame.Length + result.Count <= limit)
+                // Past the limit the rest of the frame is read and dropped rather than buffered.
+                tooLarge |= frame.Length + result.Count > limit;
+                if (!tooLarge)
                 {
                     frame.Write(buffer, 0, result.Count);
                 }
@@ -256,7 +259,7 @@ internal sealed class RealtimeConnection : IDisposable
             {
                 Fail("binary frames are not part of the protocol");
             }
-            else if (frame.Length >= limit)
+            else if (tooLarge)
             {
                 Fail($"a frame exceeds the limit of {limit} bytes");
             }
