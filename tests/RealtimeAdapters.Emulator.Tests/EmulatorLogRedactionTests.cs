@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using RealtimeAdapters.Emulator.Tests.Infrastructure;
 
 namespace RealtimeAdapters.Emulator.Tests;
 
@@ -12,7 +13,7 @@ public sealed class EmulatorLogRedactionTests
     public async Task Requests_WithCredentialsInQuery_AreNotLoggedWithThem()
     {
         var lines = new ConcurrentQueue<string>();
-        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingProvider(lines)));
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(lines)));
         await using (var emulator = await RealtimeEmulator.StartAsync(
             new EmulatorOptions { LoggerFactory = factory, Firebase = { Enabled = true, Port = 0 }, Ably = { Enabled = true, Port = 0 } }, Ct))
         {
@@ -30,25 +31,5 @@ public sealed class EmulatorLogRedactionTests
         Assert.NotEmpty(lines);
         Assert.DoesNotContain(lines, l => l.Contains("firebase-secret-value", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(AblyEmulatorOptions.DefaultKey.Split(':')[1], StringComparison.Ordinal));
-    }
-
-    private sealed class CapturingProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Capturing(categoryName, lines);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class Capturing(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(category + ": " + formatter(state, exception) + " " + exception);
     }
 }

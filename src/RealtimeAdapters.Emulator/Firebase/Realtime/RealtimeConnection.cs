@@ -30,7 +30,7 @@ internal sealed class RealtimeConnection : IDisposable
     private ITimer? _splitTimer;
     private IDisposable? _rulesWatch;
     private int _recheckPending;
-    private volatile bool _failed;
+    private volatile bool _stopServing;
     private string? _endReason;
 
     public RealtimeConnection(RealtimeEndpoint endpoint, HttpContext http, FirebaseNamespace ns, string sessionId)
@@ -96,7 +96,25 @@ internal sealed class RealtimeConnection : IDisposable
         }
     }
 
-    /// <summary>Ends the connection at once (takeover, overflow, a dead socket); its onDisconnect writes still run.</summary>
+    /// <summary>
+    /// Ends the connection because the same client connected again: a close frame after what is queued, and no more
+    /// waiting than a live client needs to answer it (a half-open socket never does).
+    /// </summary>
+    public void Replace()
+    {
+        _endReason ??= "replaced by the same client's new connection";
+        _stopServing = true;
+        Sender.Close(WebSocketCloseStatus.NormalClosure, "replaced by a newer connection");
+        try
+        {
+            _closing.CancelAfter(TimeSpan.FromSeconds(2));
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Ends the connection at once (overflow, a dead socket); its onDisconnect writes still run.</summary>
     public void Abort(string reason)
     {
         _endReason ??= reason;
@@ -236,7 +254,7 @@ internal sealed class RealtimeConnection : IDisposable
                 result = await socket.ReceiveAsync(buffer.AsMemory(), _closing.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    Sender.Close(WebSocketCloseStatus.NormalClosure, string.Empty);
+                    // Answered once the onDisconnect writes ran: when the client's close completes, they are visible.
                     return;
                 }
 
@@ -249,7 +267,7 @@ internal sealed class RealtimeConnection : IDisposable
             }
             while (!result.EndOfMessage);
 
-            if (_failed)
+            if (_stopServing)
             {
                 // After a protocol error only the client's close is awaited; anything else it sends is dropped.
                 continue;
@@ -347,12 +365,12 @@ internal sealed class RealtimeConnection : IDisposable
     /// <summary>Closes a connection that broke the protocol: an error it can log, then a close frame; nothing more of it is served.</summary>
     private void Fail(string problem)
     {
-        if (_failed)
+        if (_stopServing)
         {
             return;
         }
 
-        _failed = true;
+        _stopServing = true;
         _endReason ??= "protocol error";
         Log.RealtimeProtocolError(Server.Logger, Id, problem);
         Sender.Post(RealtimeMessages.Error("Protocol error: " + problem));
@@ -380,6 +398,10 @@ internal sealed class RealtimeConnection : IDisposable
         Namespace.RulesChanged -= OnRulesChanged;
         Listens.Clear();
         RunDisconnectWrites();
+        if (socket.State == WebSocketState.CloseReceived)
+        {
+            Sender.Close(WebSocketCloseStatus.NormalClosure, string.Empty);
+        }
 
         Sender.Complete();
         if (await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(2), Server.Time)).ConfigureAwait(false) != writer)

@@ -46,7 +46,7 @@ internal sealed class RealtimeEndpoint(FirebaseServer server)
     {
         if (_sessions.TryGetValue(sessionId, out var previous) && previous != successor && previous.Namespace == successor.Namespace)
         {
-            previous.Abort("replaced by the same client's new connection");
+            previous.Replace();
             try
             {
                 await previous.Ended.WaitAsync(TimeSpan.FromSeconds(5), server.Time).ConfigureAwait(false);
