@@ -1,4 +1,4 @@
-// Starts the RealtimeAdapters emulator (Ably front end) as a child process and reads its ready line.
+// Starts the RealtimeAdapters emulator (Ably or Firebase front end) as a child process and reads its ready line.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -21,15 +21,13 @@ export function within(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function startEmulator() {
-  const child = spawn('dotnet', [dll, '--ably-port', '0', '--ably-key', FULL_KEY, '--ably-key', `${LIMITED_KEY}=${LIMITED_CAPABILITY}`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** Starts the emulator program with `args` and waits for its ready line, which must match `ready`; resolves with the match and a stop function. */
+async function spawnEmulator(args, ready) {
+  const child = spawn('dotnet', [dll, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });
   const exited = once(child, 'exit').then(([code]) => { throw new Error(`emulator exited early with code ${code}`); });
-  const ready = within(Promise.race([once(lines, 'line').then(([line]) => line), exited]), 30000, 'the emulator ready line');
-  const line = await ready;
-  const match = /^ably listening on http:\/\/127\.0\.0\.1:(\d+) key (\S+:\S+)$/.exec(line);
+  const line = await within(Promise.race([once(lines, 'line').then(([first]) => first), exited]), 30000, 'the emulator ready line');
+  const match = ready.exec(line);
   if (!match) {
     child.kill('SIGTERM');
     throw new Error(`unexpected ready line: ${line}`);
@@ -37,8 +35,7 @@ export async function startEmulator() {
 
   exited.catch(() => {});
   return {
-    port: Number(match[1]),
-    key: match[2],
+    match,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       const done = once(child, 'exit');
@@ -47,4 +44,18 @@ export async function startEmulator() {
       return code;
     },
   };
+}
+
+/** The Ably front end, with a full-access key and a limited one. */
+export async function startEmulator() {
+  const { match, stop } = await spawnEmulator(
+    ['--ably-port', '0', '--ably-key', FULL_KEY, '--ably-key', `${LIMITED_KEY}=${LIMITED_CAPABILITY}`],
+    /^ably listening on http:\/\/127\.0\.0\.1:(\d+) key (\S+:\S+)$/);
+  return { port: Number(match[1]), key: match[2], stop };
+}
+
+/** The Firebase front end (REST, streaming and the realtime WebSocket protocol) on a free port. */
+export async function startFirebaseEmulator(extraArgs = []) {
+  const { match, stop } = await spawnEmulator(['--firebase-port', '0', ...extraArgs], /^firebase listening on http:\/\/127\.0\.0\.1:(\d+)$/);
+  return { port: Number(match[1]), stop };
 }
