@@ -63,7 +63,12 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
 
             var resolved = compose(old).ResolveServerValues(old, now);
             CheckWriteSize(writeSizeLimit, () => Size(resolved) + Size(old));
-            Authorize(ns, identity, root, root.SetAt(path, resolved), [path], now);
+            if (NeedsRules(ns, identity))
+            {
+                // Only then is the would-be tree built: the rules read it through newData and root.
+                Authorize(ns, identity, root, root.SetAt(path, resolved), [path], now);
+            }
+
             if (dryRun)
             {
                 return resolved;
@@ -110,7 +115,11 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
             }
 
             var resolved = priority.ResolveServerValues(old.Priority, now);
-            Authorize(ns, identity, root, root.SetAt(path, old.WithPriority(resolved)), [path], now);
+            if (NeedsRules(ns, identity))
+            {
+                Authorize(ns, identity, root, root.SetAt(path, old.WithPriority(resolved)), [path], now);
+            }
+
             if (!dryRun)
             {
                 ns.Database.SetPriority(path, resolved);
@@ -182,7 +191,11 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
             var path = parent.Child(key);
             var resolved = value.ResolveServerValues(DataNode.Null, now);
             CheckWriteSize(writeSizeLimit, () => Size(resolved));
-            Authorize(ns, identity, root, root.SetAt(path, resolved), [path], now);
+            if (NeedsRules(ns, identity))
+            {
+                Authorize(ns, identity, root, root.SetAt(path, resolved), [path], now);
+            }
+
             ns.Database.Set(path, resolved);
             return key;
         }
@@ -198,6 +211,10 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
             throw FirebaseHttpException.PermissionDenied();
         }
     }
+
+    /// <summary>Whether a write by <paramref name="identity"/> must be checked against the rules (not for admins or the open default rules).</summary>
+    private static bool NeedsRules(FirebaseNamespace ns, FirebaseIdentity identity) =>
+        !identity.IsAdmin && !ReferenceEquals(ns.Rules, FirebaseRules.Open);
 
     /// <summary>Refuses a multi-path update in which one entry is another's location or lies below it.</summary>
     /// <exception cref="FirebaseHttpException">Two entries overlap (400).</exception>

@@ -241,7 +241,8 @@ internal sealed class RealtimeConnection : IDisposable
 
     private async Task ReceiveLoopAsync(WebSocket socket)
     {
-        var buffer = new byte[16 * 1024];
+        // Small: SDK frames are at most 16384 UTF-16 units and most are far shorter; a long one takes a few reads.
+        var buffer = new byte[4 * 1024];
         using var frame = new MemoryStream();
         var limit = _frames.MaxMessageBytes;
         while (true)
