@@ -55,11 +55,7 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
         {
             var root = ns.Database.Root;
             var now = NowMilliseconds();
-            var old = root.GetAt(path);
-            if (precondition?.Invoke(old) is { } refusal)
-            {
-                throw refusal;
-            }
+            var old = Current(root, path, precondition);
 
             var resolved = compose(old).ResolveServerValues(old, now);
             CheckWriteSize(writeSizeLimit, () => Size(resolved) + Size(old));
@@ -108,11 +104,7 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
         {
             var root = ns.Database.Root;
             var now = NowMilliseconds();
-            var old = root.GetAt(path);
-            if (precondition?.Invoke(old) is { } refusal)
-            {
-                throw refusal;
-            }
+            var old = Current(root, path, precondition);
 
             var resolved = priority.ResolveServerValues(old.Priority, now);
             if (NeedsRules(ns, identity))
@@ -230,6 +222,13 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
                     $"Invalid data: the update keys \"{sorted[i - 1].ToString()[1..]}\" and \"{sorted[i].ToString()[1..]}\" overlap; a multi-path update needs disjoint paths.");
             }
         }
+    }
+
+    /// <summary>The value at <paramref name="path"/>, once the precondition (if any) accepted it.</summary>
+    private static DataNode Current(DataNode root, RealtimePath path, Func<DataNode, FirebaseHttpException?>? precondition)
+    {
+        var current = root.GetAt(path);
+        return precondition?.Invoke(current) is { } refusal ? throw refusal : current;
     }
 
     private long NowMilliseconds() => time.GetUtcNow().ToUnixTimeMilliseconds();

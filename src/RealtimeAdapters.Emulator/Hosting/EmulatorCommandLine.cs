@@ -12,8 +12,8 @@ internal static class EmulatorCommandLine
     public const string Usage = """
         Usage: RealtimeAdapters.Emulator [options]
 
-        A local emulator of the Firebase Realtime Database REST + streaming API and of the Ably
-        REST + realtime protocol.
+        A local emulator of the Firebase Realtime Database (REST + streaming API, and the realtime
+        WebSocket protocol of the official SDKs on /.ws) and of the Ably REST + realtime protocol.
         When ready it prints one line to standard output:
           firebase listening on http://HOST:PORT
         and serves until SIGINT or SIGTERM, then exits with code 0.
@@ -22,8 +22,9 @@ internal static class EmulatorCommandLine
           --host ADDRESS                  Address to listen on (IP address or localhost). Default: 127.0.0.1
           --firebase-port PORT            Firebase port; 0 picks a free port. Default: 9000
           --firebase-rules FILE           Security rules file ({"rules": {...}}). Default: none (all reads and writes allowed)
-          --firebase-keepalive SECONDS    Interval of keep-alive events on streams. Default: 30
-          --firebase-max-body BYTES       Largest request body. Default: 268435456 (256 MB)
+          --firebase-keepalive SECONDS    Interval of keep-alive events on streams and of WebSocket
+                                          pings. Default: 30
+          --firebase-max-body BYTES       Largest request body or realtime message. Default: 268435456 (256 MB)
           --firebase-namespace NAME       Namespace of requests without ?ns=. Default: default
           --firebase-token-secret-file FILE
                                           File holding the secret that HS256 ID tokens are signed with

@@ -72,28 +72,8 @@ public class AblyFanOutBenchmarks
     }
 
     /// <summary>Per-subscriber arrival percentiles, measured here rather than by BenchmarkDotNet, which only sees the last.</summary>
-    private async Task SampleAsync()
-    {
-        var all = new List<double>(SampledPublishes * Subscribers);
-        var last = new List<double>(SampledPublishes);
-        for (var i = 0; i < SampledPublishes; i++)
-        {
-            await PublishUntilAllReceive().ConfigureAwait(false);
-            var ms = _arrivals.Select(t => t * 1000.0 / Stopwatch.Frequency).ToList();
-            all.AddRange(ms);
-            last.Add(ms.Max());
-        }
-
-        all.Sort();
-        last.Sort();
-        Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"// Ably fan-out ({Format}, {Subscribers} subscribers, {SampledPublishes} publishes): per-subscriber arrival p50 {Percentile(all, 0.50):F2} ms, " +
-            $"p90 {Percentile(all, 0.90):F2} ms, p99 {Percentile(all, 0.99):F2} ms, max {all[^1]:F2} ms; last arrival p50 {Percentile(last, 0.50):F2} ms, " +
-            $"p99 {Percentile(last, 0.99):F2} ms"));
-    }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+    private Task SampleAsync() => ArrivalSampler.SampleAsync(
+        $"Ably fan-out ({Format}, {Subscribers} subscribers, {SampledPublishes} publishes)", SampledPublishes, PublishUntilAllReceive, () => _arrivals);
 
     [GlobalCleanup]
     public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
