@@ -2,9 +2,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using RealtimeAdapters.Emulator.Firebase.Auth;
-using RealtimeAdapters.Emulator.Firebase.Rules;
 using RealtimeAdapters.Emulator.Hosting;
-using RealtimeAdapters.InMemory;
 
 namespace RealtimeAdapters.Emulator.Firebase.Realtime;
 
@@ -22,14 +20,8 @@ internal sealed class RealtimeConnection : IDisposable
     private readonly CancellationTokenSource _closing;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly FrameAssembler _frames;
-    private readonly Lock _authGate = new();
     private readonly RealtimeRequestHandler _requests;
-    private FirebaseIdentity _identity = FirebaseIdentity.Anonymous;
-    private int _credential;
-    private ITimer? _expiry;
     private ITimer? _splitTimer;
-    private IDisposable? _rulesWatch;
-    private int _recheckPending;
     private volatile bool _stopServing;
     private string? _endReason;
 
@@ -43,6 +35,7 @@ internal sealed class RealtimeConnection : IDisposable
         _closing = CancellationTokenSource.CreateLinkedTokenSource(endpoint.Server.Stopping, http.RequestAborted);
         _frames = new FrameAssembler(Server.Options.MaxRequestBodySize);
         Sender = new RealtimeSender(this, Server.Options.StreamBufferCapacity, Server.Logger);
+        Access = new RealtimeAccess(this);
         _requests = new RealtimeRequestHandler(this);
     }
 
@@ -62,7 +55,8 @@ internal sealed class RealtimeConnection : IDisposable
     /// <summary>The onDisconnect writes; touched only by the request loop, which also runs them when it ends.</summary>
     public DisconnectOperations Disconnects { get; } = new();
 
-    public FirebaseIdentity Identity => Volatile.Read(ref _identity);
+    /// <summary>Who the connection is, and the re-checks of what it may still read.</summary>
+    public RealtimeAccess Access { get; }
 
     /// <summary>Completes once the connection has ended and its onDisconnect writes have run.</summary>
     public Task Ended => _ended.Task;
@@ -118,113 +112,21 @@ internal sealed class RealtimeConnection : IDisposable
     public void Abort(string reason)
     {
         _endReason ??= reason;
-        try
+
+        // Off this thread: the caller may be an engine callback under the write lock, and cancelling aborts the socket.
+        _ = Task.Run(() =>
         {
-            _closing.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+            try
+            {
+                _closing.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        });
     }
 
     public void Dispose() => _closing.Dispose();
-
-    /// <summary>Replaces the connection's credential (auth, gauth, unauth) and re-checks its listens against the new one.</summary>
-    public void SetIdentity(FirebaseIdentity identity)
-    {
-        lock (_authGate)
-        {
-            _credential++;
-            Volatile.Write(ref _identity, identity);
-            _expiry?.Dispose();
-            _expiry = null;
-            if (identity.ExpiresAt is { } expiresAt)
-            {
-                var due = expiresAt - Server.Time.GetUtcNow();
-                var generation = _credential;
-                _expiry = Server.Time.CreateTimer(
-                    _ => Sender.Post(new OutboundItem(OutboundKind.CredentialExpired, Generation: generation)),
-                    null,
-                    due < TimeSpan.Zero ? TimeSpan.Zero : due,
-                    Timeout.InfiniteTimeSpan);
-            }
-        }
-
-        if (Listens.Count > 0)
-        {
-            Sender.Post(new OutboundItem(OutboundKind.Recheck));
-        }
-    }
-
-    /// <summary>Called by the sender when a credential's expiry comes due: revokes it (<c>ac</c>) unless it was replaced meanwhile.</summary>
-    public IReadOnlyList<byte[]> ExpireCredential(int generation)
-    {
-        lock (_authGate)
-        {
-            if (generation != _credential)
-            {
-                return [];
-            }
-
-            _credential++;
-            Volatile.Write(ref _identity, FirebaseIdentity.Anonymous);
-        }
-
-        return [RealtimeMessages.AuthRevoked(RealtimeRequestException.ExpiredToken, FirebaseMessages.ExpiredToken + "."), .. RevokeUnreadableListens()];
-    }
-
-    /// <summary>Called by the sender: ends every listen the rules no longer let this connection read, and returns the revocations to send.</summary>
-    public IReadOnlyList<byte[]> RevokeUnreadableListens()
-    {
-        Volatile.Write(ref _recheckPending, 0);
-        var identity = Identity;
-        if (identity.IsAdmin)
-        {
-            return [];
-        }
-
-        var root = Namespace.Database.Root;
-        var revoked = new List<byte[]>();
-        foreach (var listen in Listens.Snapshot())
-        {
-            if (!MayRead(identity, root, listen.Path, listen.Query) && Listens.Remove(listen))
-            {
-                revoked.Add(RealtimeMessages.Revoked(listen.RawPath, listen.WireQuery));
-            }
-        }
-
-        return revoked;
-    }
-
-    public bool MayRead(FirebaseIdentity identity, DataNode root, RealtimePath path, RealtimeQuery? query) =>
-        identity.IsAdmin ||
-        Namespace.Rules.CanRead(identity.Auth, root, path, FirebaseRules.QueryVariables(query), Server.NowMilliseconds());
-
-    /// <summary>
-    /// From the first listen on, re-checks the listens whenever data or rules change: rules may read anywhere
-    /// (<c>root.child(…)</c>), so any write can revoke a read. The engine reports a write to this root observer before the
-    /// listens below it, so the re-check is queued ahead of the write's pushes and a revoked listen never gets them.
-    /// </summary>
-    public void WatchRules()
-    {
-        if (_rulesWatch is not null)
-        {
-            return;
-        }
-
-        _rulesWatch = Namespace.Database.ObserveWrites(RealtimePath.Root, _ => RequestRecheck());
-        Namespace.RulesChanged += OnRulesChanged;
-    }
-
-    private void OnRulesChanged(object? sender, EventArgs e) => Sender.Post(new OutboundItem(OutboundKind.Recheck));
-
-    private void RequestRecheck()
-    {
-        if (!Identity.IsAdmin && !ReferenceEquals(Namespace.Rules, FirebaseRules.Open) && Interlocked.Exchange(ref _recheckPending, 1) == 0)
-        {
-            Sender.Post(new OutboundItem(OutboundKind.Recheck));
-        }
-    }
 
     /// <summary>The host the client used, for its later connections; never an <c>s-</c> host, which browsers would remember.</summary>
     private string HandshakeHost()
@@ -317,15 +219,15 @@ internal sealed class RealtimeConnection : IDisposable
 
         _splitTimer?.Dispose();
         _splitTimer = null;
-        Handle(message.Span);
+        Handle(message);
     }
 
-    private void Handle(ReadOnlySpan<byte> message)
+    private void Handle(ReadOnlyMemory<byte> message)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(message.ToArray(), new JsonDocumentOptions { MaxDepth = 256 });
+            document = JsonDocument.Parse(message, new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException)
         {
@@ -389,14 +291,7 @@ internal sealed class RealtimeConnection : IDisposable
     private async Task EndAsync(WebSocket socket, Task writer)
     {
         _splitTimer?.Dispose();
-        lock (_authGate)
-        {
-            _expiry?.Dispose();
-            _credential++;
-        }
-
-        _rulesWatch?.Dispose();
-        Namespace.RulesChanged -= OnRulesChanged;
+        Access.Dispose();
         Listens.Clear();
         RunDisconnectWrites();
         if (socket.State == WebSocketState.CloseReceived)

@@ -80,7 +80,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
                 Authenticate(body);
                 break;
             case "unauth":
-                connection.SetIdentity(FirebaseIdentity.Anonymous);
+                connection.Access.SetIdentity(FirebaseIdentity.Anonymous);
                 break;
             case "s":
             case "appcheck":
@@ -137,7 +137,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
         }
 
         var database = Namespace.Database;
-        if (!connection.MayRead(connection.Identity, database.Root, path, query))
+        if (!connection.Access.MayRead(connection.Access.Identity, database.Root, path, query))
         {
             throw new RealtimeRequestException(RealtimeRequestException.PermissionDenied, FirebaseMessages.PermissionDenied);
         }
@@ -145,7 +145,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
         var missingIndex = query is not null && Namespace.Rules.MissingIndex(query) is not null;
         var listen = new RealtimeListen(WireFields.String(body, "p")!, path, query, tag, wireQuery, WireFields.String(body, "h") ?? string.Empty);
         connection.Listens.Add(listen);
-        connection.WatchRules();
+        connection.Access.WatchRules();
         var sender = connection.Sender;
         if (query is not null)
         {
@@ -203,7 +203,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
             precondition = current => FirebaseHash.Of(current) == hash ? null : new FirebaseHttpException(412, "Transaction hash does not match");
         }
 
-        var identity = connection.Identity;
+        var identity = connection.Access.Identity;
         if (isPriority)
         {
             Server.Writer.SetPriority(Namespace, identity, path, value, precondition);
@@ -232,7 +232,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
             return;
         }
 
-        var identity = connection.Identity;
+        var identity = connection.Access.Identity;
         if (entries.Any(static e => e.IsPriority))
         {
             FirebaseWriter.CheckDisjoint([.. entries.Where(static e => !e.IsPriority).Select(static e => (e.Relative, e.Value))]);
@@ -258,7 +258,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
     {
         var (path, isPriority) = WireFields.Path(body);
         var value = WireFields.Data(body);
-        var identity = connection.Identity;
+        var identity = connection.Access.Identity;
         if (isPriority)
         {
             Server.Writer.CheckSetPriority(Namespace, identity, path, value);
@@ -283,7 +283,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
         var values = entries.Select(static e => (e.Relative, e.Value)).ToList();
         if (values.Count > 0)
         {
-            Server.Writer.CheckUpdate(Namespace, connection.Identity, path, values);
+            Server.Writer.CheckUpdate(Namespace, connection.Access.Identity, path, values);
         }
 
         connection.Disconnects.Merge(path, values);
@@ -300,7 +300,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
 
         var query = body.TryGetProperty("q", out var q) && q.ValueKind == JsonValueKind.Object ? WireQuery.Parse(path, q) : null;
         var root = Namespace.Database.Root;
-        if (!connection.MayRead(connection.Identity, root, path, query))
+        if (!connection.Access.MayRead(connection.Access.Identity, root, path, query))
         {
             throw new RealtimeRequestException(RealtimeRequestException.PermissionDenied, FirebaseMessages.PermissionDenied);
         }
@@ -334,7 +334,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
         }
         catch (FirebaseHttpException ex)
         {
-            connection.SetIdentity(FirebaseIdentity.Anonymous);
+            connection.Access.SetIdentity(FirebaseIdentity.Anonymous);
             var status = ex.Message == FirebaseMessages.ExpiredToken ? RealtimeRequestException.ExpiredToken : RealtimeRequestException.InvalidToken;
             throw new RealtimeRequestException(status, ex.Message);
         }
@@ -345,7 +345,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
         {
             if (!identity.IsAdmin)
             {
-                connection.SetIdentity(FirebaseIdentity.Anonymous);
+                connection.Access.SetIdentity(FirebaseIdentity.Anonymous);
                 throw new RealtimeRequestException(RealtimeRequestException.InvalidToken, "authvar and noauth require admin credentials.");
             }
 
@@ -354,7 +354,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
                 : new FirebaseIdentity(false, authvar.Clone(), null);
         }
 
-        connection.SetIdentity(identity);
+        connection.Access.SetIdentity(identity);
     }
 
     private static List<(RealtimePath Relative, bool IsPriority, DataNode Value)> MergeEntries(JsonElement body)

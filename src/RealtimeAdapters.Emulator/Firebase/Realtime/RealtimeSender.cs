@@ -99,14 +99,14 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
                 await SendWindowAsync(socket, item.Listen, item.Batch).ConfigureAwait(false);
                 break;
             case OutboundKind.Recheck:
-                foreach (var revocation in connection.RevokeUnreadableListens())
+                foreach (var revocation in connection.Access.RevokeUnreadableListens())
                 {
                     await SendAsync(socket, revocation).ConfigureAwait(false);
                 }
 
                 break;
             case OutboundKind.CredentialExpired:
-                foreach (var message in connection.ExpireCredential(item.Generation))
+                foreach (var message in connection.Access.ExpireCredential(item.Generation))
                 {
                     await SendAsync(socket, message).ConfigureAwait(false);
                 }
