@@ -8,6 +8,7 @@ public class EmulatorOptionsTests
     [InlineData("Host")]
     [InlineData("Firebase.Port")]
     [InlineData("Firebase.KeepAliveInterval")]
+    [InlineData("Firebase.SplitMessageTimeout")]
     [InlineData("Firebase.MaxRequestBodySize")]
     [InlineData("Firebase.DefaultNamespace")]
     [InlineData("Firebase.RulesFile")]
@@ -19,6 +20,7 @@ public class EmulatorOptionsTests
             case "Host": options.Host = "not-an-address"; break;
             case "Firebase.Port": options.Firebase.Port = 70000; break;
             case "Firebase.KeepAliveInterval": options.Firebase.KeepAliveInterval = TimeSpan.Zero; break;
+            case "Firebase.SplitMessageTimeout": options.Firebase.SplitMessageTimeout = TimeSpan.Zero; break;
             case "Firebase.MaxRequestBodySize": options.Firebase.MaxRequestBodySize = 0; break;
             case "Firebase.DefaultNamespace": options.Firebase.DefaultNamespace = "a/b"; break;
             case "Firebase.RulesFile":
