@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using RealtimeAdapters.Emulator.Firebase.Auth;
 using RealtimeAdapters.Emulator.Hosting;
+using RealtimeAdapters.InMemory;
 
 namespace RealtimeAdapters.Emulator.Firebase.Realtime;
 
@@ -52,7 +53,7 @@ internal sealed class RealtimeConnection : IDisposable
 
     public RealtimeListens Listens { get; } = new();
 
-    /// <summary>The onDisconnect writes; touched only by the request loop, which also runs them when it ends.</summary>
+    /// <summary>The onDisconnect writes, kept as the engine keeps them for every store; run when the request loop ends.</summary>
     public DisconnectOperations Disconnects { get; } = new();
 
     /// <summary>Who the connection is, and the re-checks of what it may still read.</summary>
@@ -319,22 +320,15 @@ internal sealed class RealtimeConnection : IDisposable
     /// </summary>
     private void RunDisconnectWrites()
     {
-        foreach (var operation in Disconnects.Take())
+        foreach (var (path, value) in Disconnects.TakeAll())
         {
             try
             {
-                if (operation.IsPriority)
-                {
-                    Server.Writer.SetPriority(Namespace, FirebaseIdentity.Admin, operation.Path, operation.Value);
-                }
-                else
-                {
-                    Server.Writer.Set(Namespace, FirebaseIdentity.Admin, operation.Path, operation.Value);
-                }
+                Server.Writer.Set(Namespace, FirebaseIdentity.Admin, path, value);
             }
             catch (Exception ex) when (ex is FirebaseHttpException or RealtimeValidationException)
             {
-                Log.DisconnectWriteFailed(Server.Logger, Id, operation.Path, ex.Message);
+                Log.DisconnectWriteFailed(Server.Logger, Id, path, ex.Message);
             }
         }
     }

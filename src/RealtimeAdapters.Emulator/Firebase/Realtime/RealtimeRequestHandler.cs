@@ -70,7 +70,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
                 DisconnectMerge(body);
                 break;
             case "oc":
-                connection.Disconnects.Cancel(WireFields.Path(body).Path);
+                connection.Disconnects.Register(WireFields.Path(body).Path, OnDisconnectOperation.Cancel());
                 break;
             case "g":
                 Get(request, body);
@@ -257,18 +257,14 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
     private void DisconnectPut(JsonElement body)
     {
         var (path, isPriority) = WireFields.Path(body);
-        var value = WireFields.Data(body);
-        var identity = connection.Access.Identity;
         if (isPriority)
         {
-            Server.Writer.CheckSetPriority(Namespace, identity, path, value);
-        }
-        else
-        {
-            Server.Writer.CheckSet(Namespace, identity, path, value);
+            throw WireFields.Invalid("an onDisconnect write at a priority is not supported; set the value with its priority instead");
         }
 
-        connection.Disconnects.Set(path, isPriority, value);
+        var value = WireFields.Data(body);
+        Server.Writer.CheckSet(Namespace, connection.Access.Identity, path, value);
+        connection.Disconnects.Register(path, OnDisconnectOperation.Set(value));
     }
 
     private void DisconnectMerge(JsonElement body)
@@ -281,12 +277,14 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
         }
 
         var values = entries.Select(static e => (e.Relative, e.Value)).ToList();
-        if (values.Count > 0)
+        if (values.Count == 0)
         {
-            Server.Writer.CheckUpdate(Namespace, connection.Access.Identity, path, values);
+            return;
         }
 
-        connection.Disconnects.Merge(path, values);
+        Server.Writer.CheckUpdate(Namespace, connection.Access.Identity, path, values);
+        connection.Disconnects.Register(
+            path, OnDisconnectOperation.Update(values.ToDictionary(static e => e.Relative.ToString()[1..], static e => e.Value, StringComparer.Ordinal)));
     }
 
     /// <summary>A one-shot read: the data rides in the answer, no push.</summary>
