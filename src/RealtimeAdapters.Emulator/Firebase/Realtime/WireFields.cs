@@ -34,12 +34,12 @@ internal static class WireFields
         }
     }
 
-    /// <summary>The value in <c>d</c>, normalised; an absent <c>d</c> is null (a deletion).</summary>
+    /// <summary>The value in <c>d</c>, normalised. It must be there: a deletion says <c>null</c>, and a request that lost its data must not delete.</summary>
     public static DataNode Data(JsonElement body)
     {
         if (!body.TryGetProperty("d", out var data))
         {
-            return DataNode.Null;
+            throw Invalid("the request has no data (d); send null to delete");
         }
 
         try

@@ -149,17 +149,20 @@ public class FirebaseWebSocketProtocolTests
         await using var host = await EmulatorHost.StartAsync();
         await using var client = await ConnectAsync(host.Emulator.FirebaseUrl);
 
+        await host.SeedAsync("/keep", "1");
+        var (noData, _) = await client.RequestAsync("p", Body("""{"p":"/keep"}"""));
         var (unknown, _) = await client.RequestAsync("zz", new JsonObject());
         var (noPath, _) = await client.RequestAsync("p", Body("""{"d":1}"""));
         var (badKey, _) = await client.RequestAsync("p", Body("""{"p":"/a.b","d":1}"""));
         var (badQuery, _) = await client.RequestAsync("q", Body("""{"p":"/a","q":{"l":-1},"t":1,"h":""}"""));
 
+        Assert.Equal("invalid_request", Status(noData));
         Assert.Equal("invalid_request", Status(unknown));
         Assert.Equal("invalid_request", Status(noPath));
         Assert.Equal("invalid_data", Status(badKey));
         Assert.Equal("invalid_request", Status(badQuery));
         Assert.Equal("ok", Status((await client.RequestAsync("p", Body("""{"p":"/a","d":1}"""))).Answer));
-        Assert.Equal("""{"a":1}""", host.Emulator.GetFirebaseDatabase().Root.ToJsonString());
+        Assert.Equal("""{"a":1,"keep":1}""", host.Emulator.GetFirebaseDatabase().Root.ToJsonString());
     }
 
     [Fact]
