@@ -216,6 +216,22 @@ public class FirebaseWebSocketDataTests
     }
 
     [Fact]
+    public async Task UnindexedQuery_ServedWithANoIndexWarning()
+    {
+        await using var host = await EmulatorHost.StartAsync(o => o.Firebase.Rules = """{"rules":{".read":true,".write":true,"i":{".indexOn":"s"}}}""");
+        await host.SeedAsync("/q", """{"a":{"s":2},"b":{"s":1}}""");
+        await host.SeedAsync("/i", """{"a":{"s":2},"b":{"s":1}}""");
+        await using var client = await ConnectAsync(host.Emulator.FirebaseUrl);
+
+        var (unindexed, data) = await client.RequestAsync("q", Body("""{"p":"/q","q":{"l":1,"vf":"l","i":"s"},"t":1,"h":""}"""));
+        var (indexed, _) = await client.RequestAsync("q", Body("""{"p":"/i","q":{"l":1,"vf":"l","i":"s"},"t":2,"h":""}"""));
+
+        Assert.Equal("""{"w":["no_index"]}""", unindexed["d"]!.ToJsonString());
+        AssertPush(Assert.Single(data), "d", "/q", """{"b":{"s":1}}""", tag: 1);
+        Assert.Equal("{}", indexed["d"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Unlisten_StopsPushes()
     {
         await using var host = await EmulatorHost.StartAsync();
