@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using RealtimeAdapters.Firebase.Internal;
+using RealtimeAdapters.Firebase.Realtime;
 
 namespace RealtimeAdapters.Firebase;
 
@@ -27,6 +28,14 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         RealtimeCapabilities.Store | RealtimeCapabilities.Queries | RealtimeCapabilities.Transactions |
         RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities);
 
+    private static readonly RealtimeProviderMetadata RealtimeMetadata = new(
+        Name,
+        RealtimeCapabilities.Store | RealtimeCapabilities.Queries | RealtimeCapabilities.Transactions |
+        RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities | RealtimeCapabilities.OnDisconnect);
+
+    // The realtime transport (one socket); null when the store uses REST and Server-Sent Events.
+    private readonly RealtimeOperations? _realtime;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FirebaseWatch> _streams = new(StringComparer.Ordinal);
     private readonly PushIdGenerator _pushIds;
@@ -47,13 +56,23 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         Http = new FirebaseHttp(options, Time);
         ConnectionState = new FirebaseConnection(this);
         _pushIds = new PushIdGenerator(Time);
+        if (options.Transport == FirebaseTransport.Realtime)
+        {
+            _realtime = new RealtimeOperations(new RealtimeClient(this));
+        }
     }
 
     /// <summary>The settings the store runs with.</summary>
     public FirebaseStoreOptions Options { get; }
 
     /// <inheritdoc />
-    public RealtimeProviderMetadata Metadata => StoreMetadata;
+    public RealtimeProviderMetadata Metadata => _realtime is null ? StoreMetadata : RealtimeMetadata;
+
+    /// <summary>
+    /// The database's clock minus the local one, as the realtime transport's last handshake reported it (Firebase's
+    /// <c>.info/serverTimeOffset</c>); zero before the first connection and over REST.
+    /// </summary>
+    public TimeSpan ServerTimeOffset => _realtime?.Client.ServerTimeOffset ?? TimeSpan.Zero;
 
     /// <inheritdoc />
     public IRealtimeConnection Connection => ConnectionState;
@@ -92,6 +111,12 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ThrowIfDisposed();
+        if (_realtime is not null)
+        {
+            var read = await _realtime.GetAsync(query, cancellationToken).ConfigureAwait(false);
+            return new DataSnapshot(query.Path, query.Apply(read), query.Order);
+        }
+
         var parameters = FirebaseHttp.QueryParameters(query);
         parameters.Add(new("format", "export"));
         AddReadTimeout(parameters);
@@ -145,6 +170,12 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
             local,
             async () =>
             {
+                if (_realtime is not null)
+                {
+                    await RealtimeWriteAsync(ct => _realtime.PutAsync(path, value, priorityOnly: false, ct), cancellationToken).ConfigureAwait(false);
+                    return null;
+                }
+
                 await WriteAsync(
                     async ct => result = (await Http.SendAsync(HttpMethod.Put, path, null, parameters, body, null, idempotent, "write", ConnectionState, ct).ConfigureAwait(false)).Value,
                     idempotent,
@@ -159,34 +190,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(updates);
         ThrowIfDisposed();
-        var parsed = new List<(RealtimePath Path, DataNode Value)>(updates.Count);
-        foreach (var (key, value) in updates)
-        {
-            ArgumentNullException.ThrowIfNull(key, nameof(updates));
-            ArgumentNullException.ThrowIfNull(value, nameof(updates));
-            var relative = RealtimePath.Parse(key);
-            if (relative.IsRoot)
-            {
-                throw new RealtimeValidationException($"Invalid update at {path}: the key \"{key}\" is empty; each key names a child path.", key);
-            }
-
-            var target = path.Child(relative);
-            CheckDepth(target, value);
-            parsed.Add((relative, value));
-        }
-
-        for (var i = 0; i < parsed.Count; i++)
-        {
-            for (var j = i + 1; j < parsed.Count; j++)
-            {
-                if (parsed[i].Path.Overlaps(parsed[j].Path))
-                {
-                    throw new RealtimeValidationException(
-                        $"Invalid update at {path}: the paths {parsed[i].Path} and {parsed[j].Path} overlap (one contains the other).", parsed[j].Path.ToString());
-                }
-            }
-        }
-
+        var parsed = ParseUpdate(path, updates);
         if (parsed.Count == 0)
         {
             return;
@@ -214,6 +218,12 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
                 local,
                 async () =>
                 {
+                    if (_realtime is not null)
+                    {
+                        await RealtimeWriteAsync(ct => _realtime.MergeAsync(path, parsed, ct), cancellationToken).ConfigureAwait(false);
+                        return null;
+                    }
+
                     await WriteAsync(
                         async ct => result = (await Http.SendAsync(HttpMethod.Patch, path, null, printed ? Printed : Silent, body, null, idempotent, "update", ConnectionState, ct,
                             parse: printed ? ParseUpdateEcho : null).ConfigureAwait(false)).Value,
@@ -257,6 +267,12 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
             local,
             async () =>
             {
+                if (_realtime is not null)
+                {
+                    await RealtimeWriteAsync(ct => _realtime.PutAsync(path, priority.WithoutPriority(), priorityOnly: true, ct), cancellationToken).ConfigureAwait(false);
+                    return null;
+                }
+
                 await WriteAsync(
                     async ct => result = (await Http.SendAsync(HttpMethod.Put, path, ".priority", parameters, body, null, idempotent, "priority write", ConnectionState, ct)
                         .ConfigureAwait(false)).Value,
@@ -282,6 +298,11 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
             throw new RealtimeValidationException($"Invalid transaction options: MaxAttempts must be at least 1 (got {options.MaxAttempts}).", nameof(options.MaxAttempts));
         }
 
+        if (_realtime is not null)
+        {
+            return await RunRealtimeTransactionAsync(_realtime, path, update, options, cancellationToken).ConfigureAwait(false);
+        }
+
         var export = new List<KeyValuePair<string, string>> { new("format", "export") };
         AddReadTimeout(export);
         var (current, etag, _) = await Http.SendAsync(HttpMethod.Get, path, null, export, null, static r => r.Headers.TryAddWithoutValidation("X-Firebase-ETag", "true"),
@@ -304,32 +325,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
 
                 var value = decision.Value!;
                 CheckDepth(path, value);
-                var next = NewLocalWrite([(path, value)]);
-                if (next is null && local is not null)
-                {
-                    foreach (var s in TrackLocalWrite(local, add: false))
-                    {
-                        s.RemoveWrite(local);
-                    }
-
-                    local = null;
-                }
-                else if (next is not null)
-                {
-                    foreach (var s in local is null ? TrackLocalWrite(next, add: true) : ReplaceLocalWrite(local, next))
-                    {
-                        if (local is null)
-                        {
-                            s.AddWrite(next);
-                        }
-                        else
-                        {
-                            s.ReplaceWrite(local, next);
-                        }
-                    }
-
-                    local = next;
-                }
+                local = LayTransactionAttempt(local, NewLocalWrite([(path, value)]));
 
                 var tag = etag;
                 var (written, newTag, status) = await Http.SendAsync(HttpMethod.Put, path, null, null, value.ToUtf8Json(export: true),
@@ -369,6 +365,144 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         };
     }
 
+    /// <summary>Checks a multi-path update: keys that are child paths, values within the depth limit, no two keys overlapping.</summary>
+    private static List<(RealtimePath Path, DataNode Value)> ParseUpdate(RealtimePath path, IReadOnlyDictionary<string, DataNode> updates)
+    {
+        var parsed = new List<(RealtimePath Path, DataNode Value)>(updates.Count);
+        foreach (var (key, value) in updates)
+        {
+            ArgumentNullException.ThrowIfNull(key, nameof(updates));
+            ArgumentNullException.ThrowIfNull(value, nameof(updates));
+            var relative = RealtimePath.Parse(key);
+            if (relative.IsRoot)
+            {
+                throw new RealtimeValidationException($"Invalid update at {path}: the key \"{key}\" is empty; each key names a child path.", key);
+            }
+
+            var target = path.Child(relative);
+            CheckDepth(target, value);
+            parsed.Add((relative, value));
+        }
+
+        for (var i = 0; i < parsed.Count; i++)
+        {
+            for (var j = i + 1; j < parsed.Count; j++)
+            {
+                if (parsed[i].Path.Overlaps(parsed[j].Path))
+                {
+                    throw new RealtimeValidationException(
+                        $"Invalid update at {path}: the paths {parsed[i].Path} and {parsed[j].Path} overlap (one contains the other).", parsed[j].Path.ToString());
+                }
+            }
+        }
+
+        return parsed;
+    }
+
+    /// <summary>Lays a transaction's attempt over the watches in the place of the previous one (or takes that out); returns what is laid now.</summary>
+    private LocalWrite? LayTransactionAttempt(LocalWrite? previous, LocalWrite? next)
+    {
+        if (next is null)
+        {
+            if (previous is not null)
+            {
+                foreach (var s in TrackLocalWrite(previous, add: false))
+                {
+                    s.RemoveWrite(previous);
+                }
+            }
+
+            return null;
+        }
+
+        foreach (var s in previous is null ? TrackLocalWrite(next, add: true) : ReplaceLocalWrite(previous, next))
+        {
+            if (previous is null)
+            {
+                s.AddWrite(next);
+            }
+            else
+            {
+                s.ReplaceWrite(previous, next);
+            }
+        }
+
+        return next;
+    }
+
+    /// <summary>A write over the realtime socket, counted in <see cref="PendingWriteCount"/> until it is answered.</summary>
+    private async Task RealtimeWriteAsync(Func<CancellationToken, Task> send, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _pendingWrites);
+        try
+        {
+            await send(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingWrites);
+        }
+    }
+
+    /// <summary>
+    /// A transaction over the realtime socket: read the value, run the update, put the result with the hash of the value
+    /// it was computed from; when the value moved on (<c>datastale</c>) read it again and retry. A put whose connection is
+    /// lost before its answer fails the transaction (it may have been applied: running the update again could apply it
+    /// twice).
+    /// </summary>
+    private async Task<TransactionResult> RunRealtimeTransactionAsync(
+        RealtimeOperations realtime, RealtimePath path, Func<DataSnapshot, TransactionDecision> update, TransactionOptions options, CancellationToken cancellationToken)
+    {
+        LocalWrite? local = null;
+        try
+        {
+            var current = await realtime.GetAsync(RealtimeQuery.At(path), cancellationToken).ConfigureAwait(false);
+            for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var snapshot = new DataSnapshot(path, current);
+                var decision = update(snapshot) ?? throw new RealtimeValidationException($"The transaction at {path} returned no decision; return Commit or Abort.", path.ToString());
+                if (decision.IsAbort)
+                {
+                    return new TransactionResult(false, snapshot, attempt);
+                }
+
+                var value = decision.Value!;
+                CheckDepth(path, value);
+                local = LayTransactionAttempt(local, NewLocalWrite([(path, value)]));
+                if (await realtime.PutIfUnchangedAsync(path, value, Protocol.FirebaseHash.Of(current), cancellationToken).ConfigureAwait(false))
+                {
+                    // Server values are resolved by the database: read the result back.
+                    var result = value.ContainsServerValues ? await realtime.GetAsync(RealtimeQuery.At(path), cancellationToken).ConfigureAwait(false) : value;
+                    if (local is not null)
+                    {
+                        ConfirmLocalWrite(local, null);
+                        local = null;
+                    }
+
+                    return new TransactionResult(true, new DataSnapshot(path, result), attempt);
+                }
+
+                current = await realtime.GetAsync(RealtimeQuery.At(path), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (local is not null)
+            {
+                foreach (var s in TrackLocalWrite(local, add: false))
+                {
+                    s.RemoveWrite(local);
+                }
+            }
+        }
+
+        throw new RealtimeConflictException($"The transaction at {path} did not commit: the value kept changing for {options.MaxAttempts} attempts.")
+        {
+            ProviderName = Name,
+        };
+    }
+
     /// <inheritdoc />
     public async ValueTask<IRealtimeSubscription<StoreEvent>> WatchAsync(RealtimeQuery query, WatchOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -385,7 +519,10 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
                 ThrowIfDisposed();
                 if (!_streams.TryGetValue(key, out stream!))
                 {
-                    stream = new FirebaseStream(this, query, key, [.. _localWrites.Where(w => w.Touches(query.Path))]);
+                    List<LocalWrite> overlay = [.. _localWrites.Where(w => w.Touches(query.Path))];
+                    stream = _realtime is null
+                        ? new FirebaseStream(this, query, key, overlay)
+                        : new RealtimeWatch(this, _realtime.Client, query, key, overlay);
                     _streams.Add(key, stream);
                 }
             }
@@ -421,14 +558,38 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
     }
 
     /// <summary>
-    /// Not supported over REST and Server-Sent Events: the database cannot tell when such a client goes away. Throws
+    /// Registers a write the database performs when this store's realtime connection is lost (Firebase's
+    /// <c>onDisconnect</c>); see <see cref="OnDisconnectOperation"/>. The database checks it against its rules now and
+    /// runs it once, when the socket closes or is found dead. A store that reconnects has lost its earlier registrations
+    /// (they ran): register them again when <see cref="Connection"/> reports <see cref="RealtimeAdapters.ConnectionState.Connected"/>.
+    /// Over <see cref="FirebaseTransport.RestStreaming"/> the database cannot tell when the client goes away: this throws
     /// <see cref="RealtimeNotSupportedException"/>.
     /// </summary>
     /// <param name="path">The location.</param>
     /// <param name="operation">The operation.</param>
-    /// <param name="cancellationToken">Not used.</param>
-    public ValueTask OnDisconnectAsync(RealtimePath path, OnDisconnectOperation operation, CancellationToken cancellationToken = default) =>
-        ValueTask.FromException(new RealtimeNotSupportedException(Name, RealtimeCapabilities.OnDisconnect));
+    /// <param name="cancellationToken">Cancels the registration (while it waits for a connection, or for the answer).</param>
+    public async ValueTask OnDisconnectAsync(RealtimePath path, OnDisconnectOperation operation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(operation);
+        ThrowIfDisposed();
+        if (_realtime is null)
+        {
+            throw new RealtimeNotSupportedException(Name, RealtimeCapabilities.OnDisconnect);
+        }
+
+        switch (operation.Kind)
+        {
+            case OnDisconnectOperationKind.Set:
+                CheckDepth(path, operation.Value);
+                break;
+            case OnDisconnectOperationKind.Update:
+                ParseUpdate(path, operation.Updates!);
+                break;
+        }
+
+        await _realtime.OnDisconnectAsync(path, operation, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -443,11 +604,11 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
     }
 
     /// <summary>Closes every stream, ends every watch and releases the HTTP client (when the store created it). Idempotent.</summary>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return default;
+            return;
         }
 
         ConnectionState.Transition(RealtimeAdapters.ConnectionState.Closing);
@@ -463,9 +624,13 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
             s.End(null);
         }
 
+        if (_realtime is not null)
+        {
+            await _realtime.Client.DisposeAsync().ConfigureAwait(false);
+        }
+
         Http.Dispose();
         ConnectionState.Transition(RealtimeAdapters.ConnectionState.Closed);
-        return default;
     }
 
     internal void ForgetWatch(FirebaseWatch stream)
@@ -482,6 +647,12 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
     internal async ValueTask ProbeAsync(CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
+        if (_realtime is not null)
+        {
+            await _realtime.Client.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await Http.SendAsync(HttpMethod.Get, RealtimePath.Root, null, [new("shallow", "true")], null, null, idempotent: true, "connection check", ConnectionState, cancellationToken)
@@ -603,7 +774,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
     /// sent, confirmed (with the database's results for its server values) when the call succeeds, rolled back when it
     /// fails (the error still reaches the caller).
     /// </summary>
-    private async Task CompensatedAsync(LocalWrite? local, Func<Task<IReadOnlyList<DataNode>>> write)
+    private async Task CompensatedAsync(LocalWrite? local, Func<Task<IReadOnlyList<DataNode>?>> write)
     {
         if (local is null)
         {
@@ -616,7 +787,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
             s.AddWrite(local);
         }
 
-        IReadOnlyList<DataNode> results;
+        IReadOnlyList<DataNode>? results;
         try
         {
             results = await write().ConfigureAwait(false);
@@ -634,9 +805,14 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         ConfirmLocalWrite(local, results);
     }
 
-    private void ConfirmLocalWrite(LocalWrite local, IReadOnlyList<DataNode> results)
+    /// <param name="local">The write.</param>
+    /// <param name="results">
+    /// The database's results for its server values, when the transport reports them (REST); the realtime protocol does
+    /// not, and the write's echo on the watches shows them instead.
+    /// </param>
+    private void ConfirmLocalWrite(LocalWrite local, IReadOnlyList<DataNode>? results)
     {
-        if (local.HasServerValues)
+        if (local.HasServerValues && results is not null)
         {
             local.Confirm(results);
         }

@@ -38,6 +38,12 @@ public sealed class FirebaseStoreOptions : IValidatableObject
     /// <summary>Authenticates as the emulator's administrator (<c>Authorization: Bearer owner</c>). Emulator only.</summary>
     public bool UseEmulatorAdmin { get; set; }
 
+    /// <summary>
+    /// How the store talks to the database: <see cref="FirebaseTransport.Realtime"/> (one WebSocket, the default) or
+    /// <see cref="FirebaseTransport.RestStreaming"/> (REST and Server-Sent Events, for networks that block WebSockets).
+    /// </summary>
+    public FirebaseTransport Transport { get; set; } = FirebaseTransport.Realtime;
+
     /// <summary>An HTTP client to use (its <see cref="HttpClient.Timeout"/> should be infinite: streams never time out, REST calls use <see cref="RequestTimeout"/>). Not disposed by the store.</summary>
     public HttpClient? HttpClient { get; set; }
 

@@ -25,6 +25,7 @@ public sealed class FirebaseLatencyCompensationCoverageTests(EmulatorFixture fix
 
     private FirebaseRealtimeStore NewStore(string ns, HttpMessageHandler? handler = null) => new(new FirebaseStoreOptions
     {
+        Transport = FirebaseTransport.RestStreaming,
         DatabaseUrl = fixture.Emulator.FirebaseUrl,
         Namespace = ns,
         UseEmulatorAdmin = true,
@@ -108,7 +109,7 @@ public sealed class FirebaseLatencyCompensationCoverageTests(EmulatorFixture fix
     {
         await using var emulator = await StartEmulatorAsync("""{"rules":{"t":{".read":true,".write":false}}}""");
         emulator.GetFirebaseDatabase().Set("t/n", 1);
-        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, LatencyCompensation = true });
+        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = emulator.FirebaseUrl, LatencyCompensation = true });
         await using var watch = await store.WatchAsync("t", cancellationToken: Ct);
         await using var events = watch.GetAsyncEnumerator(Ct);
         Assert.Equal(["ChildAdded n after -", """Value {"n":1}"""], await ShowAsync(events, 2));

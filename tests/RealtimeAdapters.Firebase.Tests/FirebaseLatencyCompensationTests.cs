@@ -29,6 +29,7 @@ public sealed class FirebaseLatencyCompensationTests(EmulatorFixture fixture) : 
         using var handler = new HoldingHandler();
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = fixture.Emulator.FirebaseUrl,
             Namespace = ns,
             UseEmulatorAdmin = true,
@@ -62,6 +63,7 @@ public sealed class FirebaseLatencyCompensationTests(EmulatorFixture fixture) : 
         emulator.GetFirebaseDatabase().Set("lc/open", 1);
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = emulator.FirebaseUrl,
             LatencyCompensation = true,
         });
@@ -88,6 +90,7 @@ public sealed class FirebaseLatencyCompensationTests(EmulatorFixture fixture) : 
         using var handler = new HoldingHandler();
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = fixture.Emulator.FirebaseUrl,
             Namespace = ns,
             UseEmulatorAdmin = true,
@@ -112,6 +115,7 @@ public sealed class FirebaseLatencyCompensationTests(EmulatorFixture fixture) : 
         var ns = NewNamespace();
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = fixture.Emulator.FirebaseUrl,
             Namespace = ns,
             UseEmulatorAdmin = true,
@@ -131,6 +135,7 @@ public sealed class FirebaseLatencyCompensationTests(EmulatorFixture fixture) : 
         using var handler = new FaultHandler();
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = fixture.Emulator.FirebaseUrl,
             Namespace = ns,
             UseEmulatorAdmin = true,

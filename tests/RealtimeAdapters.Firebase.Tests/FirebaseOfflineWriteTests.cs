@@ -20,6 +20,7 @@ public sealed class FirebaseOfflineWriteTests(EmulatorFixture fixture) : IClassF
 
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = fixture.Emulator.FirebaseUrl,
             Namespace = NewNamespace(),
             UseEmulatorAdmin = true,
@@ -55,6 +56,7 @@ public sealed class FirebaseOfflineWriteTests(EmulatorFixture fixture) : IClassF
         handler.Injected.Enqueue(HttpStatusCode.ServiceUnavailable);
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = fixture.Emulator.FirebaseUrl,
             Namespace = NewNamespace(),
             UseEmulatorAdmin = true,

@@ -8,6 +8,7 @@ public sealed class FirebaseRealtimeStoreRestTests(EmulatorFixture fixture) : IC
 
     private FirebaseRealtimeStore NewStore(FaultHandler? handler = null, string? ns = null, int retries = 3) => new(new FirebaseStoreOptions
     {
+        Transport = FirebaseTransport.RestStreaming,
         DatabaseUrl = fixture.Emulator.FirebaseUrl,
         Namespace = ns ?? TestSupport.NewNamespace(),
         UseEmulatorAdmin = true,
@@ -100,6 +101,7 @@ public sealed class FirebaseRealtimeStoreRestTests(EmulatorFixture fixture) : IC
         using var handler = new FaultHandler { RedirectNext = true };
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = emulator.FirebaseUrl,
             Namespace = TestSupport.NewNamespace(),
             IdToken = TestSupport.Token("u1", DateTimeOffset.UtcNow.AddHours(1)),
@@ -117,16 +119,16 @@ public sealed class FirebaseRealtimeStoreRestTests(EmulatorFixture fixture) : IC
     {
         await using var emulator = await TestSupport.StartEmulatorAsync("""{"rules":{"open":{".read":true,".write":true}}}""");
         var secretToken = TestSupport.Token("u1", DateTimeOffset.UtcNow.AddHours(1));
-        await using var user = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, IdToken = secretToken });
+        await using var user = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = emulator.FirebaseUrl, IdToken = secretToken });
         var denied = await Assert.ThrowsAsync<RealtimePermissionException>(() => user.SetAsync("closed", 1, Ct).AsTask());
         Assert.Equal(401, denied.StatusCode);
         Assert.DoesNotContain(secretToken, denied.Message, StringComparison.Ordinal);
 
-        await using var garbage = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, IdToken = "not-a-token" });
+        await using var garbage = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = emulator.FirebaseUrl, IdToken = "not-a-token" });
         var auth = await Assert.ThrowsAsync<RealtimeAuthenticationException>(() => garbage.GetAsync("open", Ct).AsTask());
         Assert.DoesNotContain("not-a-token", auth.Message, StringComparison.Ordinal);
 
-        await using var admin = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, UseEmulatorAdmin = true });
+        await using var admin = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = emulator.FirebaseUrl, UseEmulatorAdmin = true });
         await Assert.ThrowsAsync<RealtimeValidationException>(() => admin.UpdateAsync("open", new Dictionary<string, DataNode> { ["a"] = 1, ["a/b"] = 2 }, Ct).AsTask());
     }
 
@@ -137,6 +139,7 @@ public sealed class FirebaseRealtimeStoreRestTests(EmulatorFixture fixture) : IC
         var calls = 0;
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = emulator.FirebaseUrl,
             TokenProvider = _ => ValueTask.FromResult<string?>(
                 Interlocked.Increment(ref calls) == 1
@@ -174,9 +177,9 @@ public sealed class FirebaseRealtimeStoreRestTests(EmulatorFixture fixture) : IC
     [Fact]
     public async Task Options_PlainHttpToRemoteHost_IsRefused()
     {
-        var ex = Assert.Throws<RealtimeValidationException>(() => new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = new Uri("http://example.com/") }));
+        var ex = Assert.Throws<RealtimeValidationException>(() => new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = new Uri("http://example.com/") }));
         Assert.Contains("https", ex.Message, StringComparison.Ordinal);
-        await using var ok = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = new Uri("https://example.com/") });
+        await using var ok = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = new Uri("https://example.com/") });
         Assert.Equal(ConnectionState.Initialized, ok.Connection.State);
     }
 
@@ -186,6 +189,7 @@ public sealed class FirebaseRealtimeStoreRestTests(EmulatorFixture fixture) : IC
         using var handler = new FaultHandler();
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = fixture.Emulator.FirebaseUrl,
             Namespace = TestSupport.NewNamespace(),
             UseEmulatorAdmin = true,
@@ -198,6 +202,6 @@ public sealed class FirebaseRealtimeStoreRestTests(EmulatorFixture fixture) : IC
         var requests = handler.Requests.ToArray();
         Assert.Contains("writeSizeLimit=tiny", requests[0].Uri.Query, StringComparison.Ordinal);
         Assert.Contains("timeout=3000ms", requests[1].Uri.Query, StringComparison.Ordinal);
-        Assert.Throws<RealtimeValidationException>(() => new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = new Uri("https://x.example/"), WriteSizeLimit = "huge" }));
+        Assert.Throws<RealtimeValidationException>(() => new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = new Uri("https://x.example/"), WriteSizeLimit = "huge" }));
     }
 }

@@ -9,6 +9,7 @@ public sealed class FirebaseRealtimeStoreStreamTests(EmulatorFixture fixture) : 
 
     private FirebaseRealtimeStore NewStore(string ns, FaultHandler? handler = null, TimeProvider? time = null) => new(new FirebaseStoreOptions
     {
+        Transport = FirebaseTransport.RestStreaming,
         DatabaseUrl = fixture.Emulator.FirebaseUrl,
         Namespace = ns,
         UseEmulatorAdmin = true,
@@ -155,10 +156,11 @@ public sealed class FirebaseRealtimeStoreStreamTests(EmulatorFixture fixture) : 
     {
         await using var emulator = await StartEmulatorAsync("""{"rules":{"p":{".read":"root.child('open').val() === true"}}}""");
         var ns = NewNamespace();
-        await using var admin = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, Namespace = ns, UseEmulatorAdmin = true });
+        await using var admin = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = emulator.FirebaseUrl, Namespace = ns, UseEmulatorAdmin = true });
         await admin.SetAsync("open", true, Ct);
         await using var user = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = emulator.FirebaseUrl,
             Namespace = ns,
             IdToken = Token("u1", DateTimeOffset.UtcNow.AddHours(1)),
@@ -179,6 +181,7 @@ public sealed class FirebaseRealtimeStoreStreamTests(EmulatorFixture fixture) : 
         var calls = 0;
         await using var user = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = emulator.FirebaseUrl,
             Namespace = ns,
             TokenProvider = _ =>
@@ -187,7 +190,7 @@ public sealed class FirebaseRealtimeStoreStreamTests(EmulatorFixture fixture) : 
                 return ValueTask.FromResult<string?>(Token("u1", emulatorTime.GetUtcNow().AddMinutes(1)));
             },
         });
-        await using var admin = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, Namespace = ns, UseEmulatorAdmin = true });
+        await using var admin = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = emulator.FirebaseUrl, Namespace = ns, UseEmulatorAdmin = true });
         await using var watch = await user.WatchAsync("f", cancellationToken: Ct);
         await using var events = watch.GetAsyncEnumerator(Ct);
         await NextAsync(events);
@@ -230,6 +233,7 @@ public sealed class FirebaseRealtimeStoreStreamTests(EmulatorFixture fixture) : 
         probe.Stop();
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = new Uri($"http://127.0.0.1:{port}/"),
             MaxRequestRetries = 0,
         });

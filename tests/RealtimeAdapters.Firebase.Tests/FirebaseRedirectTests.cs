@@ -23,7 +23,7 @@ public sealed class FirebaseRedirectTests
     public async Task RestCalls_Redirected_AreFollowedWithTheSecretApplied()
     {
         await using var emulator = await StartAsync();
-        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, DatabaseSecret = Secret });
+        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = emulator.FirebaseUrl, DatabaseSecret = Secret });
 
         emulator.RedirectFirebaseRequests(1);
         await store.SetAsync("r/a", 1, Ct);
@@ -60,7 +60,7 @@ public sealed class FirebaseRedirectTests
     {
         await using var emulator = await StartAsync();
         var token = Token("u1", DateTimeOffset.UtcNow.AddHours(1));
-        var options = new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl };
+        var options = new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = emulator.FirebaseUrl };
         if (header)
         {
             options.AccessToken = token;
@@ -88,7 +88,7 @@ public sealed class FirebaseRedirectTests
         using var logs = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         await using var emulator = await StartAsync(factory);
-        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, DatabaseSecret = Secret });
+        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = emulator.FirebaseUrl, DatabaseSecret = Secret });
 
         emulator.RedirectFirebaseRequests(100);
         var error = await Assert.ThrowsAnyAsync<RealtimeException>(() => store.GetAsync("r", Ct).AsTask());

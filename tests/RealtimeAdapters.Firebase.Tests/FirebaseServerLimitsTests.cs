@@ -21,6 +21,7 @@ public sealed class FirebaseServerLimitsTests
     private static FirebaseRealtimeStore NewStore(RealtimeEmulator emulator, string? writeSizeLimit = null, TimeSpan? readTimeout = null, bool compensated = false) => new(
         new FirebaseStoreOptions
         {
+            Transport = FirebaseTransport.RestStreaming,
             DatabaseUrl = emulator.FirebaseUrl,
             UseEmulatorAdmin = true,
             WriteSizeLimit = writeSizeLimit,
@@ -98,7 +99,7 @@ public sealed class FirebaseServerLimitsTests
     public async Task GetShallow_RefusedByRules_ThrowsPermissionError()
     {
         await using var emulator = await StartEmulatorAsync("""{"rules":{".read":false}}""");
-        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl });
+        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = emulator.FirebaseUrl });
         await Assert.ThrowsAsync<RealtimePermissionException>(() => store.GetShallowAsync("x", Ct).AsTask());
     }
 }

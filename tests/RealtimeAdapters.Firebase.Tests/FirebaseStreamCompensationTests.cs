@@ -12,6 +12,7 @@ public sealed class FirebaseStreamCompensationTests : IAsyncDisposable
 {
     private readonly FirebaseRealtimeStore _store = new(new FirebaseStoreOptions
     {
+        Transport = FirebaseTransport.RestStreaming,
         // Nothing is sent: the stream is never started.
         DatabaseUrl = new Uri("http://127.0.0.1:9/"),
         LatencyCompensation = true,

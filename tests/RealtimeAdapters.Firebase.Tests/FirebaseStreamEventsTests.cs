@@ -10,7 +10,7 @@ namespace RealtimeAdapters.Firebase.Tests;
 /// </summary>
 public sealed class FirebaseStreamEventsTests : IAsyncDisposable
 {
-    private readonly FirebaseRealtimeStore _store = new(new FirebaseStoreOptions { DatabaseUrl = new Uri("http://127.0.0.1:9/") });
+    private readonly FirebaseRealtimeStore _store = new(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = new Uri("http://127.0.0.1:9/") });
 
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 

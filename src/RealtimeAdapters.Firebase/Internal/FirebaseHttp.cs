@@ -44,6 +44,12 @@ internal sealed class FirebaseHttp : IDisposable
         (_base, _namespace) = ResolveTarget(options.DatabaseUrl!, options.Namespace, Environment.GetEnvironmentVariable(EmulatorHostVariable));
     }
 
+    /// <summary>The database's base URL (scheme, host, port; no trailing slash), after the emulator-host redirection.</summary>
+    public string BaseUrl => _base;
+
+    /// <summary>The namespace sent as <c>ns</c>, when one is needed.</summary>
+    public string? Namespace => _namespace;
+
     /// <summary>The admin SDKs' convention for pointing a hosted database URL at a local emulator.</summary>
     public const string EmulatorHostVariable = "FIREBASE_DATABASE_EMULATOR_HOST";
 

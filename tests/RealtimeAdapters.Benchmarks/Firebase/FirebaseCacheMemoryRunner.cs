@@ -40,7 +40,7 @@ internal static class FirebaseCacheMemoryRunner
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"plain tree: {treeBytes / (double)children:F0} bytes per child"));
 
         // Nothing is sent: the streams are fed by hand and never started.
-        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = new Uri("http://127.0.0.1:9/") });
+        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = new Uri("http://127.0.0.1:9/") });
         var open = new List<(FirebaseStream, RealtimeSubscription<StoreEvent>)> { await OpenAsync(store, "bench/warm", fullValue, children) };
         for (var round = 1; round <= rounds; round++)
         {

@@ -43,7 +43,7 @@ public class FirebaseProviderBenchmarks
         _childPaths = [.. Enumerable.Range(0, Children).Select(i => StreamPath.Child("c" + i.ToString("D6", CultureInfo.InvariantCulture)))];
         _database.Set(StreamPath, DataNode.FromChildren(_childPaths.Select(p => new KeyValuePair<string, DataNode>(p.Key!, DataNode.FromNumber(0L)))));
 
-        _store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = _emulator.FirebaseUrl, UseEmulatorAdmin = true });
+        _store = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = _emulator.FirebaseUrl, UseEmulatorAdmin = true });
         _watch = _store.WatchAsync(RealtimeQuery.At(StreamPath), new WatchOptions { Events = StoreEventKind.ChildChanged })
             .AsTask().GetAwaiter().GetResult();
         _events = _watch.GetAsyncEnumerator();

@@ -32,7 +32,7 @@ public class FirebaseStreamApplyBenchmarks
     public void Setup()
     {
         // Nothing is sent: the stream is fed by hand and never started.
-        _store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = new Uri("http://127.0.0.1:9/") });
+        _store = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = new Uri("http://127.0.0.1:9/") });
         var query = RealtimeQuery.At("bench/list");
         _stream = new FirebaseStream(_store, query, query.ToString());
         _subscription = new RealtimeSubscription<StoreEvent>();

@@ -4,7 +4,10 @@ using RealtimeAdapters.Testing;
 
 namespace RealtimeAdapters.Firebase.Tests.Conformance;
 
-/// <summary>Binds the conformance suite to the Firebase provider against an in-process emulator: one fresh namespace per backend.</summary>
+/// <summary>
+/// Binds the conformance suite to the Firebase provider against an in-process emulator, over the default realtime
+/// transport (one WebSocket): one fresh namespace per backend.
+/// </summary>
 public class FirebaseFixture : RealtimeProviderFixture
 {
     // The emulator runs on a fake clock starting at the real time, so that the suite's clock tests can move it. xunit
@@ -16,7 +19,11 @@ public class FirebaseFixture : RealtimeProviderFixture
 
     public override RealtimeCapabilities ExpectedStoreCapabilities =>
         RealtimeCapabilities.Store | RealtimeCapabilities.Queries | RealtimeCapabilities.Transactions |
-        RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities;
+        RealtimeCapabilities.ServerValues | RealtimeCapabilities.Priorities |
+        (Transport == FirebaseTransport.Realtime ? RealtimeCapabilities.OnDisconnect : RealtimeCapabilities.None);
+
+    /// <summary>The transport of the stores under test.</summary>
+    protected virtual FirebaseTransport Transport => FirebaseTransport.Realtime;
 
     public override RealtimeCapabilities ExpectedChannelCapabilities => RealtimeCapabilities.None;
 
@@ -39,9 +46,9 @@ public class FirebaseFixture : RealtimeProviderFixture
     }
 
     public override ValueTask<RealtimeTestBackend> CreateBackendAsync(CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<RealtimeTestBackend>(new FirebaseTestBackend(Emulator.FirebaseUrl, "t" + Guid.NewGuid().ToString("N"), _time, LatencyCompensation));
+        ValueTask.FromResult<RealtimeTestBackend>(new FirebaseTestBackend(Emulator.FirebaseUrl, "t" + Guid.NewGuid().ToString("N"), _time, LatencyCompensation, Transport));
 
-    private sealed class FirebaseTestBackend(Uri url, string ns, FakeTimeProvider time, bool latencyCompensation) : RealtimeTestBackend
+    private sealed class FirebaseTestBackend(Uri url, string ns, FakeTimeProvider time, bool latencyCompensation, FirebaseTransport transport) : RealtimeTestBackend
     {
         public override TimeProvider TimeProvider => time;
 
@@ -52,6 +59,7 @@ public class FirebaseFixture : RealtimeProviderFixture
         protected override ValueTask<IRealtimeStore> CreateStoreCoreAsync(CancellationToken cancellationToken) =>
             ValueTask.FromResult<IRealtimeStore>(new FirebaseRealtimeStore(new FirebaseStoreOptions
             {
+                Transport = transport,
                 DatabaseUrl = url,
                 Namespace = ns,
                 UseEmulatorAdmin = true,

@@ -1,3 +1,4 @@
+using RealtimeAdapters.Firebase.Protocol;
 using System.Text.Json;
 using RealtimeAdapters.Emulator.Firebase.Auth;
 

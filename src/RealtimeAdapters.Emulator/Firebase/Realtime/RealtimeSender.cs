@@ -1,3 +1,4 @@
+using RealtimeAdapters.Firebase.Protocol;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
-using RealtimeAdapters.Emulator.Firebase.Realtime;
+using RealtimeAdapters.Firebase.Protocol;
 
-namespace RealtimeAdapters.Emulator.Tests.Firebase.Realtime;
+namespace RealtimeAdapters.Firebase.Tests.Protocol;
 
 /// <summary>
 /// The hash of cached data that clients send with listens and transactions. Expected values were produced by the official

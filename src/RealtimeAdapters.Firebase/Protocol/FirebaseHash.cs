@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace RealtimeAdapters.Emulator.Firebase.Realtime;
+namespace RealtimeAdapters.Firebase.Protocol;
 
 /// <summary>
 /// The hash the official SDKs compute over their cached data: sent with a listen (so that an unchanged cache need not be
@@ -12,7 +12,7 @@ namespace RealtimeAdapters.Emulator.Firebase.Realtime;
 /// Numbers are rendered the way the SDK renders them, including its rounding quirks, or a client's transaction on such a
 /// number would never match.
 /// </summary>
-internal static class FirebaseHash
+public static class FirebaseHash
 {
     // Math.LN2 in JavaScript: the divisor must be the same double for the exponent estimate to agree.
     private const double Ln2 = 0.6931471805599453;

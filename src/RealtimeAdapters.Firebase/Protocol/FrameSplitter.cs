@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace RealtimeAdapters.Emulator.Firebase.Realtime;
+namespace RealtimeAdapters.Firebase.Protocol;
 
 /// <summary>
 /// Cuts an outgoing message into the frames the SDKs reassemble: a message longer than <see cref="MaxFrameChars"/> UTF-16
@@ -9,7 +9,7 @@ namespace RealtimeAdapters.Emulator.Firebase.Realtime;
 /// surrogate pair (the client joins the pieces' text, and a half pair would arrive as U+FFFD). A count is never 0 or 1:
 /// a lone <c>0</c> would make the client wait forever for pieces.
 /// </summary>
-internal static class FrameSplitter
+public static class FrameSplitter
 {
     /// <summary>The SDK's frame size, in UTF-16 code units.</summary>
     public const int MaxFrameChars = 16384;

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace RealtimeAdapters.Emulator.Firebase.Realtime;
+namespace RealtimeAdapters.Firebase.Protocol;
 
 /// <summary>
 /// Turns the WebSocket frames a client sends into protocol messages, as the SDK's own receiver does: a frame of at most
@@ -8,7 +8,7 @@ namespace RealtimeAdapters.Emulator.Firebase.Realtime;
 /// count <c>0</c> (and an empty frame) is the client's keepalive and yields nothing. A message may not exceed
 /// <see cref="MaxMessageBytes"/>, however it is split.
 /// </summary>
-internal sealed class FrameAssembler(long maxMessageBytes)
+public sealed class FrameAssembler(long maxMessageBytes)
 {
     private readonly ArrayBufferWriter<byte> _pieces = new();
     private int _remaining;

@@ -1,7 +1,7 @@
+using RealtimeAdapters.Firebase.Protocol;
 using System.Text;
-using RealtimeAdapters.Emulator.Firebase.Realtime;
 
-namespace RealtimeAdapters.Emulator.Tests.Firebase.Realtime;
+namespace RealtimeAdapters.Firebase.Tests.Protocol;
 
 public class FrameSplitterTests
 {

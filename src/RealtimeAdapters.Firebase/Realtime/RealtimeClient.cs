@@ -1,0 +1,906 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using RealtimeAdapters.Firebase.Internal;
+using RealtimeAdapters.Firebase.Protocol;
+
+namespace RealtimeAdapters.Firebase.Realtime;
+
+/// <summary>
+/// The store's one realtime socket (<c>/.ws?v=5</c>, the protocol the official SDKs speak), multiplexing every listen and
+/// request. Connects on first use; after the handshake it authenticates, sends every listen with the hash of its cache,
+/// then the requests not yet answered, in issue order. Pushes are routed to the listens they concern; answers complete
+/// their requests. A lost socket is reconnected with backoff and jitter; requests that cannot be repeated safely fail.
+/// </summary>
+#pragma warning disable CA1001 // The lifetime source is cancelled, never disposed: the loops may still observe its token.
+internal sealed class RealtimeClient
+#pragma warning restore CA1001
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly FirebaseRealtimeStore _store;
+    private readonly FirebaseStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly List<RealtimeRequest> _queue = [];
+    private readonly Dictionary<long, RealtimeRequest> _sent = [];
+    private readonly List<RealtimeWatch> _listens = [];
+    private readonly Dictionary<long, RealtimeWatch> _listensByNumber = [];
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Channel<byte[]>? _outbound;
+    private long _nextNumber;
+    private long _nextTag;
+    private string? _session;
+    private int _started;
+    private long _serverOffsetMs;
+
+    public RealtimeClient(FirebaseRealtimeStore store)
+    {
+        _store = store;
+        _options = store.Options;
+        _time = store.Time;
+    }
+
+    /// <summary>The server's clock minus the local one, from the last handshake (Firebase's <c>.info/serverTimeOffset</c>).</summary>
+    public TimeSpan ServerTimeOffset => TimeSpan.FromMilliseconds(Interlocked.Read(ref _serverOffsetMs));
+
+    /// <summary>Whether the socket is open and past its handshake.</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outbound is not null;
+            }
+        }
+    }
+
+    public long NextTag() => Interlocked.Increment(ref _nextTag);
+
+    /// <summary>Starts the connection loop if it is not running yet.</summary>
+    public void EnsureStarted()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _ = Task.Run(() => RunAsync(_lifetime.Token));
+        }
+    }
+
+    /// <summary>Waits until the socket is connected (starting it if needed).</summary>
+    public async Task WaitConnectedAsync(CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        Task connected;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
+            connected = _connected.Task;
+        }
+
+        await connected.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a request (when connected; queued until then) and returns its answer. A request that is not sent within
+    /// <see cref="FirebaseStoreOptions.RequestTimeout"/> fails, except a write when writes are queued while offline.
+    /// </summary>
+    public async Task<RealtimeResponse> SendAsync(RealtimeRequest request, CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
+            _queue.Add(request);
+            if (_outbound is { } outbound)
+            {
+                Send(outbound, request);
+            }
+        }
+
+        var waitsOffline = request.Kind == RealtimeRequestKind.Write && _options.QueueWritesWhileOffline;
+        using var timeout = waitsOffline ? null : new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var expire = timeout?.Token.Register(static state =>
+        {
+            var (client, r) = ((RealtimeClient, RealtimeRequest))state!;
+            client.Expire(r);
+        }, (this, request));
+        try
+        {
+            return await request.Answer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            lock (_gate)
+            {
+                // Not sent yet: it never will be. Sent: the answer is simply not waited for.
+                if (request.Number == 0)
+                {
+                    _queue.Remove(request);
+                }
+            }
+
+            throw;
+        }
+    }
+
+    public void Listen(RealtimeWatch watch)
+    {
+        EnsureStarted();
+        lock (_gate)
+        {
+            if (_lifetime.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _listens.Add(watch);
+            if (_outbound is { } outbound)
+            {
+                SendListen(outbound, watch);
+            }
+        }
+    }
+
+    public void Unlisten(RealtimeWatch watch)
+    {
+        lock (_gate)
+        {
+            if (!_listens.Remove(watch) || _outbound is not { } outbound)
+            {
+                return;
+            }
+
+            // The answer is not waited for: the listen is gone on this side whatever the server says.
+            outbound.Writer.TryWrite(Envelope(++_nextNumber, "n", ListenBody(watch, hash: null)));
+        }
+    }
+
+    /// <summary>Closes the socket (the server then runs this connection's on-disconnect writes) and fails what is pending.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        List<RealtimeRequest> pending;
+        lock (_gate)
+        {
+            if (_lifetime.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _lifetime.Cancel();
+            pending = [.. _queue];
+            _queue.Clear();
+            _listens.Clear();
+            _outbound?.Writer.TryComplete();
+        }
+
+        foreach (var request in pending)
+        {
+            request.Fail(new ObjectDisposedException(nameof(FirebaseRealtimeStore), "The Firebase store was closed before the request was answered."));
+        }
+
+        if (Volatile.Read(ref _started) != 0)
+        {
+            // Wait (briefly) for the socket's close handshake, so the server learns of it now rather than at a timeout.
+            await _stopped.Task.WaitAsync(TimeSpan.FromSeconds(5), _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private void Expire(RealtimeRequest request)
+    {
+        lock (_gate)
+        {
+            if (request.Number != 0 || !_queue.Remove(request))
+            {
+                return;
+            }
+        }
+
+        request.Fail(new RealtimeConnectionException(
+            $"The Firebase {request.What} at {request.Path} was not sent: no connection to the database within {_options.RequestTimeout}.")
+        {
+            ProviderName = FirebaseRealtimeStore.Name,
+            IsRetryable = true,
+        });
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                _store.ConnectionState.Transition(ConnectionState.Connecting);
+                RealtimeException reason;
+                var handshaken = false;
+                try
+                {
+                    await RefreshTokenAsync(cancellationToken).ConfigureAwait(false);
+                    using var socket = new ClientWebSocket();
+                    using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                    {
+                        connectTimeout.CancelAfter(_options.RequestTimeout);
+                        await socket.ConnectAsync(SocketUri(), connectTimeout.Token).ConfigureAwait(false);
+                    }
+
+                    (reason, handshaken) = await RunSocketAsync(socket, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (RealtimeException ex)
+                {
+                    reason = ex;
+                }
+                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or System.Net.Http.HttpRequestException)
+                {
+                    reason = new RealtimeConnectionException($"The Firebase realtime connection failed: {ex.Message}", ex)
+                    {
+                        ProviderName = FirebaseRealtimeStore.Name,
+                        IsRetryable = true,
+                    };
+                }
+
+                OnDisconnected(reason);
+                if (_shutDown)
+                {
+                    Abandon(reason);
+                    return;
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                failures = handshaken ? 0 : failures + 1;
+                var delay = Backoff.Delay(_options, failures);
+                var wait = Task.Delay(delay, _time, cancellationToken);
+                _store.ConnectionState.Transition(ConnectionState.Disconnected, reason, _time.GetUtcNow() + delay);
+                try
+                {
+                    await wait.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>One socket's life: handshake, then messages until it ends. Returns why it ended and whether the handshake came.</summary>
+    private async Task<(RealtimeException Reason, bool Handshaken)> RunSocketAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+        var reader = new SocketReader(socket, MaxIncomingMessageBytes);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(_options.IdleTimeout);
+        var writer = WriteLoopAsync(socket, outbound.Reader, idle);
+        var handshaken = false;
+        try
+        {
+            while (true)
+            {
+                var message = await reader.ReadAsync(idle.Token).ConfigureAwait(false);
+                if (message is null)
+                {
+                    return (Lost("the database closed the connection"), handshaken);
+                }
+
+                idle.CancelAfter(_options.IdleTimeout);
+                using var doc = JsonDocument.Parse(message.Value);
+                var root = doc.RootElement;
+                if (!root.TryGetProperty("t", out var layer) || !root.TryGetProperty("d", out var body))
+                {
+                    continue;
+                }
+
+                if (layer.ValueEquals("c"))
+                {
+                    var control = OnControl(body, outbound, ref handshaken);
+                    if (control is not null)
+                    {
+                        return (control, handshaken);
+                    }
+                }
+                else if (layer.ValueEquals("d") && handshaken)
+                {
+                    var failure = OnData(body);
+                    if (failure is not null)
+                    {
+                        return (failure, handshaken);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (Lost($"the connection was silent for longer than {_options.IdleTimeout}"), handshaken);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException or WebSocketException or IOException)
+        {
+            return (Lost(ex.Message, ex), handshaken);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (ReferenceEquals(_outbound, outbound))
+                {
+                    _outbound = null;
+                }
+            }
+
+            outbound.Writer.TryComplete();
+            await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await CloseQuietlyAsync(socket).ConfigureAwait(false);
+        }
+    }
+
+    private RealtimeConnectionException? OnControl(JsonElement body, Channel<byte[]> outbound, ref bool handshaken)
+    {
+        var kind = body.TryGetProperty("t", out var t) ? t.GetString() : null;
+        var data = body.TryGetProperty("d", out var d) ? d : default;
+        switch (kind)
+        {
+            case "h":
+                if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("ts", out var ts) && ts.TryGetInt64(out var serverNow))
+                {
+                    Interlocked.Exchange(ref _serverOffsetMs, serverNow - _time.GetUtcNow().ToUnixTimeMilliseconds());
+                }
+
+                _session = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("s", out var s) && s.GetString() is { Length: > 0 } session ? session : null;
+                handshaken = true;
+                OnHandshake(outbound);
+                return null;
+            case "s":
+                // Shutdown: the service will not take this client back; reconnecting would only be refused again.
+                _shutDown = true;
+                return new RealtimeConnectionException($"The Firebase database shut the connection down: {(data.ValueKind == JsonValueKind.String ? data.GetString() : "no reason given")}")
+                {
+                    ProviderName = FirebaseRealtimeStore.Name,
+                };
+            case "r":
+                return Lost("the database asked the client to reconnect");
+            default:
+                // Pongs, errors for the log, and the long-polling upgrade messages need no answer.
+                return null;
+        }
+    }
+
+    private void OnHandshake(Channel<byte[]> outbound)
+    {
+        var (auth, body) = Credential();
+        lock (_gate)
+        {
+            if (_lifetime.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _outbound = outbound;
+
+            // Order matters (as the SDKs do it): the credential, then every listen with its hash, then the requests.
+            if (auth is not null)
+            {
+                var number = ++_nextNumber;
+                _authNumber = number;
+                outbound.Writer.TryWrite(Envelope(number, auth, body!));
+            }
+
+            foreach (var watch in _listens)
+            {
+                SendListen(outbound, watch);
+            }
+
+            foreach (var request in _queue)
+            {
+                Send(outbound, request);
+            }
+
+            _connected.TrySetResult();
+        }
+
+        _store.ConnectionState.Transition(ConnectionState.Connected);
+    }
+
+    private long _authNumber;
+    private bool _shutDown;
+
+    private RealtimeAuthenticationException? OnData(JsonElement body)
+    {
+        if (body.TryGetProperty("r", out var r) && r.TryGetInt64(out var number))
+        {
+            var answer = body.TryGetProperty("b", out var b) ? b : default;
+            var status = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("s", out var st) ? st.GetString() ?? "" : "";
+            var data = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("d", out var dd) ? dd.Clone() : default;
+            return OnAnswer(number, status, data);
+        }
+
+        if (!body.TryGetProperty("a", out var a) || !body.TryGetProperty("b", out var push) || push.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        switch (a.GetString())
+        {
+            case "d":
+            case "m":
+                OnDataPush(a.ValueEquals("m"), push);
+                return null;
+            case "c":
+                OnRevoked(push);
+                return null;
+            case "ac":
+                // The credential was revoked (expired): reconnect, which asks the token provider again.
+                return new RealtimeAuthenticationException($"The Firebase database revoked the credential: {ReadReason(push)}")
+                {
+                    ProviderName = FirebaseRealtimeStore.Name,
+                    IsRetryable = true,
+                };
+            default:
+                return null;
+        }
+    }
+
+    private RealtimeAuthenticationException? OnAnswer(long number, string status, JsonElement data)
+    {
+        RealtimeRequest? request;
+        RealtimeWatch? listen;
+        lock (_gate)
+        {
+            if (number == _authNumber)
+            {
+                _authNumber = 0;
+                return status == "ok"
+                    ? null
+                    : new RealtimeAuthenticationException($"The Firebase database refused the credential ({status}).")
+                    {
+                        ProviderName = FirebaseRealtimeStore.Name,
+                        IsRetryable = true,
+                    };
+            }
+
+            if (_sent.Remove(number, out request))
+            {
+                _queue.Remove(request);
+            }
+
+            _listensByNumber.Remove(number, out listen);
+        }
+
+        request?.Complete(status, data);
+        if (listen is not null)
+        {
+            if (status == "ok")
+            {
+                listen.OnListening();
+            }
+            else
+            {
+                listen.End(new RealtimePermissionException($"Firebase refused the watch of {listen.Query.Path} ({status}).") { ProviderName = FirebaseRealtimeStore.Name });
+            }
+        }
+
+        return null;
+    }
+
+    private void OnDataPush(bool merge, JsonElement push)
+    {
+        var path = push.TryGetProperty("p", out var p) ? p.GetString() ?? "/" : "/";
+        var data = push.TryGetProperty("d", out var d) ? d : default;
+        long? tag = push.TryGetProperty("t", out var t) && t.TryGetInt64(out var n) ? n : null;
+        var (at, isPriority) = WirePath(path);
+        List<(RealtimePath Path, DataNode Value, bool IsPriority)> entries;
+        if (merge)
+        {
+            entries = [];
+            if (data.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var entry in data.EnumerateObject())
+                {
+                    var (relative, priority) = WirePath(entry.Name);
+                    entries.Add((at.Child(relative), ToNode(entry.Value), priority));
+                }
+            }
+        }
+        else
+        {
+            entries = [(at, ToNode(data), isPriority)];
+        }
+
+        List<RealtimeWatch> targets;
+        lock (_gate)
+        {
+            targets = tag is { } tg
+                ? [.. _listens.Where(w => w.Tag == tg)]
+                : [.. _listens.Where(w => w.Tag is null)];
+        }
+
+        foreach (var watch in targets)
+        {
+            var changes = ChangesFor(watch.Query.Path, entries);
+            if (changes.Count > 0)
+            {
+                watch.OnPush(changes);
+            }
+        }
+    }
+
+    /// <summary>The entries as a listen at <paramref name="location"/> sees them: below it as they are, above it cut down to it.</summary>
+    private static List<ServerChange> ChangesFor(RealtimePath location, List<(RealtimePath Path, DataNode Value, bool IsPriority)> entries)
+    {
+        var changes = new List<ServerChange>();
+        foreach (var (path, value, isPriority) in entries)
+        {
+            if (location.IsAncestorOrSelf(path))
+            {
+                changes.Add(new ServerChange(location.RelativeTo(path), value, isPriority));
+            }
+            else if (path.IsAncestorOrSelf(location) && !isPriority)
+            {
+                changes.Add(new ServerChange(RealtimePath.Root, value.GetAt(path.RelativeTo(location))));
+            }
+        }
+
+        return changes;
+    }
+
+    private void OnRevoked(JsonElement push)
+    {
+        var (path, _) = WirePath(push.TryGetProperty("p", out var p) ? p.GetString() ?? "/" : "/");
+        List<RealtimeWatch> revoked;
+        lock (_gate)
+        {
+            revoked = [.. _listens.Where(w => w.Query.Path == path)];
+        }
+
+        foreach (var watch in revoked)
+        {
+            watch.End(new RealtimePermissionException($"Firebase cancelled the watch of {path}: permission denied.") { ProviderName = FirebaseRealtimeStore.Name });
+        }
+    }
+
+    private void OnDisconnected(RealtimeException reason)
+    {
+        List<RealtimeRequest> failed = [];
+        lock (_gate)
+        {
+            _outbound = null;
+            _sent.Clear();
+            _listensByNumber.Clear();
+            _authNumber = 0;
+            if (_connected.Task.IsCompleted)
+            {
+                _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            // What was sent and not answered may or may not have been applied: only writes queued for offline use are
+            // sent again (as the SDKs do); the rest fail. What was never sent waits for the next connection.
+            _queue.RemoveAll(r =>
+            {
+                if (r.Number == 0 || (r.Kind == RealtimeRequestKind.Write && _options.QueueWritesWhileOffline))
+                {
+                    r.Number = 0;
+                    return false;
+                }
+
+                failed.Add(r);
+                return true;
+            });
+        }
+
+        foreach (var request in failed)
+        {
+            request.Fail(new RealtimeConnectionException(
+                $"The connection to Firebase was lost before the {request.What} at {request.Path} was answered; it may or may not have been applied.", reason)
+            {
+                ProviderName = FirebaseRealtimeStore.Name,
+                IsRetryable = true,
+            });
+        }
+    }
+
+    /// <summary>The database will not take this client back: every listen and request ends with <paramref name="reason"/>.</summary>
+    private void Abandon(RealtimeException reason)
+    {
+        List<RealtimeRequest> requests;
+        List<RealtimeWatch> listens;
+        lock (_gate)
+        {
+            _lifetime.Cancel();
+            requests = [.. _queue];
+            listens = [.. _listens];
+            _queue.Clear();
+            _listens.Clear();
+        }
+
+        foreach (var request in requests)
+        {
+            request.Fail(reason);
+        }
+
+        foreach (var listen in listens)
+        {
+            listen.End(reason);
+        }
+
+        _store.ConnectionState.Transition(ConnectionState.Failed, reason);
+    }
+
+    private void Send(Channel<byte[]> outbound, RealtimeRequest request)
+    {
+        var number = ++_nextNumber;
+        request.Number = number;
+        _sent[number] = request;
+        outbound.Writer.TryWrite(Envelope(number, request.Action, request.Body));
+    }
+
+    private void SendListen(Channel<byte[]> outbound, RealtimeWatch watch)
+    {
+        var number = ++_nextNumber;
+        _listensByNumber[number] = watch;
+        outbound.Writer.TryWrite(Envelope(number, "q", ListenBody(watch, watch.BeginListen())));
+    }
+
+    private static byte[] ListenBody(RealtimeWatch watch, string? hash)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("p", WirePathOf(watch.Query.Path));
+            if (watch.Tag is { } tag)
+            {
+                json.WritePropertyName("q");
+                WireQueryWriter.Write(json, watch.Query);
+                json.WriteNumber("t", tag);
+            }
+
+            if (hash is not null)
+            {
+                json.WriteString("h", hash);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A data message: <c>{"t":"d","d":{"r":n,"a":action,"b":body}}</c>.</summary>
+    private static byte[] Envelope(long number, string action, byte[] body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(body.Length + 48);
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("t", "d");
+            json.WriteStartObject("d");
+            json.WriteNumber("r", number);
+            json.WriteString("a", action);
+            json.WritePropertyName("b");
+            json.WriteRawValue(body, skipInputValidation: true);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The credential action and body for this connection: <c>gauth</c> for the emulator's admin and access tokens, <c>auth</c> for ID tokens.</summary>
+    private (string? Action, byte[]? Body) Credential()
+    {
+        string? token;
+        string action;
+        if (_options.UseEmulatorAdmin)
+        {
+            (token, action) = ("owner", "gauth");
+        }
+        else if (_options.AccessToken is { } access)
+        {
+            (token, action) = (access, "gauth");
+        }
+        else
+        {
+            token = _currentToken ?? _options.IdToken ?? _options.DatabaseSecret;
+            action = token is not null && LooksLikeIdToken(token) ? "auth" : "gauth";
+        }
+
+        if (token is null)
+        {
+            return (null, null);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("cred", token);
+            json.WriteEndObject();
+        }
+
+        return (action, buffer.WrittenSpan.ToArray());
+    }
+
+    private string? _currentToken;
+
+    /// <summary>Asks the token provider (if any) for the credential of the next connection.</summary>
+    private async Task RefreshTokenAsync(CancellationToken cancellationToken)
+    {
+        if (_options.TokenProvider is { } provider)
+        {
+            var token = await provider(cancellationToken).ConfigureAwait(false);
+            _currentToken = string.IsNullOrEmpty(token) ? null : token;
+        }
+    }
+
+    /// <summary>A JWT whose claims carry <c>iat</c> goes with <c>auth</c>, as the SDKs decide.</summary>
+    private static bool LooksLikeIdToken(string token)
+    {
+        var parts = token.Split('.');
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+
+        try
+        {
+            var payload = parts[1].Replace('-', '+').Replace('_', '/');
+            payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
+            using var claims = JsonDocument.Parse(Convert.FromBase64String(payload));
+            return claims.RootElement.ValueKind == JsonValueKind.Object && claims.RootElement.TryGetProperty("iat", out _);
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            return false;
+        }
+    }
+
+    private Uri SocketUri()
+    {
+        var (baseUrl, ns) = (_store.Http.BaseUrl, _store.Http.Namespace);
+        var http = new Uri(baseUrl + "/");
+        var scheme = http.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
+        var query = new StringBuilder("v=5");
+        if (_session is { } session)
+        {
+            query.Append("&ls=").Append(Uri.EscapeDataString(session));
+        }
+
+        query.Append("&ns=").Append(Uri.EscapeDataString(ns ?? http.Host.Split('.')[0]));
+        return new UriBuilder(http) { Scheme = scheme, Path = "/.ws", Query = query.ToString() }.Uri;
+    }
+
+    private async Task WriteLoopAsync(ClientWebSocket socket, ChannelReader<byte[]> messages, CancellationTokenSource idle)
+    {
+        try
+        {
+            while (true)
+            {
+                // The SDK's keepalive: a bare "0" after 45 s without sending anything.
+                using var quiet = new CancellationTokenSource(KeepAliveInterval, _time);
+                bool more;
+                try
+                {
+                    more = await messages.WaitToReadAsync(quiet.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (quiet.IsCancellationRequested)
+                {
+                    await socket.SendAsync("0"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (!more)
+                {
+                    return;
+                }
+
+                while (messages.TryRead(out var message))
+                {
+                    foreach (var frame in FrameSplitter.Split(message))
+                    {
+                        await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        {
+            // The socket broke: the reader sees it too and ends this connection.
+            await idle.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(45);
+
+    // The largest message taken from the database (a value may be up to 256 MB in the service's own limits).
+    private const long MaxIncomingMessageBytes = 256L * 1024 * 1024;
+
+    private static async Task CloseQuietlyAsync(ClientWebSocket socket)
+    {
+        try
+        {
+            if (socket.State == WebSocketState.Open)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Closing a broken socket has nothing left to tell the server.
+        }
+    }
+
+    private static RealtimeConnectionException Lost(string why, Exception? inner = null) =>
+        new($"The Firebase realtime connection was lost: {why}.", inner)
+        {
+            ProviderName = FirebaseRealtimeStore.Name,
+            IsRetryable = true,
+        };
+
+    private static string ReadReason(JsonElement push) =>
+        push.TryGetProperty("d", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! :
+        push.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "no reason given";
+
+    private static DataNode ToNode(JsonElement value) =>
+        value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DataNode.Null : DataNode.FromJson(value);
+
+    /// <summary>A path as the wire names it (with or without a leading slash; a last <c>.priority</c> segment names a priority).</summary>
+    private static (RealtimePath Path, bool IsPriority) WirePath(string wire)
+    {
+        var change = ServerChange.At(wire, DataNode.Null);
+        return (change.Path, change.IsPriority);
+    }
+
+    private static string WirePathOf(RealtimePath path) => path.ToString();
+
+    /// <summary>Reads whole protocol messages: WebSocket messages joined from their fragments, then split messages reassembled.</summary>
+    private sealed class SocketReader(ClientWebSocket socket, long maxMessageBytes)
+    {
+        private readonly FrameAssembler _assembler = new(maxMessageBytes);
+        private readonly ArrayBufferWriter<byte> _frame = new(4096);
+
+        public async Task<ReadOnlyMemory<byte>?> ReadAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                _frame.Clear();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(_frame.GetMemory(4096), cancellationToken).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return null;
+                    }
+
+                    _frame.Advance(result.Count);
+                    if (_frame.WrittenCount > maxMessageBytes)
+                    {
+                        throw new InvalidDataException($"A frame from the database exceeds {maxMessageBytes.ToString(CultureInfo.InvariantCulture)} bytes.");
+                    }
+                }
+                while (!result.EndOfMessage);
+
+                if (_assembler.Add(_frame.WrittenSpan, out var message))
+                {
+                    return message;
+                }
+            }
+        }
+    }
+}
