@@ -181,6 +181,19 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         firebase.Redirects.Add(ns ?? Options.Firebase.DefaultNamespace, count);
     }
 
+    /// <summary>
+    /// Fault hook: cuts every open realtime (WebSocket) connection of a namespace at once, as a network failure would.
+    /// Their onDisconnect writes run; clients see the socket end and reconnect.
+    /// </summary>
+    /// <param name="ns">The namespace; <see cref="FirebaseEmulatorOptions.DefaultNamespace"/> when omitted.</param>
+    /// <returns>How many connections were cut.</returns>
+    /// <exception cref="InvalidOperationException">The Firebase front end is not enabled.</exception>
+    public int DropFirebaseConnections(string? ns = null)
+    {
+        var firebase = _firebase ?? throw new InvalidOperationException("The Firebase front end is not enabled (EmulatorOptions.Firebase.Enabled).");
+        return firebase.Realtime.DropAll(firebase.Namespaces.Get(ns ?? Options.Firebase.DefaultNamespace));
+    }
+
     /// <summary>How many Firebase requests arrived through the alias of <see cref="RedirectFirebaseRequests"/> (redirects followed).</summary>
     public long FirebaseRedirectsFollowed => _firebase?.Redirects.Followed ?? 0;
 

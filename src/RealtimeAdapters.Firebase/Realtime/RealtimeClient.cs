@@ -92,6 +92,8 @@ internal sealed class RealtimeClient
     /// </summary>
     public async Task<RealtimeResponse> SendAsync(RealtimeRequest request, CancellationToken cancellationToken)
     {
+        // A request cancelled before it is issued is never sent (once sent, it cannot be taken back).
+        cancellationToken.ThrowIfCancellationRequested();
         EnsureStarted();
         lock (_gate)
         {
@@ -223,10 +225,10 @@ internal sealed class RealtimeClient
                 {
                     await RefreshTokenAsync(cancellationToken).ConfigureAwait(false);
                     using var socket = new ClientWebSocket();
-                    using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                    using (var connectTimeout = new CancellationTokenSource(_options.RequestTimeout, _time))
+                    using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connectTimeout.Token))
                     {
-                        connectTimeout.CancelAfter(_options.RequestTimeout);
-                        await socket.ConnectAsync(SocketUri(), connectTimeout.Token).ConfigureAwait(false);
+                        await socket.ConnectAsync(SocketUri(), connecting.Token).ConfigureAwait(false);
                     }
 
                     (reason, handshaken) = await RunSocketAsync(socket, cancellationToken).ConfigureAwait(false);
@@ -285,15 +287,16 @@ internal sealed class RealtimeClient
     {
         var outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         var reader = new SocketReader(socket, MaxIncomingMessageBytes);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(_options.IdleTimeout);
+        // Silence for IdleTimeout (on the store's clock) means a dead connection; every message received restarts it.
+        using var idle = new CancellationTokenSource(_options.IdleTimeout, _time);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         var writer = WriteLoopAsync(socket, outbound.Reader, idle);
         var handshaken = false;
         try
         {
             while (true)
             {
-                var message = await reader.ReadAsync(idle.Token).ConfigureAwait(false);
+                var message = await reader.ReadAsync(reading.Token).ConfigureAwait(false);
                 if (message is null)
                 {
                     return (Lost("the database closed the connection"), handshaken);

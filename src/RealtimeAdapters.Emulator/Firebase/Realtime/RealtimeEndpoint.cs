@@ -58,6 +58,23 @@ internal sealed class RealtimeEndpoint(FirebaseServer server)
         }
     }
 
+    /// <summary>Cuts every open connection of a namespace at once, as a network failure would (their onDisconnect writes run).</summary>
+    /// <returns>How many connections were cut.</returns>
+    public int DropAll(FirebaseNamespace ns)
+    {
+        var dropped = 0;
+        foreach (var connection in _sessions.Values)
+        {
+            if (connection.Namespace == ns)
+            {
+                connection.Abort("dropped by the emulator's fault hook");
+                dropped++;
+            }
+        }
+
+        return dropped;
+    }
+
     // Unguessable, since naming a session ends it.
     private static string NewSessionId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 }

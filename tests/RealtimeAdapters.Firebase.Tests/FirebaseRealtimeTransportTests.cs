@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Time.Testing;
+using RealtimeAdapters.Emulator;
+using static RealtimeAdapters.Firebase.Tests.TestSupport;
+
+namespace RealtimeAdapters.Firebase.Tests;
+
+/// <summary>
+/// The realtime transport (one WebSocket) against the emulator: reconnection after a cut with exactly the changes made
+/// meanwhile, on-disconnect writes when the connection is lost, pipelined writes in order, transactions with the data
+/// hash under contention, connection states, the server's clock offset and the token provider asked on every connect.
+/// </summary>
+public sealed class FirebaseRealtimeTransportTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static FirebaseRealtimeStore NewStore(RealtimeEmulator emulator, string ns, TimeProvider? time = null, Func<CancellationToken, ValueTask<string?>>? tokens = null) =>
+        new(new FirebaseStoreOptions
+        {
+            DatabaseUrl = emulator.FirebaseUrl,
+            Namespace = ns,
+            UseEmulatorAdmin = tokens is null,
+            TokenProvider = tokens,
+            TimeProvider = time,
+            ReconnectInitialDelay = TimeSpan.FromSeconds(1),
+            ReconnectMaxDelay = TimeSpan.FromSeconds(8),
+            ReconnectJitter = 0,
+        });
+
+    [Fact]
+    public async Task Watch_ConnectionCutWhileDataChanges_ReconnectReportsExactlyTheDifferences()
+    {
+        var ns = NewNamespace();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var store = NewStore(fixture.Emulator, ns, time);
+        var database = fixture.Emulator.GetFirebaseDatabase(ns);
+        database.Set("f", DataNode.Parse("""{"a":1,"b":2}"""));
+        await using var states = store.Connection.WatchState().GetAsyncEnumerator(Ct);
+        await using var watch = await store.WatchAsync("f", cancellationToken: Ct);
+        await using var events = watch.GetAsyncEnumerator(Ct);
+        Assert.Equal(["ChildAdded a after -", "ChildAdded b after a", """Value {"a":1,"b":2}"""], await NextAsync(events, 3));
+        await WaitForStateAsync(states, ConnectionState.Connected);
+
+        Assert.Equal(1, fixture.Emulator.DropFirebaseConnections(ns));
+        var disconnected = await WaitForStateAsync(states, ConnectionState.Disconnected);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(1), disconnected.RetryAt);
+        Assert.IsType<RealtimeConnectionException>(disconnected.Reason);
+        database.Set("f/b", DataNode.Null);
+        database.Set("f/a", 5);
+        database.Set("f/c", 3);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(["ChildRemoved b", "ChildAdded c after a", "ChildChanged a after -", """Value {"a":5,"c":3}"""], await NextAsync(events, 4));
+        await WaitForStateAsync(states, ConnectionState.Connected);
+        database.Set("f/d", 4);
+        Assert.Equal(["ChildAdded d after c", """Value {"a":5,"c":3,"d":4}"""], await NextAsync(events, 2));
+    }
+
+    [Fact]
+    public async Task OnDisconnect_ConnectionLost_TheDatabaseRunsTheWritesAndTheStoreReconnects()
+    {
+        var ns = NewNamespace();
+        await using var leaving = NewStore(fixture.Emulator, ns);
+        await using var staying = NewStore(fixture.Emulator, ns);
+        await leaving.SetAsync("presence/alice", "online", Ct);
+        await leaving.OnDisconnectSetAsync("presence/alice", "offline", Ct);
+        await leaving.OnDisconnectSetAsync("presence/lastSeen", ServerValue.Timestamp, Ct);
+        await using var watch = await staying.WatchAsync("presence", new WatchOptions { Events = StoreEventKind.Value }, Ct);
+        await using var events = watch.GetAsyncEnumerator(Ct);
+        Assert.Equal("""Value {"alice":"online"}""", Describe(await NextAsync(events)));
+        await using var states = leaving.Connection.WatchState().GetAsyncEnumerator(Ct);
+
+        Assert.True(fixture.Emulator.DropFirebaseConnections(ns) >= 2);
+
+        StoreEvent seen;
+        do
+        {
+            seen = await NextAsync(events);
+        }
+        while (seen.Snapshot.Node.GetAt("lastSeen").IsNull);
+
+        Assert.Equal("offline", seen.Snapshot.Node.GetAt("alice").GetString());
+        Assert.Equal(DataNodeKind.Number, seen.Snapshot.Node.GetAt("lastSeen").Kind);
+        await WaitForStateAsync(states, ConnectionState.Connected);
+
+        // The registrations ran once: a later cut finds none left.
+        await leaving.SetAsync("presence/alice", "back", Ct);
+        Assert.Equal("back", (await staying.GetAsync("presence/alice", Ct)).Node.GetString());
+    }
+
+    [Fact]
+    public async Task SetAsync_ManyWritesInFlight_AppliedAndReportedInIssueOrder()
+    {
+        var ns = NewNamespace();
+        await using var writer = NewStore(fixture.Emulator, ns);
+        await using var reader = NewStore(fixture.Emulator, ns);
+        await using var watch = await reader.WatchAsync("counter", new WatchOptions { Events = StoreEventKind.Value }, Ct);
+        await using var events = watch.GetAsyncEnumerator(Ct);
+        Assert.False((await NextAsync(events)).Snapshot.Exists);
+
+        var writes = Enumerable.Range(1, 200).Select(i => writer.SetAsync("counter", i, Ct).AsTask()).ToList();
+        await Task.WhenAll(writes);
+
+        var last = 0.0;
+        while (last < 200)
+        {
+            var value = (await NextAsync(events)).Snapshot.Node.GetNumber();
+            Assert.True(value > last, $"value {value} arrived after {last}");
+            last = value;
+        }
+
+        Assert.Equal(0, writer.PendingWriteCount);
+    }
+
+    [Fact]
+    public async Task RunTransactionAsync_TwoClientsContending_EndsAtTheExactCount()
+    {
+        var ns = NewNamespace();
+        await using var first = NewStore(fixture.Emulator, ns);
+        await using var second = NewStore(fixture.Emulator, ns);
+
+        async Task IncrementAsync(IRealtimeStore store)
+        {
+            for (var i = 0; i < 15; i++)
+            {
+                var result = await store.RunTransactionAsync(
+                    "count",
+                    s => TransactionDecision.Commit((s.Exists ? s.Node.GetNumber() : 0) + 1),
+                    new TransactionOptions { MaxAttempts = 50 },
+                    Ct);
+                Assert.True(result.Committed);
+            }
+        }
+
+        await Task.WhenAll(IncrementAsync(first), IncrementAsync(second));
+
+        Assert.Equal(30, (await first.GetAsync("count", Ct)).Node.GetNumber());
+    }
+
+    [Fact]
+    public async Task ServerTimeOffset_AfterTheHandshake_IsTheEmulatorsClockMinusTheStores()
+    {
+        var ahead = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromHours(1));
+        await using var emulator = await StartEmulatorAsync(time: ahead);
+        await using var store = NewStore(emulator, NewNamespace());
+
+        await store.Connection.ConnectAsync(Ct);
+
+        Assert.InRange(store.ServerTimeOffset, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
+        Assert.Equal(ConnectionState.Connected, store.Connection.State);
+    }
+
+    [Fact]
+    public async Task TokenProvider_EveryConnection_AskedAgain()
+    {
+        var ns = NewNamespace();
+        var asked = 0;
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var store = NewStore(fixture.Emulator, ns, time, _ =>
+        {
+            Interlocked.Increment(ref asked);
+            return ValueTask.FromResult<string?>(Token("alice", DateTimeOffset.UtcNow.AddHours(1)));
+        });
+        await using var states = store.Connection.WatchState().GetAsyncEnumerator(Ct);
+        await store.SetAsync("users/alice", 1, Ct);
+        Assert.Equal(1, Volatile.Read(ref asked));
+
+        fixture.Emulator.DropFirebaseConnections(ns);
+        await WaitForStateAsync(states, ConnectionState.Disconnected);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await WaitForStateAsync(states, ConnectionState.Connected);
+
+        Assert.Equal(2, Volatile.Read(ref asked));
+    }
+
+    [Fact]
+    public async Task OnDisconnectAsync_RestTransport_IsRefusedAsNotSupported()
+    {
+        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
+        {
+            Transport = FirebaseTransport.RestStreaming,
+            DatabaseUrl = fixture.Emulator.FirebaseUrl,
+            Namespace = NewNamespace(),
+            UseEmulatorAdmin = true,
+        });
+
+        var ex = await Assert.ThrowsAsync<RealtimeNotSupportedException>(() => store.OnDisconnectRemoveAsync("x", Ct).AsTask());
+        Assert.Equal(RealtimeCapabilities.OnDisconnect, ex.Capability);
+        Assert.False(store.Metadata.Supports(RealtimeCapabilities.OnDisconnect));
+    }
+}
