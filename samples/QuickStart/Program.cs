@@ -15,7 +15,8 @@ using RealtimeAdapters.Emulator;
 var timeout = TimeSpan.FromSeconds(5);
 var useEmulator = args.Contains("--emulator");
 
-// With --emulator: Firebase REST + SSE and Ably REST + WebSocket servers on free loopback ports, in this process.
+// With --emulator: the Firebase (realtime WebSocket, REST + SSE) and Ably (REST + WebSocket) servers on free loopback
+// ports, in this process.
 await using var emulator = useEmulator
     ? await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 }, Ably = { Enabled = true, Port = 0 } })
     : null;
