@@ -56,6 +56,24 @@ public sealed class FirebaseRealtimeTransportTests(EmulatorFixture fixture) : IC
     }
 
     [Fact]
+    public async Task IdleConnection_LongSilence_IsPingedAndKept()
+    {
+        var ns = NewNamespace();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var store = NewStore(fixture.Emulator, ns, time);
+        await using var watch = await store.WatchAsync("quiet", new WatchOptions { Events = StoreEventKind.Value }, Ct);
+        await using var events = watch.GetAsyncEnumerator(Ct);
+        Assert.False((await NextAsync(events)).Snapshot.Exists);
+
+        // The database says nothing while nothing changes: ten minutes of silence end in a ping, not in a dropped socket.
+        time.Advance(TimeSpan.FromMinutes(10));
+        fixture.Emulator.GetFirebaseDatabase(ns).Set("quiet/x", 1);
+
+        Assert.Equal("""Value {"x":1}""", Describe(await NextAsync(events)));
+        Assert.Equal(ConnectionState.Connected, store.Connection.State);
+    }
+
+    [Fact]
     public async Task OnDisconnect_ConnectionLost_TheDatabaseRunsTheWritesAndTheStoreReconnects()
     {
         var ns = NewNamespace();

@@ -287,10 +287,30 @@ internal sealed class RealtimeClient
     {
         var outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         var reader = new SocketReader(socket, MaxIncomingMessageBytes);
-        // Silence for IdleTimeout (on the store's clock) means a dead connection; every message received restarts it.
-        using var idle = new CancellationTokenSource(_options.IdleTimeout, _time);
+        // The database sends nothing while nothing changes, so silence alone proves nothing: after IdleTimeout (on the
+        // store's clock) without a message the client pings, and only a second IdleTimeout of silence means the
+        // connection is dead. Every message received restarts the watch.
+        using var idle = new CancellationTokenSource();
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        var writer = WriteLoopAsync(socket, outbound.Reader, idle);
+        // The wait for the answer starts once the ping is on the wire (not when it is queued), so a clock that jumps
+        // forward does not take the ping's own delay for the database's silence.
+        var pinged = 0;
+        using var watchdog = _time.CreateTimer(
+            _ =>
+            {
+                if (Interlocked.Exchange(ref pinged, 1) == 0)
+                {
+                    outbound.Writer.TryWrite(Ping);
+                }
+                else
+                {
+                    idle.Cancel();
+                }
+            },
+            null,
+            _options.IdleTimeout,
+            Timeout.InfiniteTimeSpan);
+        var writer = WriteLoopAsync(socket, outbound.Reader, idle, () => watchdog.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan));
         var handshaken = false;
         try
         {
@@ -302,7 +322,8 @@ internal sealed class RealtimeClient
                     return (Lost("the database closed the connection"), handshaken);
                 }
 
-                idle.CancelAfter(_options.IdleTimeout);
+                Volatile.Write(ref pinged, 0);
+                watchdog.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan);
                 using var doc = JsonDocument.Parse(message.Value);
                 var root = doc.RootElement;
                 if (!root.TryGetProperty("t", out var layer) || !root.TryGetProperty("d", out var body))
@@ -330,7 +351,7 @@ internal sealed class RealtimeClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (Lost($"the connection was silent for longer than {_options.IdleTimeout}"), handshaken);
+            return (Lost($"the connection did not answer a ping within {_options.IdleTimeout} after {_options.IdleTimeout} of silence"), handshaken);
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException or WebSocketException or IOException)
         {
@@ -787,7 +808,7 @@ internal sealed class RealtimeClient
         return new UriBuilder(http) { Scheme = scheme, Path = "/.ws", Query = query.ToString() }.Uri;
     }
 
-    private async Task WriteLoopAsync(ClientWebSocket socket, ChannelReader<byte[]> messages, CancellationTokenSource idle)
+    private async Task WriteLoopAsync(ClientWebSocket socket, ChannelReader<byte[]> messages, CancellationTokenSource idle, Action pingSent)
     {
         try
         {
@@ -817,6 +838,11 @@ internal sealed class RealtimeClient
                     {
                         await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
                     }
+
+                    if (ReferenceEquals(message, Ping))
+                    {
+                        pingSent();
+                    }
                 }
             }
         }
@@ -828,6 +854,9 @@ internal sealed class RealtimeClient
     }
 
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(45);
+
+    // The protocol's ping; the database answers every one with a pong.
+    private static readonly byte[] Ping = """{"t":"c","d":{"t":"p","d":{}}}"""u8.ToArray();
 
     // The largest message taken from the database (a value may be up to 256 MB in the service's own limits).
     private const long MaxIncomingMessageBytes = 256L * 1024 * 1024;
