@@ -35,6 +35,14 @@ public sealed class FirebaseStoreOptions : IValidatableObject
     /// </summary>
     public Func<CancellationToken, ValueTask<string?>>? TokenProvider { get; set; }
 
+    /// <summary>
+    /// Supplies a Google OAuth2 access token (a service account's, as the Admin SDKs use), sent as
+    /// <c>Authorization: Bearer</c> over REST and with <c>gauth</c> over the realtime socket: the refreshable form of
+    /// <see cref="AccessToken"/>. Asked before every request and connection, and again after a refusal, so it should cache
+    /// its token and refresh it before it expires.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; set; }
+
     /// <summary>Authenticates as the emulator's administrator (<c>Authorization: Bearer owner</c>). Emulator only.</summary>
     public bool UseEmulatorAdmin { get; set; }
 
@@ -145,11 +153,11 @@ public sealed class FirebaseStoreOptions : IValidatableObject
         }
 
         var credentials = (IdToken is null ? 0 : 1) + (DatabaseSecret is null ? 0 : 1) + (AccessToken is null ? 0 : 1) +
-                          (TokenProvider is null ? 0 : 1) + (UseEmulatorAdmin ? 1 : 0);
+                          (TokenProvider is null ? 0 : 1) + (AccessTokenProvider is null ? 0 : 1) + (UseEmulatorAdmin ? 1 : 0);
         if (credentials > 1)
         {
             yield return new ValidationResult(
-                "Set at most one credential: IdToken, DatabaseSecret, AccessToken, TokenProvider or UseEmulatorAdmin.", [nameof(IdToken)]);
+                "Set at most one credential: IdToken, DatabaseSecret, AccessToken, TokenProvider, AccessTokenProvider or UseEmulatorAdmin.", [nameof(IdToken)]);
         }
 
         if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)

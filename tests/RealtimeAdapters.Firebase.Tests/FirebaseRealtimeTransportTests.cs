@@ -191,6 +191,76 @@ public sealed class FirebaseRealtimeTransportTests(EmulatorFixture fixture) : IC
     }
 
     [Fact]
+    public async Task TokenProvider_IdTokenAboutToExpire_ReplacedOnTheOpenSocket()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulator = await StartEmulatorAsync(time: time);
+        var ns = NewNamespace();
+        var asked = 0;
+        var secondToken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var store = NewStore(emulator, ns, time, _ =>
+        {
+            if (Interlocked.Increment(ref asked) == 2)
+            {
+                secondToken.TrySetResult();
+            }
+
+            return ValueTask.FromResult<string?>(IdToken("alice", time.GetUtcNow(), time.GetUtcNow() + TimeSpan.FromMinutes(10)));
+        });
+        await using var watch = await store.WatchAsync("notes", new WatchOptions { Events = StoreEventKind.Value }, Ct);
+        await using var events = watch.GetAsyncEnumerator(Ct);
+        Assert.False((await NextAsync(events)).Snapshot.Exists);
+
+        // Halfway through the token's ten minutes the store asks for a new one and sends it on the same socket.
+        time.Advance(TimeSpan.FromMinutes(6));
+        await secondToken.Task.WaitAsync(EventTimeout, Ct);
+        await store.SetAsync("notes/a", 1, Ct).AsTask().WaitAsync(EventTimeout, Ct);
+        Assert.Equal("""Value {"a":1}""", Describe(await NextAsync(events)));
+
+        // Past the first token's expiry (before the second one's refresh): the database has the second one, so nothing
+        // is revoked and the same socket carries the next write (a dropped one would wait for a reconnect on this clock).
+        time.Advance(TimeSpan.FromMinutes(4.5));
+        await store.SetAsync("notes/b", 2, Ct).AsTask().WaitAsync(EventTimeout, Ct);
+        Assert.Equal("""Value {"a":1,"b":2}""", Describe(await NextAsync(events)));
+        Assert.Equal(2, Volatile.Read(ref asked));
+        Assert.Equal(ConnectionState.Connected, store.Connection.State);
+    }
+
+    [Theory]
+    [InlineData(FirebaseTransport.Realtime)]
+    [InlineData(FirebaseTransport.RestStreaming)]
+    public async Task AccessTokenProvider_BothTransports_TokenSentAndAskedPerConnection(FirebaseTransport transport)
+    {
+        // Rules that refuse everyone: only the emulator's administrator ("owner" as an access token) gets through.
+        await using var emulator = await StartEmulatorAsync("""{"rules":{".read":false,".write":false}}""");
+        var asked = 0;
+        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
+        {
+            Transport = transport,
+            DatabaseUrl = emulator.FirebaseUrl,
+            Namespace = NewNamespace(),
+            AccessTokenProvider = _ =>
+            {
+                Interlocked.Increment(ref asked);
+                return ValueTask.FromResult<string?>("owner");
+            },
+        });
+
+        await store.SetAsync("admin/only", 1, Ct);
+
+        Assert.Equal(1, (await store.GetAsync("admin/only", Ct)).Node.GetNumber());
+        Assert.True(Volatile.Read(ref asked) >= 1);
+    }
+
+    /// <summary>An unsigned ID token with <c>iat</c> (sent with <c>auth</c>, as the SDKs decide) and <c>exp</c>.</summary>
+    private static string IdToken(string uid, DateTimeOffset issued, DateTimeOffset expires)
+    {
+        static string B64(string json) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return B64("""{"alg":"none","typ":"JWT"}""") + "." +
+            B64($$"""{"sub":"{{uid}}","user_id":"{{uid}}","iat":{{issued.ToUnixTimeSeconds()}},"exp":{{expires.ToUnixTimeSeconds()}}}""") + ".";
+    }
+
+    [Fact]
     public async Task OnDisconnectAsync_RestTransport_IsRefusedAsNotSupported()
     {
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions

@@ -174,10 +174,10 @@ internal sealed class FirebaseHttp : IDisposable
         return _options.IdToken ?? _options.DatabaseSecret;
     }
 
-    private void ApplyHeaders(HttpRequestMessage request)
+    private void ApplyHeaders(HttpRequestMessage request, string? providedAccessToken)
     {
         request.Headers.TryAddWithoutValidation("X-Firebase-Decoding", "1");
-        if (_options.AccessToken is { } access)
+        if ((providedAccessToken ?? _options.AccessToken) is { } access)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access);
         }
@@ -191,10 +191,11 @@ internal sealed class FirebaseHttp : IDisposable
     public async Task<HttpResponseMessage> SendOnceAsync(
         HttpMethod method, Uri uri, byte[]? body, Action<HttpRequestMessage>? configure, bool stream, CancellationToken cancellationToken)
     {
+        var accessToken = _options.AccessTokenProvider is { } provider ? await provider(cancellationToken).ConfigureAwait(false) : null;
         for (var redirects = 0; ; redirects++)
         {
             using var request = new HttpRequestMessage(method, uri);
-            ApplyHeaders(request);
+            ApplyHeaders(request, accessToken);
             configure?.Invoke(request);
             if (body is not null)
             {

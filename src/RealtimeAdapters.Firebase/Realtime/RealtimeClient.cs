@@ -175,6 +175,7 @@ internal sealed class RealtimeClient
             }
 
             _lifetime.Cancel();
+            _refresh?.Dispose();
             pending = [.. _queue];
             _queue.Clear();
             _listens.Clear();
@@ -422,6 +423,7 @@ internal sealed class RealtimeClient
                 var number = ++_nextNumber;
                 _authNumber = number;
                 outbound.Writer.TryWrite(Envelope(number, auth, body!));
+                ScheduleRefresh(outbound);
             }
 
             foreach (var watch in _listens)
@@ -733,7 +735,7 @@ internal sealed class RealtimeClient
         {
             (token, action) = ("owner", "gauth");
         }
-        else if (_options.AccessToken is { } access)
+        else if ((_options.AccessTokenProvider is null ? _options.AccessToken : _currentToken) is { } access)
         {
             (token, action) = (access, "gauth");
         }
@@ -764,7 +766,7 @@ internal sealed class RealtimeClient
     /// <summary>Asks the token provider (if any) for the credential of the next connection.</summary>
     private async Task RefreshTokenAsync(CancellationToken cancellationToken)
     {
-        if (_options.TokenProvider is { } provider)
+        if ((_options.TokenProvider ?? _options.AccessTokenProvider) is { } provider)
         {
             var token = await provider(cancellationToken).ConfigureAwait(false);
             _currentToken = string.IsNullOrEmpty(token) ? null : token;
@@ -772,12 +774,15 @@ internal sealed class RealtimeClient
     }
 
     /// <summary>A JWT whose claims carry <c>iat</c> goes with <c>auth</c>, as the SDKs decide.</summary>
-    private static bool LooksLikeIdToken(string token)
+    private static bool LooksLikeIdToken(string token) => Claims(token).HasIssuedAt;
+
+    /// <summary>What the client needs from a JWT's claims (unverified: the database verifies it).</summary>
+    private static (bool HasIssuedAt, DateTimeOffset? Expires) Claims(string token)
     {
         var parts = token.Split('.');
         if (parts.Length != 3)
         {
-            return false;
+            return (false, null);
         }
 
         try
@@ -785,13 +790,71 @@ internal sealed class RealtimeClient
             var payload = parts[1].Replace('-', '+').Replace('_', '/');
             payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
             using var claims = JsonDocument.Parse(Convert.FromBase64String(payload));
-            return claims.RootElement.ValueKind == JsonValueKind.Object && claims.RootElement.TryGetProperty("iat", out _);
+            var root = claims.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (false, null);
+            }
+
+            DateTimeOffset? expires = root.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds) && seconds is > 0 and < 253402300800
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
+            return (root.TryGetProperty("iat", out _), expires);
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
         {
-            return false;
+            return (false, null);
         }
     }
+
+    /// <summary>
+    /// With a token provider, an ID token is replaced on the open socket before it expires (five minutes before, or
+    /// halfway through a shorter life): the database re-checks the listens against the new credential and the socket
+    /// stays up. Called under the gate.
+    /// </summary>
+    private void ScheduleRefresh(Channel<byte[]> outbound)
+    {
+        _refresh?.Dispose();
+        _refresh = null;
+        if (_options.TokenProvider is null || _currentToken is not { } token || Claims(token).Expires is not { } expires)
+        {
+            return;
+        }
+
+        var left = expires - _time.GetUtcNow();
+        var due = left > TimeSpan.FromMinutes(10) ? left - TimeSpan.FromMinutes(5) : left / 2;
+        _refresh = _time.CreateTimer(_ => _ = RefreshOnSocketAsync(outbound), null, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task RefreshOnSocketAsync(Channel<byte[]> outbound)
+    {
+        try
+        {
+            await RefreshTokenAsync(_lifetime.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failing token provider only leaves the current token in use; the next connection asks again.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return;
+        }
+
+        var (action, body) = Credential();
+        lock (_gate)
+        {
+            if (action is null || !ReferenceEquals(_outbound, outbound))
+            {
+                return;
+            }
+
+            var number = ++_nextNumber;
+            _authNumber = number;
+            outbound.Writer.TryWrite(Envelope(number, action, body!));
+            ScheduleRefresh(outbound);
+        }
+    }
+
+    private ITimer? _refresh;
 
     private Uri SocketUri()
     {
