@@ -261,6 +261,108 @@ public sealed class FirebaseRealtimeTransportTests(EmulatorFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Watch_ReadRevokedByRules_EndsWithPermissionError()
+    {
+        await using var emulator = await StartEmulatorAsync("""{"rules":{"p":{".read":"root.child('open').val() === true"}}}""");
+        var ns = NewNamespace();
+        await using var admin = NewStore(emulator, ns);
+        await admin.SetAsync("open", true, Ct);
+        await using var user = new FirebaseRealtimeStore(new FirebaseStoreOptions
+        {
+            DatabaseUrl = emulator.FirebaseUrl,
+            Namespace = ns,
+            IdToken = IdToken("u1", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)),
+        });
+        await using var watch = await user.WatchAsync("p", cancellationToken: Ct);
+        await using var events = watch.GetAsyncEnumerator(Ct);
+        await NextAsync(events);
+
+        await admin.SetAsync("open", false, Ct);
+
+        await Assert.ThrowsAsync<RealtimePermissionException>(async () => await events.MoveNextAsync().AsTask().WaitAsync(EventTimeout, Ct));
+    }
+
+    [Fact]
+    public async Task PushAsync_ConnectionCutDuringABurstWithQueuedWrites_EachAppliedOnceInOrder()
+    {
+        var ns = NewNamespace();
+        await using var writer = new FirebaseRealtimeStore(new FirebaseStoreOptions
+        {
+            DatabaseUrl = fixture.Emulator.FirebaseUrl,
+            Namespace = ns,
+            UseEmulatorAdmin = true,
+            QueueWritesWhileOffline = true,
+            ReconnectInitialDelay = TimeSpan.FromMilliseconds(10),
+            ReconnectJitter = 0,
+        });
+        await using var reader = NewStore(fixture.Emulator, ns);
+        await using var watch = await reader.WatchAsync("list", new WatchOptions { Events = StoreEventKind.ChildAdded }, Ct);
+        await using var events = watch.GetAsyncEnumerator(Ct);
+
+        var pushes = new List<Task<RealtimePath>>();
+        for (var i = 0; i < 300; i++)
+        {
+            pushes.Add(writer.PushAsync("list", i, Ct).AsTask());
+            if (i == 100)
+            {
+                // Mid-burst: part of the writes answered, part in flight, part not yet sent.
+                await pushes[50];
+                Assert.Equal(2, fixture.Emulator.DropFirebaseConnections(ns)); // the writer's socket and the reader's
+            }
+        }
+
+        var paths = await Task.WhenAll(pushes).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        // Every push's child arrives once, in issue order (push ids are chronological), with its own value.
+        for (var i = 0; i < 300; i++)
+        {
+            var added = await NextAsync(events);
+            Assert.Equal(paths[i].Key, added.Snapshot.Key);
+            Assert.Equal(i, added.Snapshot.Node.GetNumber());
+        }
+
+        Assert.Equal(300, (await reader.GetAsync("list", Ct)).Node.ChildCount);
+        Assert.Equal(0, writer.PendingWriteCount);
+    }
+
+    [Fact]
+    public async Task RunTransactionAsync_ConnectionCutDuringTheAttempt_NeverAppliedTwice()
+    {
+        var ns = NewNamespace();
+        await using var store = NewStore(fixture.Emulator, ns);
+        await store.SetAsync("count", 0, Ct);
+        var cut = false;
+        Exception? failure = null;
+        try
+        {
+            await store.RunTransactionAsync("count", s =>
+            {
+                if (!cut)
+                {
+                    cut = true;
+                    fixture.Emulator.DropFirebaseConnections(ns);
+                }
+
+                return TransactionDecision.Commit(s.Node.GetNumber() + 1);
+            }, cancellationToken: Ct);
+        }
+        catch (RealtimeConnectionException ex)
+        {
+            // The put was in flight when the socket went: it may or may not have been applied, and is not sent again.
+            failure = ex;
+            Assert.True(ex.IsRetryable);
+        }
+
+        var after = (await store.GetAsync("count", Ct)).Node.GetNumber();
+        Assert.True(failure is null ? after == 1 : after is 0 or 1, $"count is {after} after a transaction that {(failure is null ? "committed" : "failed")}");
+
+        // The store is back: a new transaction commits on top of whatever the first left.
+        var next = await store.RunTransactionAsync("count", s => TransactionDecision.Commit(s.Node.GetNumber() + 1), cancellationToken: Ct);
+        Assert.True(next.Committed);
+        Assert.Equal(after + 1, next.Snapshot.Node.GetNumber());
+    }
+
+    [Fact]
     public async Task OnDisconnectAsync_RestTransport_IsRefusedAsNotSupported()
     {
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
