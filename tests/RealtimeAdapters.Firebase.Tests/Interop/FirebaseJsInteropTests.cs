@@ -9,7 +9,8 @@ namespace RealtimeAdapters.Firebase.Tests.Interop;
 /// <c>tests/interop</c>) on one emulator namespace, in both directions: values the provider wrote are read by the SDK, a
 /// value the provider keeps changing is seen live by the SDK's listener, the SDK's writes (server timestamp, priority,
 /// push ids, a multi-path update with an increment) reach the provider's watch, both sides' transactions on one counter
-/// end at the exact count, and the SDK's onDisconnect write runs when its process exits. Skipped with an install hint
+/// end at the exact count, the provider's onDisconnect write is seen by the SDK when the provider's client closes, and the
+/// SDK's onDisconnect write runs when its process exits. Skipped with an install hint
 /// when the SDK is missing, and failed instead under CI (<c>REALTIME_REQUIRE_INTEROP=1</c>).
 /// </summary>
 public sealed class FirebaseJsInteropTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
@@ -25,6 +26,9 @@ public sealed class FirebaseJsInteropTests(EmulatorFixture fixture) : IClassFixt
         var ns = NewNamespace();
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = fixture.Emulator.FirebaseUrl, Namespace = ns, UseEmulatorAdmin = true });
         await store.SetAsync("interop/fromCs", DataNode.Parse("""{"n":1.5,"s":"é😀","b":true,"arr":{"0":"x","1":"y"},"deep":{"k":{"v":null,"w":0}}}"""), Ct);
+        var present = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = fixture.Emulator.FirebaseUrl, Namespace = ns, UseEmulatorAdmin = true });
+        await present.SetAsync("interop/presence/cs", "online", Ct);
+        await present.OnDisconnectSetAsync("interop/presence/cs", "offline", Ct);
         await using var watch = await store.WatchAsync("interop", new WatchOptions { Events = StoreEventKind.Value }, Ct);
         await using var values = watch.GetAsyncEnumerator(Ct);
 
@@ -60,6 +64,10 @@ public sealed class FirebaseJsInteropTests(EmulatorFixture fixture) : IClassFixt
             }, Ct);
             Assert.True((await NextLineAsync(peer)).GetProperty("finished").GetBoolean());
             await increments;
+
+            // Closing the provider's other client runs its onDisconnect write, which the SDK's listener sees.
+            await present.DisposeAsync();
+            Assert.True((await NextLineAsync(peer)).GetProperty("sawCsOffline").GetBoolean());
             Assert.True(await peer.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default));
             Assert.Equal(0, peer.ExitCode);
 
@@ -82,6 +90,7 @@ public sealed class FirebaseJsInteropTests(EmulatorFixture fixture) : IClassFixt
         }
         finally
         {
+            await present.DisposeAsync();
             if (!peer.HasExited)
             {
                 peer.Kill(entireProcessTree: true);

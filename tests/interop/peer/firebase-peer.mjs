@@ -7,7 +7,9 @@
 //   3. writes interop/fromJs (with a server timestamp and a priority), pushes two children to interop/list,
 //      runs 5 transactions incrementing interop/count (concurrently with the C# side),
 //   4. marks interop/presence/js "online" with an onDisconnect set to "offline",
-//   5. prints {"finished": true} and exits, closing its socket (the onDisconnect write then runs).
+//   5. prints {"finished": true}, then waits until interop/presence/cs reads "offline" (the C# client's onDisconnect
+//      write, run when the C# side closes that client) and prints {"sawCsOffline": true},
+//   6. exits, closing its socket (its own onDisconnect write then runs).
 // The file name keeps it out of `node --test` discovery.
 import { deleteApp, initializeApp } from 'firebase/app';
 import {
@@ -52,6 +54,15 @@ for (let i = 0; i < 5; i++) {
 await onDisconnect(ref(db, 'interop/presence/js')).set('offline');
 await set(ref(db, 'interop/presence/js'), 'online');
 write({ finished: true });
+await new Promise((resolve) => {
+  const stop = onValue(ref(db, 'interop/presence/cs'), (snapshot) => {
+    if (snapshot.val() === 'offline') {
+      stop();
+      resolve();
+    }
+  });
+});
+write({ sawCsOffline: true });
 clearTimeout(timeout);
 await deleteApp(app);
 process.exit(0);
