@@ -541,10 +541,22 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
                 }
 
                 // Writes made after WatchAsync returns must be reported relative to the state at the watch's start, so
-                // wait for the stream's first full value (errors end the subscription and surface when it is read).
+                // wait for the stream's first full value (errors end the subscription and surface when it is read), but
+                // no longer than RequestTimeout: an unreachable database is reported, not waited for forever.
                 try
                 {
-                    await stream.Initial.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await stream.Initial.WaitAsync(Options.RequestTimeout, Time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    await subscription.DisposeAsync().ConfigureAwait(false);
+                    throw new RealtimeConnectionException(
+                        $"The watch of {query.Path} got no value from Firebase within {Options.RequestTimeout} (the database is unreachable or slow); " +
+                        "the store keeps reconnecting, see its connection state.")
+                    {
+                        ProviderName = Name,
+                        IsRetryable = true,
+                    };
                 }
                 catch (OperationCanceledException)
                 {

@@ -362,6 +362,32 @@ public sealed class FirebaseRealtimeTransportTests(EmulatorFixture fixture) : IC
         Assert.Equal(after + 1, next.Snapshot.Node.GetNumber());
     }
 
+    [Theory]
+    [InlineData(FirebaseTransport.Realtime)]
+    [InlineData(FirebaseTransport.RestStreaming)]
+    public async Task WatchAsync_DatabaseUnreachable_FailsAfterRequestTimeoutWithoutAToken(FirebaseTransport transport)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
+        {
+            Transport = transport,
+            DatabaseUrl = new Uri("http://127.0.0.1:9/"),
+            UseEmulatorAdmin = true,
+            TimeProvider = time,
+            RequestTimeout = TimeSpan.FromSeconds(10),
+        });
+
+        var watching = store.WatchAsync("anything", cancellationToken: Ct).AsTask();
+        await using var states = store.Connection.WatchState().GetAsyncEnumerator(Ct);
+        await WaitForStateAsync(states, ConnectionState.Disconnected);
+        Assert.False(watching.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        var ex = await Assert.ThrowsAsync<RealtimeConnectionException>(() => watching.WaitAsync(EventTimeout, Ct));
+        Assert.True(ex.IsRetryable);
+        Assert.Contains("anything", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task OnDisconnectAsync_RestTransport_IsRefusedAsNotSupported()
     {

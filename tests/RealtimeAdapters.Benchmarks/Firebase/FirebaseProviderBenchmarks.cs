@@ -12,7 +12,10 @@ namespace RealtimeAdapters.Benchmarks.Firebase;
 /// the emulator's database and timed until the watch has seen all 1,000 events (emulator SSE encoding, SSE parse, local
 /// tree update, engine events, delivery); per-operation time is per event, so events/s = 1 s / mean. The cost per event
 /// must not grow with the list. <see cref="SetRoundTrip"/>: one <see cref="FirebaseRealtimeStore.SetAsync"/> of a small
-/// value, awaited (HTTP PUT and its answer).
+/// value, awaited (over REST an HTTP PUT and its answer; over the realtime socket a put and its answer).
+/// <see cref="PipelinedWrites"/>: 1,000 <see cref="FirebaseRealtimeStore.SetAsync"/> calls issued without waiting, then
+/// awaited together (over the socket they are pipelined in order; over REST they are concurrent requests). Each runs
+/// over both transports.
 /// </summary>
 [ShortInProcessConfig]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet releases resources in [GlobalCleanup].")]
@@ -35,6 +38,10 @@ public class FirebaseProviderBenchmarks
     [Params(100, 10_000, 100_000)]
     public int Children { get; set; }
 
+    /// <summary>The store's transport.</summary>
+    [Params(FirebaseTransport.Realtime, FirebaseTransport.RestStreaming)]
+    public FirebaseTransport Transport { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -43,7 +50,7 @@ public class FirebaseProviderBenchmarks
         _childPaths = [.. Enumerable.Range(0, Children).Select(i => StreamPath.Child("c" + i.ToString("D6", CultureInfo.InvariantCulture)))];
         _database.Set(StreamPath, DataNode.FromChildren(_childPaths.Select(p => new KeyValuePair<string, DataNode>(p.Key!, DataNode.FromNumber(0L)))));
 
-        _store = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = _emulator.FirebaseUrl, UseEmulatorAdmin = true });
+        _store = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = Transport, DatabaseUrl = _emulator.FirebaseUrl, UseEmulatorAdmin = true });
         _watch = _store.WatchAsync(RealtimeQuery.At(StreamPath), new WatchOptions { Events = StoreEventKind.ChildChanged })
             .AsTask().GetAwaiter().GetResult();
         _events = _watch.GetAsyncEnumerator();
@@ -78,4 +85,16 @@ public class FirebaseProviderBenchmarks
 
     [Benchmark]
     public async Task SetRoundTrip() => await _store.SetAsync(WritePath, DataNode.FromNumber(++_counter)).ConfigureAwait(false);
+
+    [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
+    public async Task PipelinedWrites()
+    {
+        var writes = new Task[EventsPerInvoke];
+        for (var i = 0; i < EventsPerInvoke; i++)
+        {
+            writes[i] = _store.SetAsync(WritePath, DataNode.FromNumber(++_counter)).AsTask();
+        }
+
+        await Task.WhenAll(writes).ConfigureAwait(false);
+    }
 }
