@@ -90,9 +90,14 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
 
                 break;
             case OutboundKind.Write when item.Listen!.IsActive:
-                foreach (var push in ListenPushes.ForWrite(item.Listen.Path, item.Write!))
+                switch (ScopedChange.Of(item.Listen.Path, item.Write!))
                 {
-                    await SendAsync(socket, push).ConfigureAwait(false);
+                    case { Value: { } value } overwrite:
+                        await SendAsync(socket, RealtimeMessages.Overwrite(overwrite.Path, value, tag: null)).ConfigureAwait(false);
+                        break;
+                    case { Entries: { } entries } merge:
+                        await SendAsync(socket, RealtimeMessages.Merge(merge.Path, entries, tag: null)).ConfigureAwait(false);
+                        break;
                 }
 
                 break;

@@ -269,47 +269,14 @@ internal sealed class FirebaseEventStream
     /// <summary>A write as the listened location sees it: a put or patch at its path below, or a put of the whole value.</summary>
     private void WriteChange(DatabaseWrite write)
     {
-        var at = write.Path;
-        if (write.Kind == DatabaseWriteKind.Set || write.Updates is null)
+        switch (ScopedChange.Of(_path, write))
         {
-            if (_path.IsAncestorOrSelf(at))
-            {
-                WriteEvent("put", _path.RelativeTo(at), write.NewRoot.GetAt(at));
-            }
-            else
-            {
-                WriteEvent("put", RealtimePath.Root, write.NewRoot.GetAt(_path));
-            }
-
-            return;
-        }
-
-        if (_path.IsAncestorOrSelf(at))
-        {
-            WritePatch(_path.RelativeTo(at), write.Updates.Keys.Select(relative => PatchEntry(relative, write.NewRoot.GetAt(at.Child(relative)))));
-            return;
-        }
-
-        // An update above the listened location: keep the entries that reach it.
-        var below = new List<KeyValuePair<string, DataNode>>();
-        foreach (var relative in write.Updates.Keys)
-        {
-            var absolute = at.Child(relative);
-            if (absolute.IsAncestorOrSelf(_path))
-            {
-                WriteEvent("put", RealtimePath.Root, write.NewRoot.GetAt(_path));
-                return;
-            }
-
-            if (_path.IsAncestorOrSelf(absolute))
-            {
-                below.Add(PatchEntry(_path.RelativeTo(absolute), write.NewRoot.GetAt(absolute)));
-            }
-        }
-
-        if (below.Count > 0)
-        {
-            WritePatch(RealtimePath.Root, below);
+            case { Value: { } value } overwrite:
+                WriteEvent("put", _path.RelativeTo(overwrite.Path), value);
+                break;
+            case { Entries: { } entries } merge:
+                WritePatch(_path.RelativeTo(merge.Path), entries);
+                break;
         }
     }
 
@@ -339,8 +306,6 @@ internal sealed class FirebaseEventStream
     }
 
     // A patch's key is the entry's path relative to the patch's path, without the leading slash.
-    private static KeyValuePair<string, DataNode> PatchEntry(RealtimePath relative, DataNode value) => new(relative.ToString()[1..], value);
-
     private void WriteEvent(string name, RealtimePath path, DataNode data)
     {
         WriteHeader(name);
