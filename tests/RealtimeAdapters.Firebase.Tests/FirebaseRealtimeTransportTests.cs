@@ -74,6 +74,41 @@ public sealed class FirebaseRealtimeTransportTests(EmulatorFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Watch_ManyWritesMadeOnTheDatabase_EveryChangeReported()
+    {
+        var ns = NewNamespace();
+        var database = fixture.Emulator.GetFirebaseDatabase(ns);
+        database.Set("c", DataNode.Parse("""{"a":0,"b":0}"""));
+        await using var store = NewStore(fixture.Emulator, ns);
+        await using var watch = await store.WatchAsync("c", new WatchOptions { Events = StoreEventKind.ChildChanged }, Ct);
+        await using var events = watch.GetAsyncEnumerator(Ct);
+
+        for (var i = 1; i <= 1000; i++)
+        {
+            database.Set(i % 2 == 0 ? "c/a" : "c/b", i);
+        }
+
+        for (var i = 1; i <= 1000; i++)
+        {
+            var changed = await NextAsync(events);
+            Assert.Equal(i, changed.Snapshot.Node.GetNumber());
+        }
+    }
+
+    [Fact]
+    public async Task Namespace_NotSet_TheEmulatorsDefaultDatabaseOnBothTransports()
+    {
+        var path = "default-ns/" + Guid.NewGuid().ToString("N");
+        await using var realtime = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = fixture.Emulator.FirebaseUrl, UseEmulatorAdmin = true });
+        await using var rest = new FirebaseRealtimeStore(new FirebaseStoreOptions { Transport = FirebaseTransport.RestStreaming, DatabaseUrl = fixture.Emulator.FirebaseUrl, UseEmulatorAdmin = true });
+
+        await realtime.SetAsync(path, "over the socket", Ct);
+
+        Assert.Equal("over the socket", (await rest.GetAsync(path, Ct)).Node.GetString());
+        Assert.Equal("over the socket", fixture.Emulator.GetFirebaseDatabase().Root.GetAt(path).GetString());
+    }
+
+    [Fact]
     public async Task OnDisconnect_ConnectionLost_TheDatabaseRunsTheWritesAndTheStoreReconnects()
     {
         var ns = NewNamespace();

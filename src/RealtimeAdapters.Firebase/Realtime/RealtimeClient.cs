@@ -867,7 +867,14 @@ internal sealed class RealtimeClient
             query.Append("&ls=").Append(Uri.EscapeDataString(session));
         }
 
-        query.Append("&ns=").Append(Uri.EscapeDataString(ns ?? http.Host.Split('.')[0]));
+        // The namespace is the database's first DNS label (my-db.firebaseio.com), as REST reads it from the host; an address
+        // without such a label (the emulator on 127.0.0.1) gets none, so the emulator serves its default database.
+        var labels = http.Host.Split('.');
+        var name = ns ?? (http.HostNameType == UriHostNameType.Dns && labels.Length >= 3 ? labels[0] : null);
+        if (name is not null)
+        {
+            query.Append("&ns=").Append(Uri.EscapeDataString(name));
+        }
         return new UriBuilder(http) { Scheme = scheme, Path = "/.ws", Query = query.ToString() }.Uri;
     }
 
