@@ -662,6 +662,9 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         if (_realtime is not null)
         {
             await _realtime.Client.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+
+            // The connect call reported Connecting for the store's own requests: the socket answered for them.
+            ConnectionState.Transition(RealtimeAdapters.ConnectionState.Connected);
             return;
         }
 

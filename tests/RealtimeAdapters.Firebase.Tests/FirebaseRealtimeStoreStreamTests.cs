@@ -50,6 +50,28 @@ public sealed class FirebaseRealtimeStoreStreamTests(EmulatorFixture fixture) : 
     }
 
     [Fact]
+    public async Task ConnectionState_StreamBackingOff_NotHiddenByARequestThatSucceeds()
+    {
+        var ns = NewNamespace();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var handler = new FaultHandler();
+        await using var store = NewStore(ns, handler, time);
+        await using var states = store.Connection.WatchState().GetAsyncEnumerator(Ct);
+        await using var watch = await store.WatchAsync("agg", cancellationToken: Ct);
+        await using var events = watch.GetAsyncEnumerator(Ct);
+        await NextAsync(events);
+
+        handler.CutStreams();
+        await WaitForStateAsync(states, ConnectionState.Disconnected);
+        await store.SetAsync("agg/x", 1, Ct);
+
+        // The write got through, but the watch is still waiting to reconnect: the store is not healthy yet.
+        Assert.Equal(ConnectionState.Disconnected, store.Connection.State);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await WaitForStateAsync(states, ConnectionState.Connected);
+    }
+
+    [Fact]
     public async Task Watch_ReconnectWithoutChanges_EmitsNothing()
     {
         var ns = NewNamespace();

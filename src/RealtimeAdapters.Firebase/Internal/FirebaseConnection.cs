@@ -1,12 +1,17 @@
 namespace RealtimeAdapters.Firebase.Internal;
 
 /// <summary>
-/// The store's connection state. REST is stateless, so the state follows what the store last saw: any HTTP answer means
-/// Connected; a stream that is reconnecting reports Connecting, then Disconnected with its next retry time.
+/// The store's connection state: the honest aggregate of everything that connects it. Each source (the realtime socket,
+/// each SSE stream, the REST requests) reports its own state; the store is Disconnected while any of them is (with the
+/// earliest retry time), Connecting while any is connecting, and Connected only when all are, so a stream backing off
+/// is never hidden by a request that succeeded elsewhere. Closing and Closed, set by the store, end it.
 /// </summary>
 internal sealed class FirebaseConnection(FirebaseRealtimeStore store) : IRealtimeConnection
 {
     private readonly ConnectionStateTracker _tracker = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<object, (ConnectionState State, RealtimeException? Reason, DateTimeOffset? RetryAt)> _sources = [];
+    private readonly object _requests = new();
 
     public ConnectionState State => _tracker.State;
 
@@ -36,6 +41,63 @@ internal sealed class FirebaseConnection(FirebaseRealtimeStore store) : IRealtim
     public async ValueTask CloseAsync(CancellationToken cancellationToken = default) =>
         await store.DisposeAsync().ConfigureAwait(false);
 
-    public void Transition(ConnectionState next, RealtimeException? reason = null, DateTimeOffset? retryAt = null) =>
-        _tracker.TryTransition(next, reason, retryAt);
+    /// <summary>What the REST requests last saw (Closing and Closed: the store itself ends).</summary>
+    public void Transition(ConnectionState next, RealtimeException? reason = null, DateTimeOffset? retryAt = null)
+    {
+        if (next is ConnectionState.Closing or ConnectionState.Closed)
+        {
+            _tracker.TryTransition(next, reason, retryAt);
+            return;
+        }
+
+        Report(_requests, next, reason, retryAt);
+    }
+
+    /// <summary>A source's own state; the store's is recomputed from all of them.</summary>
+    public void Report(object source, ConnectionState state, RealtimeException? reason = null, DateTimeOffset? retryAt = null)
+    {
+        lock (_gate)
+        {
+            _sources[source] = (state, reason, retryAt);
+            Publish();
+        }
+    }
+
+    /// <summary>A source that ended (a closed stream) no longer counts.</summary>
+    public void Forget(object source)
+    {
+        lock (_gate)
+        {
+            if (_sources.Remove(source))
+            {
+                Publish();
+            }
+        }
+    }
+
+    private void Publish()
+    {
+        (ConnectionState State, RealtimeException? Reason, DateTimeOffset? RetryAt)? worst = null;
+        foreach (var current in _sources.Values)
+        {
+            if (worst is not { } w || Rank(current.State) > Rank(w.State) ||
+                (current.State == w.State && current.RetryAt is { } at && (w.RetryAt is null || at < w.RetryAt)))
+            {
+                worst = current;
+            }
+        }
+
+        if (worst is { } chosen)
+        {
+            _tracker.TryTransition(chosen.State, chosen.Reason, chosen.RetryAt);
+        }
+    }
+
+    private static int Rank(ConnectionState state) => state switch
+    {
+        ConnectionState.Connected => 0,
+        ConnectionState.Connecting => 1,
+        ConnectionState.Disconnected => 2,
+        _ => 3,
+    };
 }

@@ -28,7 +28,11 @@ internal sealed class FirebaseStream : FirebaseWatch
 
     public override void Start() => _ = Task.Run(() => RunAsync(_lifetime.Token));
 
-    protected override void Stop() => _lifetime.Cancel();
+    protected override void Stop()
+    {
+        _lifetime.Cancel();
+        Store.ConnectionState.Forget(this);
+    }
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +45,7 @@ internal sealed class FirebaseStream : FirebaseWatch
             RealtimeException? reason = null;
             try
             {
-                Store.ConnectionState.Transition(ConnectionState.Connecting);
+                Store.ConnectionState.Report(this, ConnectionState.Connecting);
                 var parameters = FirebaseHttp.QueryParameters(Query);
                 parameters.Add(new("format", "export"));
                 var uri = await Store.Http.BuildUriAsync(Query.Path, null, parameters, cancellationToken).ConfigureAwait(false);
@@ -64,7 +68,7 @@ internal sealed class FirebaseStream : FirebaseWatch
                     if (!error.IsRetryable && response.StatusCode != HttpStatusCode.InternalServerError)
                     {
                         // The database answered: it is reachable, this watch is refused.
-                        Store.ConnectionState.Transition(ConnectionState.Connected);
+                        Store.ConnectionState.Report(this, ConnectionState.Connected);
                         End(error);
                         return;
                     }
@@ -74,7 +78,7 @@ internal sealed class FirebaseStream : FirebaseWatch
 
                 authRetried = false;
                 Connections++;
-                Store.ConnectionState.Transition(ConnectionState.Connected);
+                Store.ConnectionState.Report(this, ConnectionState.Connected);
                 var outcome = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
                 switch (outcome)
                 {
@@ -127,7 +131,7 @@ internal sealed class FirebaseStream : FirebaseWatch
             // The timer starts before the state is published, so an observer that reacts to RetryAt (or moves a fake
             // clock) cannot outrun it.
             var wait = Task.Delay(delay, time, cancellationToken);
-            Store.ConnectionState.Transition(ConnectionState.Disconnected, reason, time.GetUtcNow() + delay);
+            Store.ConnectionState.Report(this, ConnectionState.Disconnected, reason, time.GetUtcNow() + delay);
             try
             {
                 await wait.ConfigureAwait(false);

@@ -219,7 +219,7 @@ internal sealed class RealtimeClient
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                _store.ConnectionState.Transition(ConnectionState.Connecting);
+                _store.ConnectionState.Report(this, ConnectionState.Connecting);
                 RealtimeException reason;
                 var handshaken = false;
                 try
@@ -266,7 +266,7 @@ internal sealed class RealtimeClient
                 failures = handshaken ? 0 : failures + 1;
                 var delay = Backoff.Delay(_options, failures);
                 var wait = Task.Delay(delay, _time, cancellationToken);
-                _store.ConnectionState.Transition(ConnectionState.Disconnected, reason, _time.GetUtcNow() + delay);
+                _store.ConnectionState.Report(this, ConnectionState.Disconnected, reason, _time.GetUtcNow() + delay);
                 try
                 {
                     await wait.ConfigureAwait(false);
@@ -435,11 +435,14 @@ internal sealed class RealtimeClient
             {
                 Send(outbound, request);
             }
-
-            _connected.TrySetResult();
         }
 
-        _store.ConnectionState.Transition(ConnectionState.Connected);
+        // Reported before the waiters are released, so that a caller of ConnectAsync sees Connected.
+        _store.ConnectionState.Report(this, ConnectionState.Connected);
+        lock (_gate)
+        {
+            _connected.TrySetResult();
+        }
     }
 
     private long _authNumber;
@@ -663,7 +666,7 @@ internal sealed class RealtimeClient
             listen.End(reason);
         }
 
-        _store.ConnectionState.Transition(ConnectionState.Failed, reason);
+        _store.ConnectionState.Report(this, ConnectionState.Failed, reason);
     }
 
     private void Send(Channel<byte[]> outbound, RealtimeRequest request)
