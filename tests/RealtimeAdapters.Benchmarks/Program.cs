@@ -6,10 +6,16 @@ using RealtimeAdapters.Benchmarks.Ably;
 //   [--warmup 3] [--count 10000] [--size 100] [--window 100] [--formats json,msgpack]
 // Where the C# provider's CPU time goes: dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --ably-profile
 //   [json|msgpack] [--rounds 5] [--window 100]
+// Side by side with the official Firebase web SDK: ... -- --firebase-vs-js [--rounds 5] [--count 10000] [--children 100,10000,100000]
 // Memory a Firebase watch keeps per cached child: ... -- --firebase-cache-memory [--children 10000] [--rounds 3]
 if (args.Length > 0 && args[0] == "--ably-vs-js")
 {
     return await AblyVsJsRunner.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--firebase-vs-js")
+{
+    return await RealtimeAdapters.Benchmarks.Firebase.FirebaseVsJsRunner.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "--firebase-cache-memory")

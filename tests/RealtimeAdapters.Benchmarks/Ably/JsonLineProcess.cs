@@ -109,6 +109,13 @@ internal sealed class JsonLineProcess : IAsyncDisposable
     }
 
     /// <summary>Writes a JSON command line and returns the JSON reply line, failing on <c>"ok": false</c>.</summary>
+    /// <summary>Writes one line to the process's standard input.</summary>
+    public async Task SendLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line).ConfigureAwait(false);
+        await _process.StandardInput.FlushAsync().ConfigureAwait(false);
+    }
+
     public async Task<JsonElement> SendAsync(string command, TimeSpan timeout)
     {
         await _process.StandardInput.WriteLineAsync(command).ConfigureAwait(false);
