@@ -14,21 +14,42 @@ internal static class PresenceNewness
     {
         ArgumentNullException.ThrowIfNull(incoming);
         ArgumentNullException.ThrowIfNull(existing);
-        if (TryParseId(incoming, out var a) && TryParseId(existing, out var b))
+        return IsNewer(incoming.Id, incoming.ConnectionId, incoming.Timestamp, existing.Id, existing.ConnectionId, existing.Timestamp);
+    }
+
+    /// <summary>Whether the decoded <paramref name="incoming"/> supersedes <paramref name="existing"/>.</summary>
+    public static bool IsNewer(PresenceMessage incoming, PresenceMessage existing)
+    {
+        ArgumentNullException.ThrowIfNull(incoming);
+        ArgumentNullException.ThrowIfNull(existing);
+        return IsNewer(
+            incoming.Id, incoming.ConnectionId, incoming.Timestamp?.ToUnixTimeMilliseconds(),
+            existing.Id, existing.ConnectionId, existing.Timestamp?.ToUnixTimeMilliseconds());
+    }
+
+    private static bool IsNewer(string? incomingId, string? incomingConnection, long? incomingTime, string? existingId, string? existingConnection, long? existingTime)
+    {
+        if (TryParseId(incomingId, incomingConnection, out var a) && TryParseId(existingId, existingConnection, out var b))
         {
             return a.Serial != b.Serial ? a.Serial > b.Serial : a.Index > b.Index;
         }
 
-        return (incoming.Timestamp ?? long.MinValue) >= (existing.Timestamp ?? long.MinValue);
+        return (incomingTime ?? long.MinValue) >= (existingTime ?? long.MinValue);
     }
 
     /// <summary>Reads <c>connectionId:msgSerial:index</c> from a message whose id starts with its own connection id.</summary>
     public static bool TryParseId(WirePresenceMessage message, out (long Serial, long Index) position)
     {
         ArgumentNullException.ThrowIfNull(message);
+        return TryParseId(message.Id, message.ConnectionId, out position);
+    }
+
+    private static bool TryParseId(string? id, string? connectionId, out (long Serial, long Index) position)
+    {
         position = default;
-        if (message.Id is not { } id || message.ConnectionId is not { Length: > 0 } connectionId ||
-            !id.StartsWith(connectionId + ":", StringComparison.Ordinal))
+        if (id is null || connectionId is not { Length: > 0 } ||
+            id.Length <= connectionId.Length || id[connectionId.Length] != ':' ||
+            !id.StartsWith(connectionId, StringComparison.Ordinal))
         {
             return false;
         }

@@ -3,9 +3,10 @@ using RealtimeAdapters.Ably.Protocol;
 namespace RealtimeAdapters.Ably.Realtime;
 
 /// <summary>
-/// Presence of one channel: enter/update/leave as ACKed PRESENCE messages; the member set from SYNC and PRESENCE events,
-/// with members missing from a new sync removed by synthesised LEAVEs (RTP19, RTP19a); this client's own member re-entered
-/// after an attach that was not a resume (RTP17i); presence history over REST.
+/// Presence of one channel: enter/update/leave as ACKed PRESENCE messages; the member set (<see cref="PresenceMap"/>) from
+/// SYNC and PRESENCE events, each applied only when newer than what is held (RTP2), with members missing from a new sync
+/// removed by synthesised LEAVEs (RTP19, RTP19a); this client's own member re-entered after an attach that was not a
+/// resume (RTP17i); presence history over REST.
 /// </summary>
 internal sealed class AblyChannelPresence : IChannelPresence
 {
@@ -14,8 +15,7 @@ internal sealed class AblyChannelPresence : IChannelPresence
     private readonly AblyChannelClientOptions _options;
     private readonly Action _throwIfDisposed;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, PresenceMessage> _members = new(StringComparer.Ordinal);
-    private HashSet<string>? _stale;
+    private readonly PresenceMap _members = new();
     private readonly SubscriberList<PresenceMessage, PresenceSubscriptionOptions> _subscribers = new();
     private TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RealtimeException? _suspended;
@@ -97,7 +97,7 @@ internal sealed class AblyChannelPresence : IChannelPresence
 
         lock (_gate)
         {
-            return [.. _members.Values];
+            return _members.Members;
         }
     }
 
@@ -161,21 +161,24 @@ internal sealed class AblyChannelPresence : IChannelPresence
         lock (_gate)
         {
             _suspended = null;
-            if (_synced.Task.IsCompleted)
-            {
-                _synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
             if (hasPresence)
             {
-                _stale = [.. _members.Keys];
+                StartSync();
             }
             else
             {
-                _stale = null;
-                if (!resumed)
+                if (resumed)
                 {
-                    leaves = RemoveMembers([.. _members.Keys]);
+                    _members.AbandonSync();
+                }
+                else
+                {
+                    leaves = _members.Clear(_connection.Time.GetUtcNow());
+                }
+
+                if (_synced.Task.IsCompleted)
+                {
+                    _synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
 
                 _synced.TrySetResult();
@@ -189,6 +192,18 @@ internal sealed class AblyChannelPresence : IChannelPresence
         {
             _ = ReenterAsync(clientId, data);
         }
+    }
+
+    // Under _gate: a sync begins (announced by ATTACHED, or started by the server at any time, RTP18); get() waits for it.
+    private void StartSync()
+    {
+        // Completed means the last sync finished or failed (suspended); either way this one is still to come.
+        if (_synced.Task.IsCompleted)
+        {
+            _synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        _members.StartSync();
     }
 
     private async Task ReenterAsync(string clientId, MessageData data)
@@ -207,64 +222,45 @@ internal sealed class AblyChannelPresence : IChannelPresence
         }
     }
 
-    /// <summary>The last SYNC page arrived: members it did not mention have left (RTP19).</summary>
+    /// <summary>The last SYNC page arrived: ABSENT entries go, and members it did not mention have left (RTP2h2b, RTP19).</summary>
     public void OnSyncComplete()
     {
-        List<PresenceMessage>? leaves;
+        List<PresenceMessage> leaves;
         lock (_gate)
         {
-            leaves = _stale is { Count: > 0 } stale ? RemoveMembers(stale) : null;
-            _stale = null;
+            leaves = _members.EndSync(_connection.Time.GetUtcNow());
             _synced.TrySetResult();
         }
 
         Publish(leaves);
     }
 
-    // Under _gate: removes members and returns the synthesised LEAVE events for them.
-    private List<PresenceMessage> RemoveMembers(IEnumerable<string> keys)
-    {
-        var leaves = new List<PresenceMessage>();
-        var now = _connection.Time.GetUtcNow();
-        foreach (var key in keys)
-        {
-            if (_members.Remove(key, out var member))
-            {
-                leaves.Add(member with { Action = PresenceAction.Leave, Timestamp = now });
-            }
-        }
-
-        return leaves;
-    }
-
-    /// <summary>Applies a SYNC or PRESENCE frame to the member set; PRESENCE events also go to subscribers.</summary>
+    /// <summary>
+    /// Applies a SYNC or PRESENCE frame to the member set, each message only when it is newer than the member's entry
+    /// (RTP2a, RTP2c); the PRESENCE events that changed the set go to subscribers.
+    /// </summary>
     public void Apply(ProtocolMessage message, bool fromSync)
     {
         var wire = MessageMapper.WithInheritedPresenceFields(message);
         var events = new List<PresenceMessage>(wire.Count);
         lock (_gate)
         {
+            if (fromSync)
+            {
+                StartSync();
+            }
+
             foreach (var m in wire)
             {
                 var decoded = MessageMapper.FromWire(m, cipher: _channel.Cipher);
-                _stale?.Remove(decoded.MemberKey);
-                if (decoded.Action is PresenceAction.Leave or PresenceAction.Absent)
+                if (_members.Apply(decoded) && !fromSync)
                 {
-                    _members.Remove(decoded.MemberKey);
+                    events.Add(decoded);
                 }
-                else
-                {
-                    _members[decoded.MemberKey] = decoded with { Action = PresenceAction.Present };
-                }
-
-                events.Add(decoded);
             }
         }
 
-        if (!fromSync)
-        {
-            Publish(events);
-        }
+        Publish(events);
     }
 
     private void Publish(List<PresenceMessage>? events)
