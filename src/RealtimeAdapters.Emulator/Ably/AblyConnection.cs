@@ -604,7 +604,9 @@ internal sealed class AblyConnection : IDisposable
                         PresenceAction.Leave => PresenceAction.Leave,
                         _ => throw AblyAuthority.Fail(AblyErrorCodes.InvalidParameter, "Unknown presence action."),
                     };
-                    var decoded = AblyPayloads.FromWire(p with { Action = action, ClientId = clientId });
+                    // The id is the server's (connectionId:serial:index): clients order a member's events by it (RTP2b), so
+                    // one taken from the client could make the member's later LEAVE look older than its ENTER.
+                    var decoded = AblyPayloads.FromWire(p with { Action = action, ClientId = clientId, Id = null });
                     _server.Hub.ApplyPresence(name, state.ConnectionId, decoded);
                     list.Add(null);
                 }

@@ -168,6 +168,34 @@ public sealed class AblyResumeSemanticsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Presence_ClientSuppliedId_ServerIdsKeepTheMembersEventsInOrder()
+    {
+        var (observer, _) = await ConnectAsync();
+        var (member, connected) = await ConnectAsync("&clientId=ivy");
+        await using (observer)
+        await using (member)
+        {
+            await observer.SendAsync("""{"action":10,"channel":"ids"}""");
+            await observer.ReceiveActionAsync(11);
+
+            // A far-future serial in a client-chosen id would make every later event of the member look older (RTP2b2).
+            var forged = Id(connected) + ":999999:0";
+            await member.SendAsync($$"""{"action":14,"channel":"ids","msgSerial":0,"presence":[{"action":2,"id":"{{forged}}"}]}""");
+            await member.ReceiveActionAsync(1);
+            await member.SendAsync("""{"action":14,"channel":"ids","msgSerial":1,"presence":[{"action":3}]}""");
+            await member.ReceiveActionAsync(1);
+
+            var enter = (await observer.ReceiveActionAsync(14))["presence"]![0]!["id"]!.GetValue<string>();
+            var leave = (await observer.ReceiveActionAsync(14))["presence"]![0]!["id"]!.GetValue<string>();
+
+            Assert.NotEqual(forged, enter);
+            Assert.True(Serial(leave) > Serial(enter), $"leave {leave} must be newer than enter {enter}");
+        }
+
+        static long Serial(string id) => long.Parse(id.Split(':')[^2], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task PresenceAck_ThenHeartbeatOnObservers_ObserversAlreadyHaveTheEvent()
     {
         // Deliveries woken by the subscription are held back: only the publisher's flush before its ACK can have queued
