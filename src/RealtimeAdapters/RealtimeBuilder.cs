@@ -16,7 +16,8 @@ namespace RealtimeAdapters;
 /// </summary>
 /// <remarks>
 /// <para>One store and one channel client per key: a later registration under the same key (or unkeyed) replaces the
-/// earlier one. Stores and clients are singletons owned by the container, which disposes them
+/// earlier one, together with the options the earlier provider registered through <see cref="AddProviderOptions{TOptions}"/>
+/// (their binding, validation and start-up check). Stores and clients are singletons owned by the container, which disposes them
 /// (asynchronously: dispose the container with <c>DisposeAsync</c>).</para>
 /// <para>Configuration layout: provider options bind from <c>Realtime:&lt;Provider&gt;</c> for the unkeyed registration and
 /// from <c>Realtime:&lt;key&gt;:&lt;Provider&gt;</c> for a keyed one (see <see cref="GetConfigurationPath"/>).</para>
@@ -126,7 +127,8 @@ public sealed class RealtimeBuilder
     /// <paramref name="configuration"/> when given, otherwise from the application's <see cref="IConfiguration"/> at
     /// <see cref="GetConfigurationPath"/> (when the container has one), then passed to <paramref name="configure"/>;
     /// validated with their DataAnnotations attributes and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>
-    /// when the host starts (<c>ValidateOnStart</c>) and whenever they are read.
+    /// when the host starts (<c>ValidateOnStart</c>) and whenever they are read. They belong to the store or channel client
+    /// registered next under the same key: when that registration is replaced, they are removed with it.
     /// </summary>
     /// <typeparam name="TOptions">The options type.</typeparam>
     /// <param name="serviceKey">The registration key, or <see langword="null"/>.</param>
@@ -144,6 +146,8 @@ public sealed class RealtimeBuilder
         CheckKey(serviceKey);
         var name = GetOptionsName(serviceKey);
         var path = GetConfigurationPath(serviceKey, providerSection);
+        var registrations = ProviderRegistrations.Get(Services);
+        var first = Services.Count;
         var options = Services.AddOptions<TOptions>(name);
         if (configuration is not null)
         {
@@ -162,7 +166,9 @@ public sealed class RealtimeBuilder
         }
 
         Services.AddSingleton<IValidateOptions<TOptions>>(new RealtimeOptionsValidator<TOptions>(name, path));
-        return options.ValidateOnStart();
+        options.ValidateOnStart();
+        registrations.RecordOptions(Services, first, serviceKey);
+        return options;
     }
 
     private static void CheckKey(object? serviceKey)
@@ -176,6 +182,7 @@ public sealed class RealtimeBuilder
     private static void Register<TService>(IServiceCollection services, object? serviceKey, Func<IServiceProvider, TService> factory)
         where TService : class
     {
+        ProviderRegistrations.Get(services).Claim<TService>(services, serviceKey);
         for (var i = services.Count - 1; i >= 0; i--)
         {
             var d = services[i];

@@ -45,6 +45,23 @@ public sealed class FirebaseRegistrationTests(EmulatorFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task AddKeyedFirebaseStore_ThenInMemoryUnderSameKey_StartsWithoutValidatingFirebaseOptions()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Realtime:main:Firebase:DatabaseUrl"] = "http://example.com/",
+        });
+        builder.Services.AddRealtime().AddKeyedFirebaseStore("main").AddKeyedInMemoryStore("main");
+        using var host = builder.Build();
+
+        await host.StartAsync(Ct);
+
+        Assert.Equal("InMemory", host.Services.GetRequiredKeyedService<IRealtimeStore>("main").Metadata.ProviderName);
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
     public async Task AddKeyedFirebaseStore_ResolvesByKey()
     {
         var services = new ServiceCollection();

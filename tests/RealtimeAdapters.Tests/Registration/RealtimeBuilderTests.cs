@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using RealtimeAdapters.InMemory;
 using RealtimeAdapters.Tests.Fakes;
@@ -127,6 +128,47 @@ public class RealtimeBuilderTests
         Assert.Single(services, d => d.ServiceType == typeof(IRealtimeStore));
         await using var provider = services.BuildServiceProvider();
         Assert.IsType<FakeProviderStore>(provider.GetRequiredKeyedService<IRealtimeStore>("main"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("main")]
+    public async Task StartAsync_ProviderReplacedUnderSameKey_ReplacedProvidersOptionsAreNotValidated(string? key)
+    {
+        // The fake provider's options need a URL and a secret; none are configured, so its validation would fail the start.
+        var builder = HostHelper.CreateBuilder();
+        builder.Services.AddRealtime().AddKeyedFakeStore(key).AddKeyedFakeChannels(key);
+        if (key is null)
+        {
+            builder.Services.AddRealtime().AddInMemoryStore();
+        }
+        else
+        {
+            builder.Services.AddRealtime().AddKeyedInMemoryStore(key);
+        }
+
+        var host = await HostHelper.StartAsync(builder);
+        try
+        {
+            Assert.IsType<InMemoryRealtimeStore>(host.Services.GetRequiredKeyedService<IRealtimeStore>(key));
+            Assert.DoesNotContain(builder.Services, d => d.ServiceType == typeof(IValidateOptions<FakeProviderOptions>));
+            Assert.IsType<FakeProviderChannelClient>(host.Services.GetRequiredKeyedService<IChannelClient>(key));
+        }
+        finally
+        {
+            await HostHelper.DisposeAsync(host);
+        }
+    }
+
+    [Fact]
+    public async Task StartAsync_ProviderReplacedUnderAnotherKey_KeepsValidatingTheOtherKey()
+    {
+        var builder = HostHelper.CreateBuilder();
+        builder.Services.AddRealtime().AddKeyedFakeStore("orders").AddKeyedInMemoryStore("main");
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HostHelper.StartAsync(builder));
+
+        Assert.Contains("Realtime:orders:Fake:Url", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
