@@ -44,6 +44,18 @@ public static class ChannelExtensions
         return channel.SubscribeAsync(new ChannelSubscriptionOptions { EventNames = eventNames });
     }
 
+    /// <summary>Subscribes to some event names only, cancellably: <c>channel.SubscribeAsync(["joined", "left"], ct)</c>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="eventNames">The event names to deliver.</param>
+    /// <param name="cancellationToken">Cancels attaching.</param>
+    /// <returns>The subscription.</returns>
+    public static ValueTask<IRealtimeSubscription<ChannelMessage>> SubscribeAsync(this IChannel channel, IEnumerable<string> eventNames, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(eventNames);
+        return channel.SubscribeAsync(new ChannelSubscriptionOptions { EventNames = [.. eventNames] }, cancellationToken);
+    }
+
     /// <summary>
     /// Subscribes and calls <paramref name="handler"/> for each message, in order, one at a time. Dispose the result to
     /// unsubscribe. If the handler throws or the subscription fails, <paramref name="onError"/> receives the error and the

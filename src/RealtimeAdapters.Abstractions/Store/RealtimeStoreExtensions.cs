@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -92,14 +93,40 @@ public static class RealtimeStoreExtensions
     /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
     /// <param name="cancellationToken">Cancels the transaction between attempts.</param>
     /// <returns>Whether it committed, and the value at the end.</returns>
-    public static ValueTask<TransactionResult> RunTransactionAsync<T>(this IRealtimeStore store, RealtimePath path, Func<T?, T?> update, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default)
+    // Preferred over the overload with TransactionOptions when a call passes a bare null third argument, so that such
+    // calls keep binding here as they did before that overload existed.
+    [OverloadResolutionPriority(1)]
+    public static ValueTask<TransactionResult> RunTransactionAsync<T>(this IRealtimeStore store, RealtimePath path, Func<T?, T?> update, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunTransactionAsync(store, path, update, TransactionOptions.Default, options, cancellationToken);
+
+    /// <summary>
+    /// Runs a transaction over a typed value with explicit transaction settings (e.g. the attempt limit):
+    /// <paramref name="update"/> returns the new value (<see langword="null"/> deletes).
+    /// </summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="store">The store.</param>
+    /// <param name="path">The location.</param>
+    /// <param name="update">Computes the new value from the current one (<c>default</c> when missing).</param>
+    /// <param name="transactionOptions">Retry limit and other settings; <see cref="TransactionOptions.Default"/> when null.</param>
+    /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
+    /// <param name="cancellationToken">Cancels the transaction between attempts.</param>
+    /// <returns>Whether it committed, and the value at the end.</returns>
+    /// <exception cref="RealtimeConflictException">The value kept changing for <see cref="TransactionOptions.MaxAttempts"/> attempts.</exception>
+    public static ValueTask<TransactionResult> RunTransactionAsync<T>(
+        this IRealtimeStore store,
+        RealtimePath path,
+        Func<T?, T?> update,
+        TransactionOptions? transactionOptions,
+        JsonSerializerOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(update);
         return store.RunTransactionAsync(
             path,
             current => TransactionDecision.Commit(DataNode.FromValue(update(current.GetValue<T>(options)), options)),
-            cancellationToken: cancellationToken);
+            transactionOptions,
+            cancellationToken);
     }
 
     /// <summary>

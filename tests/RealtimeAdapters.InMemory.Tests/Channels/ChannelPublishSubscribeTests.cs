@@ -23,6 +23,23 @@ public class ChannelPublishSubscribeTests
     }
 
     [Fact]
+    public async Task SubscribeAsyncByEventNames_WithToken_FiltersAndHonoursCancellation()
+    {
+        var (hub, _) = CreateHub();
+        await using var client = hub.Client();
+        var channel = client.GetChannel("named");
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await channel.SubscribeAsync(["joined"], cancelled.Token));
+        await using var subscription = await channel.SubscribeAsync(["joined", "left"], Ct);
+        await using var reader = subscription.GetAsyncEnumerator(cancellationToken: Ct);
+        await channel.PublishAsync([Message("typing", "1"), Message("left", "2")], cancellationToken: Ct);
+
+        Assert.Equal("2", (await reader.NextAsync()).Data());
+    }
+
+    [Fact]
     public async Task SubscribeAsync_AfterPublish_DoesNotReceiveEarlierMessages()
     {
         var (hub, _) = CreateHub();

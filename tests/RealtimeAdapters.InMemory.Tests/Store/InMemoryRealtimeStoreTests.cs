@@ -119,6 +119,28 @@ public sealed class InMemoryRealtimeStoreTests
     }
 
     [Fact]
+    public async Task RunTransactionAsyncTyped_WithTransactionOptions_HonoursTheAttemptLimit()
+    {
+        await using var store = CreateStore();
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<RealtimeConflictException>(async () => await store.RunTransactionAsync<int>("typed", n =>
+        {
+            attempts++;
+            store.Database.Set("typed", 100 + attempts);
+            return n + 1;
+        }, new TransactionOptions { MaxAttempts = 2 }, cancellationToken: Ct));
+
+        Assert.Equal(2, attempts);
+
+        // A bare null third argument still means the serializer options, as before the overload existed.
+#pragma warning disable xUnit1051 // The call must have exactly three arguments to show it still binds.
+        var result = await store.RunTransactionAsync<int>("typed", n => n + 1, null);
+#pragma warning restore xUnit1051
+        Assert.Equal(103, result.Snapshot.Node.GetNumber());
+    }
+
+    [Fact]
     public async Task RunTransactionAsync_UpdateThrows_PropagatesTheException()
     {
         await using var store = CreateStore();
