@@ -87,11 +87,10 @@ public sealed class AblyChannelClient : IChannelClient
         var channel = _channels.GetOrAdd(name, static (n, state) =>
         {
             var (self, options) = state;
-            var key = options?.CipherKey ?? (self._options.ChannelCipherKeys.TryGetValue(n, out var configured) ? configured : null);
             return new AblyChannel(
                 n, self._connection, self._options, self._credentials, self._http, self.ThrowIfDisposed, self.OnChannelStateChange,
                 self._recovered?.ChannelSerials.GetValueOrDefault(n),
-                key is not null && AblyChannelClientOptions.TryParseCipherKey(key, out var bytes) ? new CipherParams(bytes) : null,
+                self.CipherFor(n, options),
                 options);
         }, (this, options));
         if (options is not null && channel.Options != options)
@@ -104,6 +103,30 @@ public sealed class AblyChannelClient : IChannelClient
         }
 
         return channel;
+    }
+
+    // A channel that is meant to be encrypted is never created without its cipher: a key that does not parse (the options
+    // dictionary can change after the client was validated) is refused, not ignored.
+    private CipherParams? CipherFor(string channel, AblyChannelOptions? options)
+    {
+        var key = options?.CipherKey ?? (_options.ChannelCipherKeys?.TryGetValue(channel, out var configured) == true ? configured : null);
+        if (key is null)
+        {
+            return null;
+        }
+
+        if (!AblyChannelClientOptions.TryParseCipherKey(key, out var bytes))
+        {
+            throw new RealtimeValidationException(
+                $"Invalid cipher key for channel \"{channel}\" (ChannelCipherKeys): it must be base64 of 16 or 32 bytes (AES-128 or AES-256); the channel is not created unencrypted.",
+                "ChannelCipherKeys:" + channel)
+            {
+                ErrorCode = "40003",
+                ProviderName = Name,
+            };
+        }
+
+        return new CipherParams(bytes);
     }
 
     /// <summary>

@@ -71,4 +71,21 @@ public sealed class AblyCipherTests : AblyEmulatorTest
         Assert.Contains("vault", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(key, ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("AAAA")]
+    public async Task GetChannel_KeyMadeInvalidAfterValidation_RefusedInsteadOfUnencrypted(string key)
+    {
+        var options = ClientOptions();
+        await using var client = new AblyChannelClient(options);
+        options.ChannelCipherKeys["late"] = key;
+
+        var ex = Assert.ThrowsAny<RealtimeValidationException>(() => client.GetChannel("late"));
+
+        Assert.Contains("late", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(AblyChannelState.Initialized, client.GetChannelState("late"));
+        Assert.ThrowsAny<RealtimeValidationException>(() => client.GetChannel("late"));
+    }
 }
