@@ -187,6 +187,31 @@ public sealed class AblyChannelClient : IChannelClient
         await GetAblyChannel(name, null).DetachAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Detaches the channel first (RTS4a; the server makes this client's member leave), then ends its subscriptions and
+    /// forgets it. Should the detach fail (a failed channel, no answer within the request timeout), the channel is released
+    /// all the same. A <see cref="GetChannel(string)"/> for the name while the release is under way returns the channel
+    /// being released.
+    /// </remarks>
+    public async ValueTask ReleaseChannelAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ChannelNames.Validate(name);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_channels.TryGetValue(name, out var channel))
+        {
+            return;
+        }
+
+        await channel.DetachForReleaseAsync(cancellationToken).ConfigureAwait(false);
+        _channels.TryRemove(KeyValuePair.Create(name, channel));
+        channel.MarkReleased();
+    }
+
+    /// <summary>How many channels this client holds.</summary>
+    internal int ChannelCount => _channels.Count;
+
     private void OnChannelStateChange(AblyChannelStateChange change)
     {
         foreach (var (watcher, _) in _channelWatchers.Snapshot)

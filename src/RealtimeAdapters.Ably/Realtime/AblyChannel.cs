@@ -16,7 +16,7 @@ internal sealed class AblyChannel : IChannel
     private readonly AblyChannelClientOptions _options;
     private readonly IAblyCredentialSource _credentials;
     private readonly HttpClient _http;
-    private readonly Action _throwIfDisposed;
+    private readonly Action _throwIfClientDisposed;
     private readonly Action<AblyChannelStateChange> _onStateChange;
     private readonly Lock _gate = new();
     private readonly AblyChannelPresence _presence;
@@ -33,6 +33,7 @@ internal sealed class AblyChannel : IChannel
     private bool _newConnection;
     private readonly Dictionary<string, string>? _attachParams;
     private int _retryAttempt;
+    private volatile bool _released;
 
     public AblyChannel(
         string name,
@@ -54,9 +55,9 @@ internal sealed class AblyChannel : IChannel
         _options = options;
         _credentials = credentials;
         _http = http;
-        _throwIfDisposed = throwIfDisposed;
+        _throwIfClientDisposed = throwIfDisposed;
         _onStateChange = onStateChange;
-        _presence = new AblyChannelPresence(this, connection, options, throwIfDisposed);
+        _presence = new AblyChannelPresence(this, connection, options, ThrowIfUnusable);
         _channelSerial = recoveredSerial;
     }
 
@@ -96,7 +97,7 @@ internal sealed class AblyChannel : IChannel
     public async ValueTask PublishAsync(IReadOnlyList<ChannelMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        _throwIfDisposed();
+        ThrowIfUnusable();
         cancellationToken.ThrowIfCancellationRequested();
         if (messages.Count == 0)
         {
@@ -128,7 +129,7 @@ internal sealed class AblyChannel : IChannel
 
     public async ValueTask<IRealtimeSubscription<ChannelMessage>> SubscribeAsync(ChannelSubscriptionOptions? options = null, CancellationToken cancellationToken = default)
     {
-        _throwIfDisposed();
+        ThrowIfUnusable();
         cancellationToken.ThrowIfCancellationRequested();
         options ??= ChannelSubscriptionOptions.Default;
 
@@ -176,6 +177,48 @@ internal sealed class AblyChannel : IChannel
 
         _connection.EnsureStarted();
         return task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Throws when the client is disposed or this channel was released.</summary>
+    private void ThrowIfUnusable()
+    {
+        _throwIfClientDisposed();
+        if (_released)
+        {
+            throw new ObjectDisposedException(nameof(IChannel), $"Channel \"{Name}\" was released; get it again from the client to use it.");
+        }
+    }
+
+    /// <summary>
+    /// The first step of a release (RTS4a): detach. A detach that fails (a failed channel, no answer in time) does not keep
+    /// the channel, since the server drops the attachment with the connection at the latest; cancellation does (the
+    /// exception propagates and the channel is left as the detach left it).
+    /// </summary>
+    internal async Task DetachForReleaseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DetachAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RealtimeException)
+        {
+            // Released anyway; see above.
+        }
+    }
+
+    /// <summary>The last step of a release: subscriptions end and further use is refused.</summary>
+    internal void MarkReleased()
+    {
+        lock (_gate)
+        {
+            _released = true;
+            CancelTimers();
+            _attachWaiter?.TrySetException(new ObjectDisposedException(nameof(IChannel), $"Channel \"{Name}\" was released."));
+            _attachWaiter = null;
+        }
+
+        _subscribers.CompleteAll(null, remove: true);
+        _presence.Fail(null);
     }
 
     /// <summary>Detaches (RTL5): DETACH, then DETACHED or the request timeout. Subscriptions stay but receive nothing until the next attach.</summary>
@@ -547,7 +590,7 @@ internal sealed class AblyChannel : IChannel
 
     public ValueTask<HistoryPage<ChannelMessage>> GetHistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default)
     {
-        _throwIfDisposed();
+        ThrowIfUnusable();
         var cipher = Cipher;
         return ReadHistoryAsync<ChannelMessage>(query, "messages", (body, format) =>
         {

@@ -20,6 +20,19 @@ public interface IChannelClient : IAsyncDisposable
     /// <exception cref="RealtimeValidationException">The name is invalid.</exception>
     IChannel GetChannel(string name);
 
+    /// <summary>
+    /// Releases a channel this client no longer needs (Ably RTS4): it is detached, its subscriptions on this client end,
+    /// this client's presence member on it leaves, and the client forgets it, so that an application that uses many
+    /// short-lived channels (one per user, per document) does not keep them all. The released instance refuses further
+    /// use with <see cref="ObjectDisposedException"/>; a later <see cref="GetChannel"/> for the name returns a new one.
+    /// Releasing a channel this client does not hold does nothing.
+    /// </summary>
+    /// <param name="name">The channel name (<see cref="ChannelNames"/>).</param>
+    /// <param name="cancellationToken">Cancels the wait for the detach; the channel then stays in use.</param>
+    /// <exception cref="RealtimeValidationException">The name is invalid.</exception>
+    /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
+    ValueTask ReleaseChannelAsync(string name, CancellationToken cancellationToken = default);
+
     /// <summary>The escape hatch to provider internals (the raw client, its options), or <see langword="null"/>.</summary>
     /// <param name="serviceType">The requested type.</param>
     /// <param name="serviceKey">An optional key.</param>

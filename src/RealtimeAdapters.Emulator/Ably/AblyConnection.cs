@@ -534,6 +534,13 @@ internal sealed class AblyConnection : IDisposable
             await link.DisposeAsync().ConfigureAwait(false);
         }
 
+        // A connection cannot be present on a channel it is not attached to: detaching makes its members leave, and the
+        // LEAVEs reach the other connections before this one sees DETACHED.
+        if (ChannelNames.GetProblem(name) is null && _server.Hub.RemoveConnectionPresence(_state!.ConnectionId, name) > 0)
+        {
+            _server.FlushPresence(name);
+        }
+
         Post(new ProtocolMessage { Action = ProtocolAction.Detached, Channel = name });
     }
 

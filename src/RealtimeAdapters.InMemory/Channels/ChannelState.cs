@@ -8,6 +8,9 @@ namespace RealtimeAdapters.InMemory;
 /// (the serial order) and a subscription registered at serial N receives exactly the messages after N. Subscriber
 /// lists are copy-on-write arrays: fan-out iterates them without allocating, and a queue write never waits
 /// (<see cref="RealtimeSubscription{T}.TryWrite"/>), so holding the lock while fanning out cannot stall on a reader.
+/// A channel with nothing left in it (no holder, subscriber, member, retained history or remembered id) can be retired by
+/// the hub; the operations that change it then report that it is retired, and the caller starts over with the hub's
+/// current state for the name.
 /// </summary>
 internal sealed class ChannelState
 {
@@ -22,6 +25,8 @@ internal sealed class ChannelState
     private Dictionary<string, long>? _explicitIds;
     private Queue<(long Ticks, string Id, long Serial)>? _explicitIdExpiry;
     private long _serial;
+    private int _holders;
+    private bool _retired;
 
     public ChannelState(InMemoryChannelHub hub, string name)
     {
@@ -29,6 +34,12 @@ internal sealed class ChannelState
         Name = name;
         _history = new HistoryLog<ChannelMessage>(hub.MaxHistory);
         _presenceHistory = new HistoryLog<PresenceMessage>(hub.MaxHistory);
+
+        // A channel of this name may have been retired: its serials must not come back, so this one starts above every
+        // retired serial and counts them all as dropped (a resume from one of them is not a continuous one).
+        _serial = hub.SerialFloor;
+        _history.StartAfter(_serial);
+        _presenceHistory.StartAfter(_serial);
     }
 
     public string Name { get; }
@@ -87,18 +98,24 @@ internal sealed class ChannelState
     /// Publishes a validated batch: stamps each message, appends it to history and fans it out. Messages whose id was
     /// already published are skipped (their <paramref name="serials"/> slot stays <see langword="null"/>).
     /// </summary>
-    public void Publish(string connectionId, string? clientId, IReadOnlyList<ChannelMessage> messages, string?[]? serials)
+    /// <returns><see langword="false"/> when the channel is retired (nothing was published).</returns>
+    public bool Publish(string connectionId, string? clientId, IReadOnlyList<ChannelMessage> messages, string?[]? serials)
     {
         var count = messages.Count;
         if (count == 0)
         {
-            return;
+            return true;
         }
 
         var now = _hub.TimeProvider.GetUtcNow();
         var ticks = now.UtcTicks;
         lock (_gate)
         {
+            if (_retired)
+            {
+                return false;
+            }
+
             PruneLocked(ticks);
             if (_scratch.Length < count)
             {
@@ -147,9 +164,12 @@ internal sealed class ChannelState
                 Array.Clear(scratch, 0, accepted);
             }
         }
+
+        return true;
     }
 
-    public MessageSubscriber Subscribe(
+    /// <returns>The subscriber, or <see langword="null"/> when the channel is retired.</returns>
+    public MessageSubscriber? Subscribe(
         string connectionId,
         bool echo,
         ChannelSubscriptionOptions options,
@@ -164,6 +184,11 @@ internal sealed class ChannelState
         var ticks = _hub.TimeProvider.GetUtcNow().UtcTicks;
         lock (_gate)
         {
+            if (_retired)
+            {
+                return null;
+            }
+
             PruneLocked(ticks);
             if (replay is not null)
             {
@@ -279,12 +304,21 @@ internal sealed class ChannelState
         }
     }
 
-    /// <summary>Applies a validated presence change; returns the event sent to subscribers, or null when nothing changed.</summary>
-    public PresenceMessage? ApplyPresence(string connectionId, PresenceMessage message)
+    /// <summary>
+    /// Applies a validated presence change; <paramref name="evt"/> is the event sent to subscribers, or null when nothing
+    /// changed. Returns <see langword="false"/> when the channel is retired (nothing was applied).
+    /// </summary>
+    public bool TryApplyPresence(string connectionId, PresenceMessage message, out PresenceMessage? evt)
     {
         var now = _hub.TimeProvider.GetUtcNow();
         lock (_gate)
         {
+            evt = null;
+            if (_retired)
+            {
+                return false;
+            }
+
             PruneLocked(now.UtcTicks);
             var key = (connectionId, message.ClientId);
             var present = _members.TryGetValue(key, out var member);
@@ -294,7 +328,7 @@ internal sealed class ChannelState
             {
                 if (!present)
                 {
-                    return null;
+                    return true;
                 }
 
                 _members.Remove(key);
@@ -309,7 +343,8 @@ internal sealed class ChannelState
                 data = message.Data;
             }
 
-            return EmitPresenceLocked(connectionId, message.ClientId, action, data, message.Id, message.Extras, now);
+            evt = EmitPresenceLocked(connectionId, message.ClientId, action, data, message.Id, message.Extras, now);
+            return true;
         }
     }
 
@@ -358,11 +393,19 @@ internal sealed class ChannelState
         return members;
     }
 
-    public PresenceSubscriber SubscribePresence(PresenceSubscriptionOptions options, Action<PresenceSubscriber>? onDisposed, out PresenceMessage[] members, out long attachSerial)
+    /// <returns>The subscriber, or <see langword="null"/> when the channel is retired.</returns>
+    public PresenceSubscriber? SubscribePresence(PresenceSubscriptionOptions options, Action<PresenceSubscriber>? onDisposed, out PresenceMessage[] members, out long attachSerial)
     {
         var subscriber = new PresenceSubscriber(this, options, onDisposed);
         lock (_gate)
         {
+            if (_retired)
+            {
+                members = [];
+                attachSerial = 0;
+                return null;
+            }
+
             members = [.. _members.Values];
             attachSerial = subscriber.AttachSerial = _serial;
             _presenceSubscribers = [.. _presenceSubscribers, subscriber];
@@ -370,6 +413,59 @@ internal sealed class ChannelState
 
         SortMembers(members);
         return subscriber;
+    }
+
+    /// <summary>A client channel holds this state (and uses it directly): it is not retired until released. False when already retired.</summary>
+    public bool TryHold()
+    {
+        lock (_gate)
+        {
+            if (_retired)
+            {
+                return false;
+            }
+
+            _holders++;
+            return true;
+        }
+    }
+
+    /// <summary>A client channel no longer holds this state.</summary>
+    public void Unhold()
+    {
+        lock (_gate)
+        {
+            _holders--;
+        }
+    }
+
+    /// <summary>
+    /// Retires the channel when nothing is left in it once expired history is pruned: no holder, active subscriber, member,
+    /// retained message or presence event, or remembered message id. Its last serial is handed to the hub first, so that a
+    /// channel created later for the name continues above it. Returns whether it is retired.
+    /// </summary>
+    public bool TryRetire(long nowTicks)
+    {
+        lock (_gate)
+        {
+            if (_retired)
+            {
+                return true;
+            }
+
+            PruneLocked(nowTicks);
+            if (_holders > 0 || _members.Count > 0 || _history.Count > 0 || _presenceHistory.Count > 0 ||
+                _explicitIds is { Count: > 0 } ||
+                Array.Exists(_subscribers, static s => s.Queue.IsActive) ||
+                Array.Exists(_presenceSubscribers, static s => s.Queue.IsActive))
+            {
+                return false;
+            }
+
+            _hub.RaiseSerialFloor(_serial);
+            _retired = true;
+            return true;
+        }
     }
 
     private static void SortMembers(PresenceMessage[] members) =>

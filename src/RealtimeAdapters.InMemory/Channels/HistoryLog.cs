@@ -22,6 +22,9 @@ internal sealed class HistoryLog<T>
     /// <summary>The highest serial that has left the log (by count or age, or because nothing is kept), or 0.</summary>
     public long DroppedThrough { get; private set; }
 
+    /// <summary>A new log that continues after <paramref name="serial"/>: everything up to it counts as dropped.</summary>
+    public void StartAfter(long serial) => DroppedThrough = serial;
+
     public void Append(long serial, long ticks, T item)
     {
         if (_max == 0)

@@ -10,6 +10,7 @@ internal sealed class InMemoryChannel : IChannel
     private readonly Action<PresenceSubscriber> _onPresenceSubscriberDisposed;
     private readonly List<MessageSubscriber> _subscribers = [];
     private readonly List<PresenceSubscriber> _presenceSubscribers = [];
+    private volatile bool _released;
 
     public InMemoryChannel(InMemoryChannelClient client, ChannelState state)
     {
@@ -34,9 +35,13 @@ internal sealed class InMemoryChannel : IChannel
         try
         {
             ArgumentNullException.ThrowIfNull(messages);
-            _client.ThrowIfClosed();
+            ThrowIfUnusable();
             _state.ValidateBatch(_client.ClientId, messages);
-            _state.Publish(_client.ConnectionId, _client.ClientId, messages, null);
+            if (!_state.Publish(_client.ConnectionId, _client.ClientId, messages, null))
+            {
+                throw Released();
+            }
+
             return default;
         }
         catch (Exception ex) when (ex is RealtimeException or ArgumentException or ObjectDisposedException)
@@ -54,18 +59,19 @@ internal sealed class InMemoryChannel : IChannel
 
         try
         {
-            _client.ThrowIfClosed();
+            ThrowIfUnusable();
             options ??= ChannelSubscriptionOptions.Default;
             options.Buffer.Validate();
-            var subscriber = _state.Subscribe(_client.ConnectionId, _client.EchoMessages, options, null, _onSubscriberDisposed, out _, out _);
+            var subscriber = _state.Subscribe(_client.ConnectionId, _client.EchoMessages, options, null, _onSubscriberDisposed, out _, out _) ?? throw Released();
             lock (_gate)
             {
                 _subscribers.RemoveAll(static s => !s.Queue.IsActive);
                 _subscribers.Add(subscriber);
             }
 
-            // A close that began before the add may have missed this subscriber; end it here (ending twice is harmless).
-            if (_client.IsClosed)
+            // A close or release that began before the add may have missed this subscriber; end it here (ending twice is
+            // harmless).
+            if (_client.IsClosed || _released)
             {
                 _state.Remove(subscriber);
                 subscriber.Queue.Complete();
@@ -88,7 +94,7 @@ internal sealed class InMemoryChannel : IChannel
 
         try
         {
-            _client.ThrowIfClosed();
+            ThrowIfUnusable();
             query ??= HistoryQuery.Default;
             query.Validate();
             long? fromSerial = null;
@@ -110,14 +116,14 @@ internal sealed class InMemoryChannel : IChannel
 
     internal PresenceSubscriber SubscribePresence(PresenceSubscriptionOptions options, out long attachSerial)
     {
-        var subscriber = _state.SubscribePresence(options, _onPresenceSubscriberDisposed, out _, out attachSerial);
+        var subscriber = _state.SubscribePresence(options, _onPresenceSubscriberDisposed, out _, out attachSerial) ?? throw Released();
         lock (_gate)
         {
             _presenceSubscribers.RemoveAll(static s => !s.Queue.IsActive);
             _presenceSubscribers.Add(subscriber);
         }
 
-        if (_client.IsClosed)
+        if (_client.IsClosed || _released)
         {
             _state.Remove(subscriber);
             subscriber.Queue.Complete();
@@ -134,8 +140,43 @@ internal sealed class InMemoryChannel : IChannel
         }
     }
 
+    internal bool IsReleased => _released;
+
+    /// <summary>Throws when the client is closed or this channel was released.</summary>
+    internal void ThrowIfUnusable()
+    {
+        _client.ThrowIfClosed();
+        if (_released)
+        {
+            throw Released();
+        }
+    }
+
+    internal ObjectDisposedException Released() =>
+        new(nameof(IChannel), $"Channel \"{Name}\" was released; get it again from the client to use it.");
+
+    /// <summary>
+    /// The client released the channel: further use throws, subscriptions end, this client's member leaves, and the hub
+    /// may retire the channel state once nothing else uses it.
+    /// </summary>
+    internal void Release()
+    {
+        // Flag first: an operation racing with the release either sees it, or ran before the steps below undo it.
+        _released = true;
+        Shutdown();
+        _state.LeaveConnection(_client.ConnectionId);
+        _state.Unhold();
+    }
+
+    /// <summary>The client closed: subscriptions end and the channel state is no longer held.</summary>
+    internal void Close()
+    {
+        Shutdown();
+        _state.Unhold();
+    }
+
     /// <summary>Ends every subscription of this client on this channel (the client is closing).</summary>
-    internal void Shutdown()
+    private void Shutdown()
     {
         MessageSubscriber[] subscribers;
         PresenceSubscriber[] presenceSubscribers;
@@ -191,7 +232,7 @@ internal sealed class InMemoryChannel : IChannel
 
         try
         {
-            _client.ThrowIfClosed();
+            ThrowIfUnusable();
             return new ValueTask<HistoryPage<ChannelMessage>>(ReadMessages(query, fromSerial));
         }
         catch (ObjectDisposedException ex)

@@ -101,9 +101,59 @@ public sealed class InMemoryChannelClient : IChannelClient
             return channel;
         }
 
-        var state = Hub.GetState(name!);
-        return _channels.GetOrAdd(state.Name, static (_, arg) => new InMemoryChannel(arg.Client, arg.State), (Client: this, State: state));
+        while (true)
+        {
+            var state = Hub.GetState(name!);
+            if (!state.TryHold())
+            {
+                // Retired between the lookup and the hold: the hub creates a fresh one.
+                Hub.Forget(state);
+                continue;
+            }
+
+            var created = new InMemoryChannel(this, state);
+            var added = _channels.GetOrAdd(state.Name, created);
+            if (!ReferenceEquals(added, created))
+            {
+                state.Unhold();
+            }
+
+            return added;
+        }
     }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Immediate: the channel's subscriptions of this client complete, this client's member on it leaves (subscribers
+    /// receive the LEAVE), and the hub may drop the channel once nothing else uses it and its history has expired.
+    /// </remarks>
+    /// <exception cref="ObjectDisposedException">The client is closed.</exception>
+    public ValueTask ReleaseChannelAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        try
+        {
+            ThrowIfClosed();
+            ChannelNames.Validate(name);
+            if (_channels.TryRemove(name, out var channel))
+            {
+                channel.Release();
+            }
+
+            return default;
+        }
+        catch (Exception ex) when (ex is RealtimeException or ObjectDisposedException)
+        {
+            return ValueTask.FromException(ex);
+        }
+    }
+
+    /// <summary>How many channels this client holds.</summary>
+    internal int ChannelCount => _channels.Count;
 
     /// <inheritdoc />
     /// <remarks>Returns the client for its own type, the <see cref="InMemoryChannelHub"/>, or the hub's <see cref="InMemoryChannelOptions"/>.</remarks>
@@ -143,9 +193,12 @@ public sealed class InMemoryChannelClient : IChannelClient
     {
         _closed = true;
         Hub.RemoveConnectionPresence(ConnectionId);
-        foreach (var channel in _channels.Values)
+        foreach (var (name, channel) in _channels)
         {
-            channel.Shutdown();
+            if (_channels.TryRemove(KeyValuePair.Create(name, channel)))
+            {
+                channel.Close();
+            }
         }
     }
 }

@@ -33,12 +33,24 @@ namespace RealtimeAdapters.InMemory;
 /// was already published on the channel is accepted but neither stored nor delivered again: explicit ids are remembered
 /// for <see cref="InMemoryChannelOptions.HistoryRetention"/>, generated ids while their message is in history.
 /// </para>
-/// <para>Channels are created on first use and kept for the hub's lifetime.</para>
+/// <para>
+/// <b>Lifetime of channels.</b> Channels are created on first use. One with nothing left in it — no client holding it
+/// (see <see cref="IChannelClient.ReleaseChannelAsync"/>), no subscriber, no presence member, no retained history —
+/// is dropped when the hub next tidies up (whenever the number of channels has doubled since the last time), so that
+/// many short-lived channels (one per user, say) do not accumulate. A channel created again under the same name
+/// continues with serials above the old ones; a resume from an old serial is reported as not continuous.
+/// </para>
 /// </remarks>
 public sealed class InMemoryChannelHub
 {
+    // Below this many channels the hub never tidies up: a scan would cost more than it saves.
+    private const int MinSweepCount = 1024;
+
     private readonly ConcurrentDictionary<string, ChannelState> _channels = new(StringComparer.Ordinal);
     private long _connectionCount;
+    private long _serialFloor;
+    private int _sweepAt = MinSweepCount;
+    private int _sweeping;
 
     /// <summary>Creates a hub.</summary>
     /// <param name="options">The settings, read once; the defaults when omitted.</param>
@@ -97,11 +109,18 @@ public sealed class InMemoryChannelHub
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
         ArgumentNullException.ThrowIfNull(messages);
-        var state = GetState(channelName);
-        state.ValidateBatch(clientId, messages);
         var serials = new string?[messages.Count];
-        state.Publish(connectionId, clientId, messages, serials);
-        return serials;
+        while (true)
+        {
+            var state = GetState(channelName);
+            state.ValidateBatch(clientId, messages);
+            if (state.Publish(connectionId, clientId, messages, serials))
+            {
+                return serials;
+            }
+
+            Forget(state);
+        }
     }
 
     /// <summary>
@@ -125,9 +144,17 @@ public sealed class InMemoryChannelHub
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
         replay?.Validate();
-        var state = GetState(channelName);
-        var subscriber = state.Subscribe(connectionId, echoMessages, options ?? ChannelSubscriptionOptions.Default, replay, null, out var resumed, out var replayed);
-        return new MessageAttachment(subscriber.Queue, Serials.Format(subscriber.AttachSerial), resumed, replayed);
+        while (true)
+        {
+            var state = GetState(channelName);
+            var subscriber = state.Subscribe(connectionId, echoMessages, options ?? ChannelSubscriptionOptions.Default, replay, null, out var resumed, out var replayed);
+            if (subscriber is not null)
+            {
+                return new MessageAttachment(subscriber.Queue, Serials.Format(subscriber.AttachSerial), resumed, replayed);
+            }
+
+            Forget(state);
+        }
     }
 
     /// <summary>Reads one page of a channel's retained messages.</summary>
@@ -167,9 +194,17 @@ public sealed class InMemoryChannelHub
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
         ArgumentNullException.ThrowIfNull(message);
-        var state = GetState(channelName);
-        state.ValidatePresence(message);
-        return state.ApplyPresence(connectionId, message);
+        while (true)
+        {
+            var state = GetState(channelName);
+            state.ValidatePresence(message);
+            if (state.TryApplyPresence(connectionId, message, out var evt))
+            {
+                return evt;
+            }
+
+            Forget(state);
+        }
     }
 
     /// <summary>The members present on a channel (action <see cref="PresenceAction.Present"/>), sorted by client id then connection id.</summary>
@@ -184,9 +219,17 @@ public sealed class InMemoryChannelHub
     /// <exception cref="RealtimeValidationException">The channel name is invalid (40010).</exception>
     public PresenceAttachment SubscribePresence(string channelName, PresenceSubscriptionOptions? options = null)
     {
-        var state = GetState(channelName);
-        var subscriber = state.SubscribePresence(options ?? PresenceSubscriptionOptions.Default, null, out var members, out var attachSerial);
-        return new PresenceAttachment(subscriber.Queue, members, Serials.Format(attachSerial));
+        while (true)
+        {
+            var state = GetState(channelName);
+            var subscriber = state.SubscribePresence(options ?? PresenceSubscriptionOptions.Default, null, out var members, out var attachSerial);
+            if (subscriber is not null)
+            {
+                return new PresenceAttachment(subscriber.Queue, members, Serials.Format(attachSerial));
+            }
+
+            Forget(state);
+        }
     }
 
     /// <summary>Reads one page of a channel's retained presence events; the parameters are those of <see cref="ReadHistory"/>.</summary>
@@ -222,6 +265,45 @@ public sealed class InMemoryChannelHub
         return left;
     }
 
+    /// <summary>
+    /// Makes the members of <paramref name="connectionId"/> on one channel leave (the connection detached from it), with
+    /// <see cref="PresenceAction.Leave"/> events carrying each member's last data.
+    /// </summary>
+    /// <param name="connectionId">The connection.</param>
+    /// <param name="channelName">The channel.</param>
+    /// <returns>How many members left.</returns>
+    /// <exception cref="RealtimeValidationException">The channel name is invalid (40010).</exception>
+    public int RemoveConnectionPresence(string connectionId, string channelName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionId);
+        ChannelNames.Validate(channelName);
+        return _channels.TryGetValue(channelName, out var state) ? state.LeaveConnection(connectionId)?.Count ?? 0 : 0;
+    }
+
+    /// <summary>How many channels the hub holds now.</summary>
+    internal int ChannelCount => _channels.Count;
+
+    /// <summary>Whether the hub holds a channel of this name now (it has not been retired, or was created again).</summary>
+    internal bool HoldsChannel(string channelName) => _channels.ContainsKey(channelName);
+
+    /// <summary>The highest serial of a retired channel: channels created later start above it.</summary>
+    internal long SerialFloor => Interlocked.Read(ref _serialFloor);
+
+    internal void RaiseSerialFloor(long serial)
+    {
+        var current = Interlocked.Read(ref _serialFloor);
+        while (serial > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _serialFloor, serial, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
     internal ChannelState GetState(string channelName)
     {
         if (_channels.TryGetValue(channelName ?? string.Empty, out var state))
@@ -230,7 +312,39 @@ public sealed class InMemoryChannelHub
         }
 
         ChannelNames.Validate(channelName);
+        Sweep();
         return _channels.GetOrAdd(channelName!, static (name, hub) => new ChannelState(hub, name), this);
+    }
+
+    /// <summary>A state found retired: drop it from the map (if still there) so that the next lookup creates a fresh one.</summary>
+    internal void Forget(ChannelState retired) => _channels.TryRemove(KeyValuePair.Create(retired.Name, retired));
+
+    // Runs before a channel is created, once the count has doubled since the last run: the scan is O(channels), so its
+    // cost per created channel stays constant, and the map holds at most about twice the channels still in use.
+    private void Sweep()
+    {
+        if (_channels.Count < Volatile.Read(ref _sweepAt) || Interlocked.Exchange(ref _sweeping, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = TimeProvider.GetUtcNow().UtcTicks;
+            foreach (var (_, state) in _channels)
+            {
+                if (state.TryRetire(now))
+                {
+                    Forget(state);
+                }
+            }
+
+            Volatile.Write(ref _sweepAt, Math.Max(MinSweepCount, _channels.Count * 2));
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
     }
 
     internal long? ParseFromSerial(string? fromSerial)

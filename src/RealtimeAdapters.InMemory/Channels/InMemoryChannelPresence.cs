@@ -32,7 +32,7 @@ internal sealed class InMemoryChannelPresence : IChannelPresence
 
         try
         {
-            _client.ThrowIfClosed();
+            _channel.ThrowIfUnusable();
             return new ValueTask<IReadOnlyList<PresenceMessage>>(_state.GetMembers());
         }
         catch (ObjectDisposedException ex)
@@ -50,7 +50,7 @@ internal sealed class InMemoryChannelPresence : IChannelPresence
 
         try
         {
-            _client.ThrowIfClosed();
+            _channel.ThrowIfUnusable();
             options ??= PresenceSubscriptionOptions.Default;
             options.Buffer.Validate();
             var subscriber = _channel.SubscribePresence(options, out _);
@@ -71,7 +71,7 @@ internal sealed class InMemoryChannelPresence : IChannelPresence
 
         try
         {
-            _client.ThrowIfClosed();
+            _channel.ThrowIfUnusable();
             query ??= HistoryQuery.Default;
             query.Validate();
             long? fromSerial = query.UntilAttach ? _channel.EarliestPresenceAttachSerial() : null;
@@ -98,7 +98,7 @@ internal sealed class InMemoryChannelPresence : IChannelPresence
 
         try
         {
-            _client.ThrowIfClosed();
+            _channel.ThrowIfUnusable();
             return new ValueTask<HistoryPage<PresenceMessage>>(Read(query, fromSerial));
         }
         catch (ObjectDisposedException ex)
@@ -116,10 +116,22 @@ internal sealed class InMemoryChannelPresence : IChannelPresence
 
         try
         {
-            _client.ThrowIfClosed();
+            _channel.ThrowIfUnusable();
             var message = new PresenceMessage { Action = action, ClientId = _client.ClientId ?? string.Empty, Data = data };
             _state.ValidatePresence(message);
-            _state.ApplyPresence(_client.ConnectionId, message);
+            if (!_state.TryApplyPresence(_client.ConnectionId, message, out _))
+            {
+                throw _channel.Released();
+            }
+
+            // A release that ran meanwhile may have made this client's members leave before this change was applied: undo
+            // it, so that no member outlives the channel it was entered on.
+            if (_channel.IsReleased)
+            {
+                _state.LeaveConnection(_client.ConnectionId);
+                throw _channel.Released();
+            }
+
             return default;
         }
         catch (Exception ex) when (ex is RealtimeException or ObjectDisposedException)

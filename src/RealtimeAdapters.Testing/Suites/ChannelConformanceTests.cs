@@ -323,6 +323,50 @@ public abstract class ChannelConformanceTests<TFixture>(TFixture fixture) : Conf
         Assert.Equal("unicode ✓ name", client.GetChannel("unicode ✓ name").Name);
     }
 
+    /// <summary>
+    /// Releasing a channel ends its subscriptions, makes the released instance refuse use with
+    /// <see cref="ObjectDisposedException"/>, and a later <see cref="IChannelClient.GetChannel"/> returns a new instance
+    /// that works; other clients of the channel are not affected.
+    /// </summary>
+    [Fact]
+    public async Task ReleaseChannelAsync_EndsSubscriptionsAndGetChannelReturnsANewInstance()
+    {
+        RequireChannels(RealtimeCapabilities.Channels);
+        var backend = await NewBackendAsync();
+        var client = await backend.CreateChannelClientAsync(cancellationToken: Ct);
+        var other = await backend.CreateChannelClientAsync(cancellationToken: Ct);
+        var released = client.GetChannel("short-lived");
+        var ended = Read(await released.SubscribeAsync(cancellationToken: Ct));
+        var stays = Read(await other.GetChannel("short-lived").SubscribeAsync(cancellationToken: Ct));
+
+        await client.ReleaseChannelAsync("short-lived", Ct);
+
+        Assert.Null(await ended.AssertEndsAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await released.PublishAsync("n", "x", Ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await released.SubscribeAsync(cancellationToken: Ct));
+        var again = client.GetChannel("short-lived");
+        Assert.NotSame(released, again);
+        var reader = Read(await again.SubscribeAsync(cancellationToken: Ct));
+        await again.PublishAsync("after", "y", Ct);
+        Assert.Equal("after", (await reader.NextAsync("the message on the new instance")).Name);
+        Assert.Equal("after", (await stays.NextAsync("the message on the other client")).Name);
+    }
+
+    /// <summary>Releasing a channel the client never used, or twice, does nothing; an invalid name is refused.</summary>
+    [Fact]
+    public async Task ReleaseChannelAsync_UnusedOrTwice_DoesNothing()
+    {
+        RequireChannels(RealtimeCapabilities.Channels);
+        var backend = await NewBackendAsync();
+        var client = await backend.CreateChannelClientAsync(cancellationToken: Ct);
+        await client.ReleaseChannelAsync("never-used", Ct);
+        _ = client.GetChannel("twice");
+        await client.ReleaseChannelAsync("twice", Ct);
+        await client.ReleaseChannelAsync("twice", Ct);
+
+        await Assert.ThrowsAnyAsync<RealtimeValidationException>(async () => await client.ReleaseChannelAsync(string.Empty, Ct));
+    }
+
     /// <summary>Channels are separate and their names case-sensitive: a message on one never reaches another.</summary>
     [Fact]
     public async Task Channels_AreSeparateAndCaseSensitive()

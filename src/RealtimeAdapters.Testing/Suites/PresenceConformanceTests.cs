@@ -59,6 +59,25 @@ public abstract class PresenceConformanceTests<TFixture>(TFixture fixture) : Con
         AssertTimestampBetween(before, after, enter.Timestamp.Value.ToUnixTimeMilliseconds());
     }
 
+    /// <summary>Releasing a channel makes this client's member leave it: observers receive the LEAVE and it is no longer listed.</summary>
+    [Fact]
+    public async Task ReleaseChannelAsync_Member_Leaves()
+    {
+        RequireChannels(RealtimeCapabilities.Presence);
+        var backend = await NewBackendAsync();
+        var observer = await ObserveAsync(backend, "release-room");
+        var alice = await backend.CreateChannelClientAsync(ChannelClientSpec.WithClientId("alice"), Ct);
+        await alice.GetChannel("release-room").Presence.EnterAsync("hi", Ct);
+        Assert.Equal(PresenceAction.Enter, (await observer.NextAsync("alice's enter")).Action);
+
+        await alice.ReleaseChannelAsync("release-room", Ct);
+
+        var leave = await observer.NextAsync("alice's leave");
+        Assert.Equal((PresenceAction.Leave, "alice"), (leave.Action, leave.ClientId));
+        var watcher = await backend.CreateChannelClientAsync(cancellationToken: Ct);
+        Assert.Empty(await watcher.GetChannel("release-room").Presence.GetAsync(Ct));
+    }
+
     /// <summary>After an enter the member list holds the member, as present, with its data.</summary>
     [Fact]
     public async Task GetAsync_AfterEnter_ListsMemberAsPresent()

@@ -30,6 +30,11 @@ public class DelegatingChannelClient : IChannelClient
     /// <inheritdoc />
     public virtual IChannel GetChannel(string name) => InnerClient.GetChannel(name);
 
+    /// <inheritdoc />
+    /// <remarks>A decorator that keeps per-channel state (wrappers of the channels it returns) overrides this to drop it, calling the base.</remarks>
+    public virtual ValueTask ReleaseChannelAsync(string name, CancellationToken cancellationToken = default) =>
+        InnerClient.ReleaseChannelAsync(name, cancellationToken);
+
     /// <summary>
     /// Returns this decorator when it is of the requested type (and no key is given), otherwise asks the inner client, so
     /// that the provider's raw client stays reachable through any number of decorators.

@@ -13,6 +13,9 @@ internal sealed class TelemetryChannel : DelegatingChannel
         _providerName = providerName;
     }
 
+    /// <summary>Whether this wrapper is the one of <paramref name="channel"/>.</summary>
+    public bool Wraps(IChannel channel) => ReferenceEquals(InnerChannel, channel);
+
     public override async ValueTask PublishAsync(IReadOnlyList<ChannelMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);

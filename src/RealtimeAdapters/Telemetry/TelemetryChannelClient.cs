@@ -8,8 +8,9 @@ internal sealed class TelemetryChannelClient : DelegatingChannelClient
     private readonly RealtimeInstruments _instruments;
     private readonly string _providerName;
 
-    // Keyed by the inner channel so that the contract (same instance for the same name) carries through the wrapper.
-    private readonly ConcurrentDictionary<IChannel, TelemetryChannel> _channels = new(ReferenceEqualityComparer.Instance);
+    // One wrapper per inner channel, so that the contract (same instance for the same name) carries through the wrapper;
+    // keyed by name so that a released channel's wrapper goes with it.
+    private readonly ConcurrentDictionary<string, TelemetryChannel> _channels = new(StringComparer.Ordinal);
 
     public TelemetryChannelClient(IChannelClient innerClient, RealtimeInstruments instruments)
         : base(innerClient)
@@ -21,6 +22,25 @@ internal sealed class TelemetryChannelClient : DelegatingChannelClient
     public override IChannel GetChannel(string name)
     {
         var inner = base.GetChannel(name);
-        return _channels.GetOrAdd(inner, static (channel, self) => new TelemetryChannel(channel, self._instruments, self._providerName), this);
+        while (true)
+        {
+            var wrapper = _channels.GetOrAdd(inner.Name, static (_, state) => new TelemetryChannel(state.inner, state.self._instruments, state.self._providerName), (inner, self: this));
+            if (wrapper.Wraps(inner))
+            {
+                return wrapper;
+            }
+
+            // The provider's channel was released and created again without going through this decorator.
+            _channels.TryUpdate(inner.Name, new TelemetryChannel(inner, _instruments, _providerName), wrapper);
+        }
+    }
+
+    /// <summary>How many channel wrappers the decorator holds.</summary>
+    internal int ChannelCount => _channels.Count;
+
+    public override async ValueTask ReleaseChannelAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await base.ReleaseChannelAsync(name, cancellationToken).ConfigureAwait(false);
+        _channels.TryRemove(name, out _);
     }
 }

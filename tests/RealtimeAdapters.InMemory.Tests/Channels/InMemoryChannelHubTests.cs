@@ -241,11 +241,4 @@ public class InMemoryChannelHubTests
         Assert.NotEqual(first.CreateConnectionId(), first.CreateConnectionId());
         Assert.Throws<RealtimeValidationException>(() => second.ReadHistory("ch", null, first.GetChannelSerial("ch")));
     }
-
-    private sealed class AttachmentScope(MessageAttachment attachment) : IDisposable
-    {
-        public MessageAttachment Attachment { get; } = attachment;
-
-        public void Dispose() => Attachment.Subscription.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
 }

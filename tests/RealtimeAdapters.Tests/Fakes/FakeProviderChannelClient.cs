@@ -11,6 +11,8 @@ internal sealed class FakeProviderChannelClient : IChannelClient
 
     public IChannel GetChannel(string name) => throw new NotSupportedException();
 
+    public ValueTask ReleaseChannelAsync(string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public object? GetService(Type serviceType, object? serviceKey = null) => null;
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

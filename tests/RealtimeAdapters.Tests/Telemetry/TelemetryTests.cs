@@ -47,6 +47,27 @@ public class TelemetryTests
     }
 
     [Fact]
+    public async Task ReleaseChannelAsync_ThroughTelemetry_ReleasesTheProvidersChannelAndItsWrapper()
+    {
+        await using var provider = Build(b => b.AddInMemoryChannels());
+        using var recorder = new MetricRecorder(provider.GetRequiredService<IMeterFactory>());
+        var client = provider.GetRequiredService<IChannelClient>();
+        var first = client.GetChannel("brief");
+        Assert.Same(first, client.GetChannel("brief"));
+
+        await client.ReleaseChannelAsync("brief", Ct);
+        var second = client.GetChannel("brief");
+        await second.PublishAsync("n", "x", Ct);
+
+        Assert.NotSame(first, second);
+        Assert.Same(second, client.GetChannel("brief"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await first.PublishAsync("n", "x", Ct));
+        Assert.Single(recorder.Get(RealtimeDiagnostics.ChannelMessagesPublished));
+        await client.ReleaseChannelAsync("brief", Ct);
+        Assert.Equal(0, Assert.IsType<RealtimeAdapters.Telemetry.TelemetryChannelClient>(client).ChannelCount);
+    }
+
+    [Fact]
     public async Task StoreOperation_ProviderThrows_CountsErrorByTypeRecordsDurationAndLogs()
     {
         var fake = new FakeProviderStore { FailWith = new RealtimePermissionException("Permission denied at /secret-area.") };
