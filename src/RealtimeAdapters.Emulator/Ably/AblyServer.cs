@@ -460,8 +460,8 @@ internal sealed class AblyServer : IDisposable
             throw AblyAuthority.Fail(AblyErrorCodes.InvalidParameter, $"limit must be from 1 to {HistoryQuery.MaxLimit}.");
         }
 
-        var start = ParseLong(query, "start");
-        var end = ParseLong(query, "end");
+        var start = ParseTime(query, "start");
+        var end = ParseTime(query, "end");
         if (start is { } s && end is { } e && s > e)
         {
             throw AblyAuthority.Fail(AblyErrorCodes.InvalidParameter, "start must not be after end.");
@@ -583,6 +583,21 @@ internal sealed class AblyServer : IDisposable
         return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw AblyAuthority.Fail(AblyErrorCodes.InvalidParameter, $"{name} must be an integer.");
+    }
+
+    // A time in milliseconds since the epoch that DateTimeOffset can hold (years 1 to 9999); outside that range the value
+    // is the client's mistake (40003), not a server failure.
+    private static long? ParseTime(IQueryCollection query, string name)
+    {
+        var value = ParseLong(query, name);
+        if (value is < JsonWire.MinTimestamp or > JsonWire.MaxTimestamp)
+        {
+            throw AblyAuthority.Fail(
+                AblyErrorCodes.InvalidParameter,
+                string.Create(CultureInfo.InvariantCulture, $"{name} must be a time in milliseconds since 1970-01-01T00:00:00Z, from {JsonWire.MinTimestamp} to {JsonWire.MaxTimestamp}."));
+        }
+
+        return value;
     }
 
     private static WireFormat BodyFormat(HttpRequest request) =>

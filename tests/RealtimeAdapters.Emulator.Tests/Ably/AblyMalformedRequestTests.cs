@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace RealtimeAdapters.Emulator.Tests.Ably;
+
+/// <summary>
+/// Inputs found by fuzzing the emulator: each gets a clear error with the service's code, and the emulator keeps serving
+/// everyone else.
+/// </summary>
+public sealed class AblyMalformedRequestTests : IAsyncLifetime
+{
+    private const string Key = "fuzz.key:fuzz-secret";
+    private RealtimeEmulator _emulator = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var options = new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0 } };
+        options.Ably.Keys.Add(Key);
+        _emulator = await RealtimeEmulator.StartAsync(options, Ct);
+    }
+
+    public async ValueTask DisposeAsync() => await _emulator.DisposeAsync();
+
+    private HttpClient Rest()
+    {
+        var http = new HttpClient { BaseAddress = _emulator.AblyUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Key)));
+        return http;
+    }
+
+    [Theory]
+    [InlineData("/channels/fuzz/messages?start=99999999999999999", "start")]
+    [InlineData("/channels/fuzz/messages?end=253402300800000", "end")]
+    [InlineData("/channels/fuzz/messages?start=-62135596800001", "start")]
+    [InlineData("/channels/fuzz/presence/history?end=253402300800000", "end")]
+    [InlineData("/channels/fuzz/presence/history?start=99999999999999999", "start")]
+    public async Task History_TimeOutOfRange_400With40003NamingTheParameter(string path, string parameter)
+    {
+        using var http = Rest();
+
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("40003", response.Headers.GetValues("X-Ably-ErrorCode").Single());
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!;
+        Assert.Equal(40003, error["code"]!.GetValue<int>());
+        Assert.StartsWith(parameter + " ", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        using var ok = await http.GetAsync(new Uri("/channels/fuzz/messages?start=0&end=253402300799999", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+}
