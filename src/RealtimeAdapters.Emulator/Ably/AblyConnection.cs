@@ -397,11 +397,6 @@ internal sealed class AblyConnection : IDisposable
 
         var requested = (message.Flags ?? ProtocolFlags.None).Modes();
         var granted = requested == ProtocolFlags.None ? permitted : requested & permitted;
-        if (_channels.TryRemove(name, out var old))
-        {
-            await old.DisposeAsync().ConfigureAwait(false);
-        }
-
         MessageReplay? replay = null;
         var resuming = message.ChannelSerial is { Length: > 0 };
         if (resuming)
@@ -410,7 +405,21 @@ internal sealed class AblyConnection : IDisposable
         }
         else if (message.Params?.GetValueOrDefault("rewind") is { Length: > 0 } rewind)
         {
-            replay = ParseRewind(rewind);
+            // Refused before anything changes: the channel fails, the connection and its other channels carry on.
+            if (ParseRewind(rewind) is not { } rewound)
+            {
+                await SendChannelErrorAsync(name, ErrorInfo.Create(
+                    AblyErrorCodes.InvalidParameter,
+                    "Invalid rewind parameter: a message count up to 2147483647 or a duration in seconds or minutes (\"10\", \"30s\", \"2m\") up to 10675199 days.")).ConfigureAwait(false);
+                return;
+            }
+
+            replay = rewound;
+        }
+
+        if (_channels.TryRemove(name, out var old))
+        {
+            await old.DisposeAsync().ConfigureAwait(false);
         }
 
         var link = new ChannelLink(name);
@@ -505,6 +514,7 @@ internal sealed class AblyConnection : IDisposable
         while (offset < members.Count);
     }
 
+    /// <summary>A rewind of N messages or a duration (<c>30s</c>, <c>2m</c>); null when it is neither or out of range.</summary>
     private static MessageReplay? ParseRewind(string rewind)
     {
         if (int.TryParse(rewind, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
@@ -512,17 +522,19 @@ internal sealed class AblyConnection : IDisposable
             return new MessageReplay { LastCount = count };
         }
 
-        if (rewind.Length > 1 && long.TryParse(rewind.AsSpan(0, rewind.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        var unitTicks = rewind.Length > 1 ? rewind[^1] switch
         {
-            return rewind[^1] switch
-            {
-                's' => new MessageReplay { Within = TimeSpan.FromSeconds(amount) },
-                'm' => new MessageReplay { Within = TimeSpan.FromMinutes(amount) },
-                _ => null,
-            };
-        }
+            's' => TimeSpan.TicksPerSecond,
+            'm' => TimeSpan.TicksPerMinute,
+            _ => 0L,
+        } : 0L;
 
-        return null;
+        // The amount must fit a TimeSpan: TimeSpan.FromMinutes would throw on overflow.
+        return unitTicks > 0 &&
+            long.TryParse(rewind.AsSpan(0, rewind.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount) &&
+            amount <= TimeSpan.MaxValue.Ticks / unitTicks
+            ? new MessageReplay { Within = TimeSpan.FromTicks(amount * unitTicks) }
+            : null;
     }
 
 

@@ -52,4 +52,27 @@ public sealed class AblyMalformedRequestTests : IAsyncLifetime
         using var ok = await http.GetAsync(new Uri("/channels/fuzz/messages?start=0&end=253402300799999", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
+
+    [Theory]
+    [InlineData("99999999999999m")]
+    [InlineData("99999999999999999s")]
+    [InlineData("99999999999")]
+    [InlineData("5h")]
+    [InlineData("-1")]
+    public async Task Attach_RewindOutOfRangeOrMalformed_ChannelErrorAndConnectionKept(string rewind)
+    {
+        await using var client = await AblyWireClient.ConnectAsync(_emulator.AblyUrl, $"key={AblyWireClient.Escape(Key)}&format=json&v=6&heartbeats=true");
+        await client.ReceiveActionAsync(4);
+
+        await client.SendAsync(new JsonObject { ["action"] = 10, ["channel"] = "rewound", ["params"] = new JsonObject { ["rewind"] = rewind } });
+        var error = await client.ReceiveActionAsync(9);
+
+        Assert.Equal("rewound", error["channel"]!.GetValue<string>());
+        Assert.Equal(40003, error["error"]!["code"]!.GetValue<int>());
+        Assert.Contains("rewind", error["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        await client.SendAsync("""{"action":10,"channel":"other","params":{"rewind":"2m"}}""");
+        Assert.Equal("other", (await client.ReceiveActionAsync(11))["channel"]!.GetValue<string>());
+        await client.SendAsync("""{"action":0,"id":"still-there"}""");
+        Assert.Equal("still-there", (await client.ReceiveActionAsync(0))["id"]!.GetValue<string>());
+    }
 }
