@@ -30,6 +30,7 @@ internal sealed class AblyConnection : IDisposable
     private readonly CancellationTokenSource _closing;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocket? _socket;
+    private DrainedWebSocket? _upgraded;
     private Task _writer = Task.CompletedTask;
     private WireFormat _format = WireFormat.Json;
     private bool _echo = true;
@@ -63,7 +64,8 @@ internal sealed class AblyConnection : IDisposable
         _format = query["format"].FirstOrDefault() is "msgpack" ? WireFormat.MsgPack : WireFormat.Json;
         _echo = query["echo"].FirstOrDefault() is not "false";
         var heartbeats = query["heartbeats"].FirstOrDefault() is "true";
-        _socket = await _http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        _upgraded = await DrainedWebSocket.AcceptAsync(_http, _server.Options.MaxIdleInterval / 2).ConfigureAwait(false);
+        _socket = _upgraded.Socket;
         _writer = WriteLoopAsync(_socket);
         try
         {
@@ -79,7 +81,15 @@ internal sealed class AblyConnection : IDisposable
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
-            // The transport went away; the state below decides what that means.
+            // The transport went away (or the WebSocket failed a frame and sent its close status, 1002 or 1007); the state
+            // below decides what that means.
+        }
+#pragma warning disable CA1031 // A bug handling one frame must end this transport with an error, not silently.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.UnhandledError(_server.Logger, ex, "WS", "/");
+            await FailAsync(ErrorInfo.Create(AblyErrorCodes.InternalError, "Internal error in the emulator; the connection is closed.")).ConfigureAwait(false);
         }
         finally
         {
@@ -94,9 +104,11 @@ internal sealed class AblyConnection : IDisposable
             }
 
             // Disposing aborts a send still waiting on a client that does not read, so the writer ends promptly.
+            var closedCleanly = _socket.State == WebSocketState.Closed;
             _outbound.Writer.TryComplete();
             _socket.Dispose();
             await _writer.ConfigureAwait(false);
+            await _upgraded.EndAsync(closedCleanly, _server.Stopping).ConfigureAwait(false);
 
             // Kestrel reuses the HttpContext once this returns: a late DropAsync must not abort another request.
             lock (_lifetime)

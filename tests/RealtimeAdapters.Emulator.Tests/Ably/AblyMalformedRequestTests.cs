@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using RealtimeAdapters.Emulator.Tests.Infrastructure;
 
 namespace RealtimeAdapters.Emulator.Tests.Ably;
 
@@ -74,5 +75,35 @@ public sealed class AblyMalformedRequestTests : IAsyncLifetime
         Assert.Equal("other", (await client.ReceiveActionAsync(11))["channel"]!.GetValue<string>());
         await client.SendAsync("""{"action":0,"id":"still-there"}""");
         Assert.Equal("still-there", (await client.ReceiveActionAsync(0))["id"]!.GetValue<string>());
+    }
+
+    public static TheoryData<string, byte, byte[], byte, bool, int> WebSocketViolations => new()
+    {
+        { "invalid UTF-8 in a text frame", 0x1, [0x7B, 0xC3, 0x28, 0x7D], 0, true, 1007 },
+        { "a reserved bit without an extension", 0x1, "{}"u8.ToArray(), 0x40, true, 1002 },
+        { "a reserved opcode", 0x3, "{}"u8.ToArray(), 0, true, 1002 },
+        { "a ping longer than 125 bytes", 0x9, new byte[126], 0, true, 1002 },
+    };
+
+    [Theory]
+    [MemberData(nameof(WebSocketViolations))]
+    public async Task WebSocket_ProtocolViolation_ClosedWithTheRightStatusOthersServed(string violation, byte opcode, byte[] payload, byte extraBits, bool mask, int expected)
+    {
+        await using var bystander = await AblyWireClient.ConnectAsync(_emulator.AblyUrl, $"key={AblyWireClient.Escape(Key)}&format=json&v=6");
+        await bystander.ReceiveActionAsync(4);
+        using var raw = await RawWebSocket.ConnectAsync(_emulator.AblyUrl, $"/?key={AblyWireClient.Escape(Key)}&format=json&v=6", Ct);
+
+        // Frames keep coming after the bad one, as from a client that streams: the server stops reading at the bad one.
+        await raw.SendFrameAsync(opcode, payload, Ct, extraBits, mask);
+        for (var i = 0; i < 20; i++)
+        {
+            await raw.SendFrameAsync(0x1, Encoding.UTF8.GetBytes("{\"action\":0,\"id\":\"" + new string('x', 2000) + "\"}"), Ct);
+        }
+
+        var status = await raw.ReadCloseStatusAsync(Ct);
+
+        Assert.True(status == expected, $"{violation}: expected close status {expected}, got {status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no close frame"}");
+        await bystander.SendAsync("""{"action":0,"id":"after"}""");
+        Assert.Equal("after", (await bystander.ReceiveActionAsync(0))["id"]!.GetValue<string>());
     }
 }
