@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -95,9 +96,20 @@ internal sealed class FirebaseServer : IDisposable
             // The body ended before its declared length or was malformed at the HTTP level.
             await FirebaseResponses.WriteErrorAsync(response, 400, "Invalid request: the body is incomplete or malformed.").ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away or the emulator is stopping: nothing left to answer.
+            // The emulator is stopping: nothing left to answer.
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException &&
+                                   (ex is ConnectionResetException || context.RequestAborted.IsCancellationRequested))
+        {
+            // The client went away (a reset while its request was being read, say): its doing, not a server error. 499
+            // (client closed request) is only what the request log shows; nobody is left to receive it.
+            Log.ClientWentAway(_logger, request.Method, request.Path.Value ?? "/");
+            if (!response.HasStarted)
+            {
+                response.StatusCode = 499;
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

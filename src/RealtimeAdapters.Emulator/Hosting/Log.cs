@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "An onDisconnect write of connection {Connection} at {Path} failed: {Problem}")]
     public static partial void DisconnectWriteFailed(ILogger logger, long connection, RealtimePath path, string problem);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Debug, Message = "{Method} {Path}: the client went away before the request was complete")]
+    public static partial void ClientWentAway(ILogger logger, string method, string path);
 }
