@@ -5,7 +5,9 @@ namespace RealtimeAdapters.Emulator.Firebase;
 
 /// <summary>
 /// The query string of a REST request, parsed and validated as the service validates it: every parameter known, none
-/// repeated, every value well-formed, filters only with an <c>orderBy</c>.
+/// repeated, every value well-formed, filters only with an <c>orderBy</c>. Errors name the parameter but never quote its
+/// value: the query string carries credentials (<c>auth</c>, <c>access_token</c>), and a malformed one can run them into
+/// another parameter's value (<c>?ns=x;auth=SECRET</c>).
 /// </summary>
 internal sealed class FirebaseQueryParameters
 {
@@ -73,7 +75,7 @@ internal sealed class FirebaseQueryParameters
             case "ns":
                 Namespace = FirebaseNamespaceName.IsValid(value)
                     ? value
-                    : throw FirebaseHttpException.BadRequest($"Invalid namespace \"{Printable(value)}\": {FirebaseNamespaceName.Rule}");
+                    : throw FirebaseHttpException.BadRequest($"Invalid namespace (ns parameter): {FirebaseNamespaceName.Rule}");
                 break;
             case "auth":
                 Auth = value;
@@ -89,7 +91,7 @@ internal sealed class FirebaseQueryParameters
                 {
                     "pretty" => FirebasePrintMode.Pretty,
                     "silent" => FirebasePrintMode.Silent,
-                    _ => throw FirebaseHttpException.BadRequest($"Invalid print parameter \"{Printable(value)}\": use pretty or silent."),
+                    _ => throw FirebaseHttpException.BadRequest("Invalid print parameter: use pretty or silent."),
                 };
                 break;
             case "shallow":
@@ -97,13 +99,13 @@ internal sealed class FirebaseQueryParameters
                 {
                     "true" => true,
                     "false" => false,
-                    _ => throw FirebaseHttpException.BadRequest($"Invalid shallow parameter \"{Printable(value)}\": use true or false."),
+                    _ => throw FirebaseHttpException.BadRequest("Invalid shallow parameter: use true or false."),
                 };
                 break;
             case "format":
                 Export = value == "export"
                     ? true
-                    : throw FirebaseHttpException.BadRequest($"Invalid format parameter \"{Printable(value)}\": the only format is export.");
+                    : throw FirebaseHttpException.BadRequest("Invalid format parameter: the only format is export.");
                 break;
             case "timeout":
                 Timeout = ParseTimeout(value);
@@ -111,13 +113,13 @@ internal sealed class FirebaseQueryParameters
             case "writeSizeLimit":
                 WriteSizeLimit = value is "tiny" or "small" or "medium" or "large" or "unlimited"
                     ? value
-                    : throw FirebaseHttpException.BadRequest($"Invalid writeSizeLimit \"{Printable(value)}\": use tiny, small, medium, large or unlimited.");
+                    : throw FirebaseHttpException.BadRequest("Invalid writeSizeLimit: use tiny, small, medium, large or unlimited.");
                 break;
             case "disableTriggers":
                 // Sent by the Firebase CLI on import; the emulator runs no triggers, so there is nothing to disable.
                 if (value is not ("true" or "false"))
                 {
-                    throw FirebaseHttpException.BadRequest($"Invalid disableTriggers parameter \"{Printable(value)}\": use true or false.");
+                    throw FirebaseHttpException.BadRequest("Invalid disableTriggers parameter: use true or false.");
                 }
 
                 break;
@@ -155,7 +157,7 @@ internal sealed class FirebaseQueryParameters
             }
         }
 
-        throw FirebaseHttpException.BadRequest($"Invalid timeout \"{Printable(value)}\": use a positive number with ms, s or min, at most 15min.");
+        throw FirebaseHttpException.BadRequest("Invalid timeout: use a positive number with ms, s or min, at most 15min.");
     }
 
     /// <summary>
@@ -288,7 +290,7 @@ internal sealed class FirebaseQueryParameters
     private static int ParseLimit(string name, string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0
             ? limit
-            : throw FirebaseHttpException.BadRequest($"{name} must be a positive integer (got \"{Printable(text)}\").");
+            : throw FirebaseHttpException.BadRequest($"{name} must be a positive integer.");
 
     /// <summary>Shortens and escapes user input for an error message.</summary>
     public static string Printable(string text)

@@ -45,4 +45,34 @@ public sealed class MalformedRequestTests
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Debug && e.Message.Contains("went away", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, (await host.PutAsync("/after.json", "1")).Status);
     }
+
+    [Theory]
+    [InlineData("/a.json?print=pretty;auth=SECRET-VALUE")]
+    [InlineData("/a.json?timeout=1s;auth=SECRET-VALUE")]
+    [InlineData("/a.json?orderBy=%22a%22&limitToFirst=1;auth=SECRET-VALUE")]
+    [InlineData("/a.json?writeSizeLimit=tiny;auth=SECRET-VALUE")]
+    public async Task Request_InvalidParameterValue_400WithoutEchoingIt(string pathAndQuery)
+    {
+        await using var host = await EmulatorHost.StartAsync();
+
+        var reply = await host.GetAsync(pathAndQuery);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.DoesNotContain("SECRET", reply.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("x;auth=SECRET-VALUE")]
+    [InlineData("bad ns with spaces SECRET-VALUE")]
+    [InlineData("SECRET-VALUE/../other")]
+    public async Task Request_InvalidNamespace_400WithoutEchoingIt(string ns)
+    {
+        await using var host = await EmulatorHost.StartAsync();
+
+        var reply = await host.GetAsync("/a.json?ns=" + Uri.EscapeDataString(ns));
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Contains("ns parameter", reply.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", reply.Body, StringComparison.Ordinal);
+    }
 }
