@@ -137,27 +137,49 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
         string? writeSizeLimit = null, bool dryRun = false)
     {
         CheckDisjoint(entries);
-        var written = new List<KeyValuePair<string, DataNode>>(entries.Count);
+
+        // What does not depend on the current tree is prepared before taking the namespace's write lock, which every other
+        // writer waits for: the absolute paths and the keys as written.
+        var count = entries.Count;
+        var targets = new RealtimePath[count];
+        var written = new KeyValuePair<string, DataNode>[count];
+        for (var i = 0; i < count; i++)
+        {
+            var (relative, value) = entries[i];
+            targets[i] = path.Child(relative);
+            written[i] = new(relative.ToString()[1..], value);
+        }
+
         lock (ns.WriteGate)
         {
             var root = ns.Database.Root;
             var now = NowMilliseconds();
-            var newRoot = root;
-            var targets = new List<RealtimePath>(entries.Count);
-            var updates = new Dictionary<string, DataNode>(entries.Count, StringComparer.Ordinal);
-            foreach (var (relative, value) in entries)
+            var updates = new Dictionary<string, DataNode>(count, StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
             {
-                var absolute = path.Child(relative);
-                var resolved = value.ResolveServerValues(root.GetAt(absolute), now);
-                newRoot = newRoot.SetAt(absolute, resolved);
-                targets.Add(absolute);
-                var key = relative.ToString()[1..];
-                updates.Add(key, resolved);
-                written.Add(new(key, resolved));
+                var (key, value) = written[i];
+                if (value.ContainsServerValues)
+                {
+                    // Only a server value needs the current value (an increment adds to it).
+                    written[i] = new(key, value = value.ResolveServerValues(root.GetAt(targets[i]), now));
+                }
+
+                updates.Add(key, value);
             }
 
             CheckWriteSize(writeSizeLimit, () => updates.Values.Sum(Size) + targets.Sum(t => Size(root.GetAt(t))));
-            Authorize(ns, identity, root, newRoot, targets, now);
+            if (NeedsRules(ns, identity))
+            {
+                // Only then is the would-be tree built: the rules read it through newData and root.
+                var newRoot = root;
+                for (var i = 0; i < count; i++)
+                {
+                    newRoot = newRoot.SetAt(targets[i], written[i].Value);
+                }
+
+                Authorize(ns, identity, root, newRoot, targets, now);
+            }
+
             if (!dryRun)
             {
                 ns.Database.Update(path, updates);
