@@ -305,64 +305,19 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
 
         var export = new List<KeyValuePair<string, string>> { new("format", "export") };
         AddReadTimeout(export);
-        var (current, etag, _) = await Http.SendAsync(HttpMethod.Get, path, null, export, null, static r => r.Headers.TryAddWithoutValidation("X-Firebase-ETag", "true"),
+        var (first, firstTag, _) = await Http.SendAsync(HttpMethod.Get, path, null, export, null, static r => r.Headers.TryAddWithoutValidation("X-Firebase-ETag", "true"),
             idempotent: true, "transaction read", ConnectionState, cancellationToken).ConfigureAwait(false);
-
-        // Latency compensation: each attempt's value is laid over the watches (replacing the previous attempt's) until the
-        // database accepts it, or taken out when the transaction aborts or fails.
-        LocalWrite? local = null;
-        try
+        return await RunTransactionLoopAsync(path, update, options, first, firstTag, async (value, tag, ct) =>
         {
-            for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var snapshot = new DataSnapshot(path, current);
-                var decision = update(snapshot) ?? throw new RealtimeValidationException($"The transaction at {path} returned no decision; return Commit or Abort.", path.ToString());
-                if (decision.IsAbort)
-                {
-                    return new TransactionResult(false, snapshot, attempt);
-                }
+            var (written, newTag, status) = await Http.SendAsync(HttpMethod.Put, path, null, null, value.ToUtf8Json(export: true),
+                r => r.Headers.TryAddWithoutValidation("if-match", tag), idempotent: false, "transaction write", ConnectionState, ct, allowConflict: true)
+                .ConfigureAwait(false);
 
-                var value = decision.Value!;
-                CheckDepth(path, value);
-                local = LayTransactionAttempt(local, NewLocalWrite([(path, value)]));
-
-                var tag = etag;
-                var (written, newTag, status) = await Http.SendAsync(HttpMethod.Put, path, null, null, value.ToUtf8Json(export: true),
-                    r => r.Headers.TryAddWithoutValidation("if-match", tag), idempotent: false, "transaction write", ConnectionState, cancellationToken, allowConflict: true)
-                    .ConfigureAwait(false);
-                if (status != HttpStatusCode.PreconditionFailed)
-                {
-                    var result = value.ContainsServerValues ? written : value;
-                    if (local is not null)
-                    {
-                        ConfirmLocalWrite(local, [written]);
-                        local = null;
-                    }
-
-                    return new TransactionResult(true, new DataSnapshot(path, result), attempt);
-                }
-
-                // 412 carries the current value and its ETag: run the update again on it without another read.
-                current = written;
-                etag = newTag;
-            }
-        }
-        finally
-        {
-            if (local is not null)
-            {
-                foreach (var s in TrackLocalWrite(local, add: false))
-                {
-                    s.RemoveWrite(local);
-                }
-            }
-        }
-
-        throw new RealtimeConflictException($"The transaction at {path} did not commit: the value kept changing for {options.MaxAttempts} attempts.")
-        {
-            ProviderName = Name,
-        };
+            // A 412 carries the current value and its ETag: the update runs again on it without another read.
+            return status != HttpStatusCode.PreconditionFailed
+                ? new TransactionAttempt(true, value.ContainsServerValues ? written : value, [written], DataNode.Null, string.Empty)
+                : new TransactionAttempt(false, DataNode.Null, null, written, newTag);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Checks a multi-path update: keys that are child paths, values within the depth limit, no two keys overlapping.</summary>
@@ -453,10 +408,39 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
     private async Task<TransactionResult> RunRealtimeTransactionAsync(
         RealtimeOperations realtime, RealtimePath path, Func<DataSnapshot, TransactionDecision> update, TransactionOptions options, CancellationToken cancellationToken)
     {
+        var first = await realtime.GetAsync(RealtimeQuery.At(path), cancellationToken).ConfigureAwait(false);
+        return await RunTransactionLoopAsync(path, update, options, first, Protocol.FirebaseHash.Of(first), async (value, hash, ct) =>
+        {
+            if (await realtime.PutIfUnchangedAsync(path, value, hash!, ct).ConfigureAwait(false))
+            {
+                // Server values are resolved by the database: read the result back.
+                var result = value.ContainsServerValues ? await realtime.GetAsync(RealtimeQuery.At(path), ct).ConfigureAwait(false) : value;
+                return new TransactionAttempt(true, result, null, DataNode.Null, string.Empty);
+            }
+
+            var current = await realtime.GetAsync(RealtimeQuery.At(path), ct).ConfigureAwait(false);
+            return new TransactionAttempt(false, DataNode.Null, null, current, Protocol.FirebaseHash.Of(current));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The optimistic loop both transports share: run the update on the current value, lay the attempt over the watches
+    /// (latency compensation; replacing the previous attempt's, taken out when it aborts or fails), and write it only if
+    /// the value is still the one it was computed from (<paramref name="write"/>: an ETag over REST, the data hash over
+    /// the socket); when it moved on, run again on the newer value, up to <see cref="TransactionOptions.MaxAttempts"/>.
+    /// </summary>
+    private async Task<TransactionResult> RunTransactionLoopAsync(
+        RealtimePath path,
+        Func<DataSnapshot, TransactionDecision> update,
+        TransactionOptions options,
+        DataNode current,
+        string? precondition,
+        Func<DataNode, string?, CancellationToken, Task<TransactionAttempt>> write,
+        CancellationToken cancellationToken)
+    {
         LocalWrite? local = null;
         try
         {
-            var current = await realtime.GetAsync(RealtimeQuery.At(path), cancellationToken).ConfigureAwait(false);
             for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -470,31 +454,25 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
                 var value = decision.Value!;
                 CheckDepth(path, value);
                 local = LayTransactionAttempt(local, NewLocalWrite([(path, value)]));
-                if (await realtime.PutIfUnchangedAsync(path, value, Protocol.FirebaseHash.Of(current), cancellationToken).ConfigureAwait(false))
+                var outcome = await write(value, precondition, cancellationToken).ConfigureAwait(false);
+                if (outcome.Committed)
                 {
-                    // Server values are resolved by the database: read the result back.
-                    var result = value.ContainsServerValues ? await realtime.GetAsync(RealtimeQuery.At(path), cancellationToken).ConfigureAwait(false) : value;
                     if (local is not null)
                     {
-                        ConfirmLocalWrite(local, null);
+                        ConfirmLocalWrite(local, outcome.ServerResults);
                         local = null;
                     }
 
-                    return new TransactionResult(true, new DataSnapshot(path, result), attempt);
+                    return new TransactionResult(true, new DataSnapshot(path, outcome.Result), attempt);
                 }
 
-                current = await realtime.GetAsync(RealtimeQuery.At(path), cancellationToken).ConfigureAwait(false);
+                (current, precondition) = (outcome.Current, outcome.Precondition);
             }
         }
         finally
         {
-            if (local is not null)
-            {
-                foreach (var s in TrackLocalWrite(local, add: false))
-                {
-                    s.RemoveWrite(local);
-                }
-            }
+            // An attempt still laid over the watches did not commit: take it out.
+            LayTransactionAttempt(local, null);
         }
 
         throw new RealtimeConflictException($"The transaction at {path} did not commit: the value kept changing for {options.MaxAttempts} attempts.")
@@ -502,6 +480,9 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
             ProviderName = Name,
         };
     }
+
+    /// <summary>One conditional write of a transaction: committed with its result, or refused with the newer value and its precondition.</summary>
+    private readonly record struct TransactionAttempt(bool Committed, DataNode Result, IReadOnlyList<DataNode>? ServerResults, DataNode Current, string? Precondition);
 
     /// <inheritdoc />
     public async ValueTask<IRealtimeSubscription<StoreEvent>> WatchAsync(RealtimeQuery query, WatchOptions? options = null, CancellationToken cancellationToken = default)
