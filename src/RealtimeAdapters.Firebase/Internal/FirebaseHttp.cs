@@ -222,13 +222,34 @@ internal sealed class FirebaseHttp : IDisposable
                 && response.Headers.Location is { } location && redirects < MaxRedirects)
             {
                 response.Dispose();
-                uri = ReapplyQueryCredential(location.IsAbsoluteUri ? location : new Uri(uri, location), uri);
+                var target = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                if (!IsSafeRedirect(uri, target))
+                {
+                    // The credential goes with every request (query and header): it is never sent to another host, nor in clear.
+                    throw new RealtimeException(
+                        $"Firebase redirected the request to {target.Scheme}://{target.Authority}, which is not the same host over https; " +
+                        "the store does not send its credential there, so the request was not followed.")
+                    {
+                        ProviderName = FirebaseRealtimeStore.Name,
+                        ErrorCode = "unsafe_redirect",
+                    };
+                }
+
+                uri = ReapplyQueryCredential(target, uri);
                 continue;
             }
 
             return response;
         }
     }
+
+    /// <summary>
+    /// Whether a redirect may be followed with the credential: to the same host and port, over https, or over plain
+    /// http only from plain http on loopback (the emulator). Never to another host, never from https down to http.
+    /// </summary>
+    internal static bool IsSafeRedirect(Uri from, Uri to) =>
+        string.Equals(from.Host, to.Host, StringComparison.OrdinalIgnoreCase) && from.Port == to.Port &&
+        (to.Scheme == Uri.UriSchemeHttps || (to.Scheme == Uri.UriSchemeHttp && from.Scheme == Uri.UriSchemeHttp && to.IsLoopback));
 
     // A Location without our auth= (or ns=) gets them back from the original URL.
     private static Uri ReapplyQueryCredential(Uri target, Uri original)
