@@ -47,6 +47,15 @@ public sealed class FirebaseStoreOptions : IValidatableObject
     public bool UseEmulatorAdmin { get; set; }
 
     /// <summary>
+    /// A local emulator (<c>host:port</c>, plain http) that receives everything instead of <see cref="DatabaseUrl"/>'s
+    /// host, its namespace taken from the URL's first label: the Admin SDKs' convention. When left unset, the
+    /// <c>FIREBASE_DATABASE_EMULATOR_HOST</c> environment variable stands in for it, but only for a store that sends no
+    /// production credential (<see cref="UseEmulatorAdmin"/>, or none): an ID token, secret or access token is never sent
+    /// in clear to a host that only an environment variable named. Set this to send a credential there deliberately.
+    /// </summary>
+    public string? EmulatorHost { get; set; }
+
+    /// <summary>
     /// How the store talks to the database: <see cref="FirebaseTransport.Realtime"/> (one WebSocket, the default) or
     /// <see cref="FirebaseTransport.RestStreaming"/> (REST and Server-Sent Events, for networks that block WebSockets).
     /// </summary>
@@ -180,10 +189,31 @@ public sealed class FirebaseStoreOptions : IValidatableObject
             yield return new ValidationResult("ServerReadTimeout must be from 1 ms to 15 minutes.", [nameof(ServerReadTimeout)]);
         }
 
+        if (EmulatorHost is { Length: > 0 } host && (host.Contains("://", StringComparison.Ordinal) || host.Contains('/', StringComparison.Ordinal) || host.Contains('?', StringComparison.Ordinal)))
+        {
+            yield return new ValidationResult("EmulatorHost must be host:port (no scheme, path or query).", [nameof(EmulatorHost)]);
+        }
+
         if (IdleTimeout <= TimeSpan.Zero)
         {
             yield return new ValidationResult("IdleTimeout must be positive.", [nameof(IdleTimeout)]);
         }
+    }
+
+    /// <summary>
+    /// The emulator host the store uses: <see cref="EmulatorHost"/> when set; otherwise <paramref name="environmentValue"/>
+    /// (the environment variable) when no production credential is configured; otherwise none.
+    /// </summary>
+    internal string? EffectiveEmulatorHost(string? environmentValue)
+    {
+        if (!string.IsNullOrWhiteSpace(EmulatorHost))
+        {
+            return EmulatorHost;
+        }
+
+        var productionCredential = IdToken is not null || DatabaseSecret is not null || AccessToken is not null ||
+                                   TokenProvider is not null || AccessTokenProvider is not null;
+        return string.IsNullOrWhiteSpace(environmentValue) || productionCredential ? null : environmentValue;
     }
 
     /// <summary>Throws <see cref="RealtimeValidationException"/> naming the first invalid setting.</summary>

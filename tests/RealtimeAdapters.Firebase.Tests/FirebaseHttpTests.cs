@@ -47,4 +47,27 @@ public sealed class FirebaseHttpTests
     [Fact]
     public void ReadError_PrettyPrintedBody_IsParsed() =>
         Assert.Equal("Permission denied", FirebaseHttp.ReadError("{\n  \"error\" : \"Permission denied\"\n}"u8.ToArray()));
+
+    [Fact]
+    public void EffectiveEmulatorHost_EnvironmentVariableWithAProductionCredential_IsIgnored()
+    {
+        var options = new FirebaseStoreOptions { DatabaseUrl = new Uri("https://my-db.firebaseio.com/"), IdToken = "production-token" };
+
+        Assert.Null(options.EffectiveEmulatorHost("127.0.0.1:9000"));
+    }
+
+    [Fact]
+    public void EffectiveEmulatorHost_EnvironmentVariableWithoutCredentialOrAsEmulatorAdmin_IsUsed()
+    {
+        Assert.Equal("127.0.0.1:9000", new FirebaseStoreOptions { DatabaseUrl = new Uri("https://my-db.firebaseio.com/") }.EffectiveEmulatorHost("127.0.0.1:9000"));
+        Assert.Equal("127.0.0.1:9000", new FirebaseStoreOptions { DatabaseUrl = new Uri("https://my-db.firebaseio.com/"), UseEmulatorAdmin = true }.EffectiveEmulatorHost("127.0.0.1:9000"));
+    }
+
+    [Fact]
+    public void EffectiveEmulatorHost_SetExplicitly_UsedWithAnyCredential()
+    {
+        var options = new FirebaseStoreOptions { DatabaseUrl = new Uri("https://my-db.firebaseio.com/"), IdToken = "t", EmulatorHost = "127.0.0.1:9100" };
+
+        Assert.Equal("127.0.0.1:9100", options.EffectiveEmulatorHost("127.0.0.1:9000"));
+    }
 }

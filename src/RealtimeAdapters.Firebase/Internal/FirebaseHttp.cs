@@ -41,7 +41,7 @@ internal sealed class FirebaseHttp : IDisposable
             _ownsClient = true;
         }
 
-        (_base, _namespace) = ResolveTarget(options.DatabaseUrl!, options.Namespace, Environment.GetEnvironmentVariable(EmulatorHostVariable));
+        (_base, _namespace) = ResolveTarget(options.DatabaseUrl!, options.Namespace, options.EffectiveEmulatorHost(Environment.GetEnvironmentVariable(EmulatorHostVariable)));
     }
 
     /// <summary>The database's base URL (scheme, host, port; no trailing slash), after the emulator-host redirection.</summary>
