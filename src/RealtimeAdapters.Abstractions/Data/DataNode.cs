@@ -515,6 +515,92 @@ public sealed class DataNode : IEquatable<DataNode>
         return SetAt(relativePath.Segments, 0, value);
     }
 
+    /// <summary>
+    /// Returns this node with the values at several disjoint relative paths replaced (<see cref="Null"/> deletes,
+    /// emptied ancestors are pruned), as successive <see cref="SetAt(RealtimePath, DataNode)"/> calls would, but visiting
+    /// each node on the way once: a multi-path update of many children of one parent rebuilds that parent in one pass.
+    /// </summary>
+    /// <param name="writes">Relative paths and values; no path may be another's ancestor or equal to it.</param>
+    public DataNode SetAll(IReadOnlyList<KeyValuePair<RealtimePath, DataNode>> writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (writes.Count == 0)
+        {
+            return this;
+        }
+
+        if (writes.Count == 1)
+        {
+            return SetAt(writes[0].Key, writes[0].Value);
+        }
+
+        var sorted = writes.ToArray();
+        Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        return SetSorted(sorted, 0, sorted.Length, 0);
+    }
+
+    private DataNode SetSorted(KeyValuePair<RealtimePath, DataNode>[] writes, int from, int to, int depth)
+    {
+        if (to - from == 1 && writes[from].Key.Depth == depth)
+        {
+            return writes[from].Value;
+        }
+
+        // In segment order the writes below one child are neighbours: each group becomes that child's new value.
+        var changes = new List<KeyValuePair<string, DataNode>>();
+        for (var i = from; i < to;)
+        {
+            var key = writes[i].Key.Segments[depth];
+            var j = i + 1;
+            while (j < to && string.Equals(writes[j].Key.Segments[depth], key, StringComparison.Ordinal))
+            {
+                j++;
+            }
+
+            var current = GetChild(key);
+            var updated = current.SetSorted(writes, i, j, depth + 1);
+            if (!ReferenceEquals(updated, current))
+            {
+                changes.Add(new(key, updated));
+            }
+
+            i = j;
+        }
+
+        if (changes.Count == 0)
+        {
+            return this;
+        }
+
+        // A few changes in a large object: one O(log n) replacement each. Many: one pass of a builder.
+        if (changes.Count <= 8 || changes.Count * 16 < ChildCount)
+        {
+            var node = this;
+            foreach (var (key, child) in changes)
+            {
+                node = node.SetChild(key, child);
+            }
+
+            return node;
+        }
+
+        var children = Children;
+        var builder = children.WithComparers(children.KeyComparer, ReferenceEqualityComparer.Instance).ToBuilder();
+        foreach (var (key, child) in changes)
+        {
+            if (child.IsNull)
+            {
+                builder.Remove(key);
+            }
+            else
+            {
+                builder[key] = child;
+            }
+        }
+
+        return FromBuilt(builder.ToImmutable().WithComparers(children.KeyComparer, children.ValueComparer), _priority);
+    }
+
     private DataNode SetAt(IReadOnlyList<string> segments, int index, DataNode value)
     {
         if (index == segments.Count)

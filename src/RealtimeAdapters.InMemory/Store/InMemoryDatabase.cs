@@ -564,13 +564,11 @@ public sealed class InMemoryDatabase
     private void Commit(DatabaseWriteKind kind, RealtimePath path, DataNode? value, Dictionary<RealtimePath, DataNode>? updates, WriteEntry[] entries)
     {
         var oldRoot = _root;
-        var newRoot = oldRoot;
         var changed = 0;
         foreach (var entry in entries)
         {
             if (!entry.Old.Equals(entry.Value))
             {
-                newRoot = newRoot.SetAt(entry.Path, entry.Value);
                 entries[changed++] = entry;
             }
         }
@@ -579,6 +577,11 @@ public sealed class InMemoryDatabase
         {
             return;
         }
+
+        // The entries are disjoint (checked by the callers): one pass builds the new root, each node rebuilt once.
+        var newRoot = changed == 1
+            ? oldRoot.SetAt(entries[0].Path, entries[0].Value)
+            : oldRoot.SetAll([.. entries.AsSpan(0, changed).ToArray().Select(static e => new KeyValuePair<RealtimePath, DataNode>(e.Path, e.Value))]);
 
         Volatile.Write(ref _root, newRoot);
         Notify(kind, path, value, updates, oldRoot, newRoot, entries.AsSpan(0, changed));

@@ -217,4 +217,63 @@ public class DataNodeTests
         var longKey = new string('x', 100);
         Assert.Same(longKey, KeyCache.Share(longKey));
     }
+
+    [Fact]
+    public void SetAll_RandomDisjointWrites_EqualsSuccessiveSetAt()
+    {
+        var random = new Random(1234);
+        for (var round = 0; round < 200; round++)
+        {
+            var start = DataNode.Null;
+            for (var i = 0; i < random.Next(0, 60); i++)
+            {
+                start = start.SetAt(RandomPath(random), random.Next(3) == 0 ? "x" : DataNode.FromNumber(random.Next(5)));
+            }
+
+            // Disjoint writes: distinct paths, none an ancestor of another; some delete, some land on leaves.
+            var writes = new List<KeyValuePair<RealtimePath, DataNode>>();
+            for (var i = 0; i < random.Next(1, 40); i++)
+            {
+                var path = RandomPath(random);
+                if (writes.Any(w => w.Key.Overlaps(path)))
+                {
+                    continue;
+                }
+
+                writes.Add(new(path, random.Next(4) == 0 ? DataNode.Null : DataNode.FromNumber(random.Next(100))));
+            }
+
+            var expected = writes.Aggregate(start, static (node, w) => node.SetAt(w.Key, w.Value));
+
+            Assert.Equal(expected, start.SetAll(writes));
+            Assert.Equal(expected.Depth, start.SetAll(writes).Depth);
+        }
+
+        static RealtimePath RandomPath(Random random)
+        {
+            var path = RealtimePath.Root;
+            for (var d = random.Next(1, 4); d > 0; d--)
+            {
+                path = path.Child("k" + random.Next(0, 30).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return path;
+        }
+    }
+
+    [Fact]
+    public void SetAll_ManyChildrenOfOneParent_OneResultWithEveryChange()
+    {
+        var start = DataNode.FromChildren(Enumerable.Range(0, 1000).Select(i => new KeyValuePair<string, DataNode>("c" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), DataNode.FromNumber(i))));
+        var writes = Enumerable.Range(0, 1000)
+            .Select(i => new KeyValuePair<RealtimePath, DataNode>(RealtimePath.Root.Child("c" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)), i % 2 == 0 ? DataNode.Null : DataNode.FromNumber(-i)))
+            .ToList();
+
+        var result = start.SetAll(writes);
+
+        Assert.Equal(500, result.ChildCount);
+        Assert.Equal(DataNode.FromNumber(-1), result.GetChild("c0001"));
+        Assert.True(result.GetChild("c0000").IsNull);
+        Assert.Equal(writes.Aggregate(start, static (node, w) => node.SetAt(w.Key, w.Value)), result);
+    }
 }
