@@ -19,11 +19,11 @@ namespace RealtimeAdapters.Firebase.Realtime;
 internal sealed class RealtimeClient
 #pragma warning restore CA1001
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly FirebaseRealtimeStore _store;
     private readonly FirebaseStoreOptions _options;
     private readonly TimeProvider _time;
+    private readonly RealtimeCredentials _credentials;
     private readonly Lock _gate = new();
     private readonly List<RealtimeRequest> _queue = [];
     private readonly Dictionary<long, RealtimeRequest> _sent = [];
@@ -44,6 +44,7 @@ internal sealed class RealtimeClient
         _store = store;
         _options = store.Options;
         _time = store.Time;
+        _credentials = new RealtimeCredentials(store.Options);
     }
 
     /// <summary>The server's clock minus the local one, from the last handshake (Firebase's <c>.info/serverTimeOffset</c>).</summary>
@@ -159,7 +160,7 @@ internal sealed class RealtimeClient
             }
 
             // The answer is not waited for: the listen is gone on this side whatever the server says.
-            outbound.Writer.TryWrite(Envelope(++_nextNumber, "n", ListenBody(watch, hash: null)));
+            outbound.Writer.TryWrite(RealtimeWire.Envelope(++_nextNumber, "n", RealtimeWire.ListenBody(watch, hash: null)));
         }
     }
 
@@ -224,7 +225,7 @@ internal sealed class RealtimeClient
                 var handshaken = false;
                 try
                 {
-                    await RefreshTokenAsync(cancellationToken).ConfigureAwait(false);
+                    await _credentials.RefreshTokenAsync(cancellationToken).ConfigureAwait(false);
                     using var socket = new ClientWebSocket();
                     using (var connectTimeout = new CancellationTokenSource(_options.RequestTimeout, _time))
                     using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connectTimeout.Token))
@@ -287,7 +288,7 @@ internal sealed class RealtimeClient
     private async Task<(RealtimeException Reason, bool Handshaken)> RunSocketAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
         var outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
-        var reader = new SocketReader(socket, MaxIncomingMessageBytes);
+        var reader = new RealtimeSocketReader(socket, MaxIncomingMessageBytes);
         // The database sends nothing while nothing changes, so silence alone proves nothing: after IdleTimeout (on the
         // store's clock) without a message the client pings, and only a second IdleTimeout of silence means the
         // connection is dead. Every message received restarts the watch.
@@ -301,7 +302,7 @@ internal sealed class RealtimeClient
             {
                 if (Interlocked.Exchange(ref pinged, 1) == 0)
                 {
-                    outbound.Writer.TryWrite(Ping);
+                    outbound.Writer.TryWrite(RealtimeWire.Ping);
                 }
                 else
                 {
@@ -407,7 +408,7 @@ internal sealed class RealtimeClient
 
     private void OnHandshake(Channel<byte[]> outbound)
     {
-        var (auth, body) = Credential();
+        var (auth, body) = _credentials.Credential();
         lock (_gate)
         {
             if (_lifetime.IsCancellationRequested)
@@ -422,7 +423,7 @@ internal sealed class RealtimeClient
             {
                 var number = ++_nextNumber;
                 _authNumber = number;
-                outbound.Writer.TryWrite(Envelope(number, auth, body!));
+                outbound.Writer.TryWrite(RealtimeWire.Envelope(number, auth, body!));
                 ScheduleRefresh(outbound);
             }
 
@@ -474,7 +475,7 @@ internal sealed class RealtimeClient
                 return null;
             case "ac":
                 // The credential was revoked (expired): reconnect, which asks the token provider again.
-                return new RealtimeAuthenticationException($"The Firebase database revoked the credential: {ReadReason(push)}")
+                return new RealtimeAuthenticationException($"The Firebase database revoked the credential: {RealtimeWire.ReadReason(push)}")
                 {
                     ProviderName = FirebaseRealtimeStore.Name,
                     IsRetryable = true,
@@ -531,7 +532,7 @@ internal sealed class RealtimeClient
         var path = push.TryGetProperty("p", out var p) ? p.GetString() ?? "/" : "/";
         var data = push.TryGetProperty("d", out var d) ? d : default;
         long? tag = push.TryGetProperty("t", out var t) && t.TryGetInt64(out var n) ? n : null;
-        var (at, isPriority) = WirePath(path);
+        var (at, isPriority) = RealtimeWire.WirePath(path);
         List<(RealtimePath Path, DataNode Value, bool IsPriority)> entries;
         if (merge)
         {
@@ -540,14 +541,14 @@ internal sealed class RealtimeClient
             {
                 foreach (var entry in data.EnumerateObject())
                 {
-                    var (relative, priority) = WirePath(entry.Name);
-                    entries.Add((at.Child(relative), ToNode(entry.Value), priority));
+                    var (relative, priority) = RealtimeWire.WirePath(entry.Name);
+                    entries.Add((at.Child(relative), RealtimeWire.ToNode(entry.Value), priority));
                 }
             }
         }
         else
         {
-            entries = [(at, ToNode(data), isPriority)];
+            entries = [(at, RealtimeWire.ToNode(data), isPriority)];
         }
 
         List<RealtimeWatch> targets;
@@ -560,7 +561,7 @@ internal sealed class RealtimeClient
 
         foreach (var watch in targets)
         {
-            var changes = ChangesFor(watch.Query.Path, entries);
+            var changes = RealtimeWire.ChangesFor(watch.Query.Path, entries);
             if (changes.Count > 0)
             {
                 watch.OnPush(changes);
@@ -568,28 +569,9 @@ internal sealed class RealtimeClient
         }
     }
 
-    /// <summary>The entries as a listen at <paramref name="location"/> sees them: below it as they are, above it cut down to it.</summary>
-    private static List<ServerChange> ChangesFor(RealtimePath location, List<(RealtimePath Path, DataNode Value, bool IsPriority)> entries)
-    {
-        var changes = new List<ServerChange>();
-        foreach (var (path, value, isPriority) in entries)
-        {
-            if (location.IsAncestorOrSelf(path))
-            {
-                changes.Add(new ServerChange(location.RelativeTo(path), value, isPriority));
-            }
-            else if (path.IsAncestorOrSelf(location) && !isPriority)
-            {
-                changes.Add(new ServerChange(RealtimePath.Root, value.GetAt(path.RelativeTo(location))));
-            }
-        }
-
-        return changes;
-    }
-
     private void OnRevoked(JsonElement push)
     {
-        var (path, _) = WirePath(push.TryGetProperty("p", out var p) ? p.GetString() ?? "/" : "/");
+        var (path, _) = RealtimeWire.WirePath(push.TryGetProperty("p", out var p) ? p.GetString() ?? "/" : "/");
         List<RealtimeWatch> revoked;
         lock (_gate)
         {
@@ -674,141 +656,16 @@ internal sealed class RealtimeClient
         var number = ++_nextNumber;
         request.Number = number;
         _sent[number] = request;
-        outbound.Writer.TryWrite(Envelope(number, request.Action, request.Body));
+        outbound.Writer.TryWrite(RealtimeWire.Envelope(number, request.Action, request.Body));
     }
 
     private void SendListen(Channel<byte[]> outbound, RealtimeWatch watch)
     {
         var number = ++_nextNumber;
         _listensByNumber[number] = watch;
-        outbound.Writer.TryWrite(Envelope(number, "q", ListenBody(watch, watch.BeginListen())));
+        outbound.Writer.TryWrite(RealtimeWire.Envelope(number, "q", RealtimeWire.ListenBody(watch, watch.BeginListen())));
     }
 
-    private static byte[] ListenBody(RealtimeWatch watch, string? hash)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            json.WriteStartObject();
-            json.WriteString("p", WirePathOf(watch.Query.Path));
-            if (watch.Tag is { } tag)
-            {
-                json.WritePropertyName("q");
-                WireQueryWriter.Write(json, watch.Query);
-                json.WriteNumber("t", tag);
-            }
-
-            if (hash is not null)
-            {
-                json.WriteString("h", hash);
-            }
-
-            json.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>A data message: <c>{"t":"d","d":{"r":n,"a":action,"b":body}}</c>.</summary>
-    private static byte[] Envelope(long number, string action, byte[] body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(body.Length + 48);
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            json.WriteStartObject();
-            json.WriteString("t", "d");
-            json.WriteStartObject("d");
-            json.WriteNumber("r", number);
-            json.WriteString("a", action);
-            json.WritePropertyName("b");
-            json.WriteRawValue(body, skipInputValidation: true);
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>The credential action and body for this connection: <c>gauth</c> for the emulator's admin and access tokens, <c>auth</c> for ID tokens.</summary>
-    private (string? Action, byte[]? Body) Credential()
-    {
-        string? token;
-        string action;
-        if (_options.UseEmulatorAdmin)
-        {
-            (token, action) = ("owner", "gauth");
-        }
-        else if ((_options.AccessTokenProvider is null ? _options.AccessToken : _currentToken) is { } access)
-        {
-            (token, action) = (access, "gauth");
-        }
-        else
-        {
-            token = _currentToken ?? _options.IdToken ?? _options.DatabaseSecret;
-            action = token is not null && LooksLikeIdToken(token) ? "auth" : "gauth";
-        }
-
-        if (token is null)
-        {
-            return (null, null);
-        }
-
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            json.WriteStartObject();
-            json.WriteString("cred", token);
-            json.WriteEndObject();
-        }
-
-        return (action, buffer.WrittenSpan.ToArray());
-    }
-
-    private string? _currentToken;
-
-    /// <summary>Asks the token provider (if any) for the credential of the next connection.</summary>
-    private async Task RefreshTokenAsync(CancellationToken cancellationToken)
-    {
-        if ((_options.TokenProvider ?? _options.AccessTokenProvider) is { } provider)
-        {
-            var token = await provider(cancellationToken).ConfigureAwait(false);
-            _currentToken = string.IsNullOrEmpty(token) ? null : token;
-        }
-    }
-
-    /// <summary>A JWT whose claims carry <c>iat</c> goes with <c>auth</c>, as the SDKs decide.</summary>
-    private static bool LooksLikeIdToken(string token) => Claims(token).HasIssuedAt;
-
-    /// <summary>What the client needs from a JWT's claims (unverified: the database verifies it).</summary>
-    private static (bool HasIssuedAt, DateTimeOffset? Expires) Claims(string token)
-    {
-        var parts = token.Split('.');
-        if (parts.Length != 3)
-        {
-            return (false, null);
-        }
-
-        try
-        {
-            var payload = parts[1].Replace('-', '+').Replace('_', '/');
-            payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
-            using var claims = JsonDocument.Parse(Convert.FromBase64String(payload));
-            var root = claims.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return (false, null);
-            }
-
-            DateTimeOffset? expires = root.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds) && seconds is > 0 and < 253402300800
-                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : null;
-            return (root.TryGetProperty("iat", out _), expires);
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException)
-        {
-            return (false, null);
-        }
-    }
 
     /// <summary>
     /// With a token provider, an ID token is replaced on the open socket before it expires (five minutes before, or
@@ -818,22 +675,16 @@ internal sealed class RealtimeClient
     private void ScheduleRefresh(Channel<byte[]> outbound)
     {
         _refresh?.Dispose();
-        _refresh = null;
-        if (_options.TokenProvider is null || _currentToken is not { } token || Claims(token).Expires is not { } expires)
-        {
-            return;
-        }
-
-        var left = expires - _time.GetUtcNow();
-        var due = left > TimeSpan.FromMinutes(10) ? left - TimeSpan.FromMinutes(5) : left / 2;
-        _refresh = _time.CreateTimer(_ => _ = RefreshOnSocketAsync(outbound), null, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, Timeout.InfiniteTimeSpan);
+        _refresh = _credentials.RefreshDue(_time.GetUtcNow()) is { } due
+            ? _time.CreateTimer(_ => _ = RefreshOnSocketAsync(outbound), null, due, Timeout.InfiniteTimeSpan)
+            : null;
     }
 
     private async Task RefreshOnSocketAsync(Channel<byte[]> outbound)
     {
         try
         {
-            await RefreshTokenAsync(_lifetime.Token).ConfigureAwait(false);
+            await _credentials.RefreshTokenAsync(_lifetime.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A failing token provider only leaves the current token in use; the next connection asks again.
         catch (Exception)
@@ -842,7 +693,7 @@ internal sealed class RealtimeClient
             return;
         }
 
-        var (action, body) = Credential();
+        var (action, body) = _credentials.Credential();
         lock (_gate)
         {
             if (action is null || !ReferenceEquals(_outbound, outbound))
@@ -852,7 +703,7 @@ internal sealed class RealtimeClient
 
             var number = ++_nextNumber;
             _authNumber = number;
-            outbound.Writer.TryWrite(Envelope(number, action, body!));
+            outbound.Writer.TryWrite(RealtimeWire.Envelope(number, action, body!));
             ScheduleRefresh(outbound);
         }
     }
@@ -912,7 +763,7 @@ internal sealed class RealtimeClient
                         await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
                     }
 
-                    if (ReferenceEquals(message, Ping))
+                    if (ReferenceEquals(message, RealtimeWire.Ping))
                     {
                         pingSent();
                     }
@@ -928,8 +779,6 @@ internal sealed class RealtimeClient
 
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(45);
 
-    // The protocol's ping; the database answers every one with a pong.
-    private static readonly byte[] Ping = """{"t":"c","d":{"t":"p","d":{}}}"""u8.ToArray();
 
     // The largest message taken from the database (a value may be up to 256 MB in the service's own limits).
     private const long MaxIncomingMessageBytes = 256L * 1024 * 1024;
@@ -957,55 +806,4 @@ internal sealed class RealtimeClient
             IsRetryable = true,
         };
 
-    private static string ReadReason(JsonElement push) =>
-        push.TryGetProperty("d", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! :
-        push.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "no reason given";
-
-    private static DataNode ToNode(JsonElement value) =>
-        value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DataNode.Null : DataNode.FromJson(value);
-
-    /// <summary>A path as the wire names it (with or without a leading slash; a last <c>.priority</c> segment names a priority).</summary>
-    private static (RealtimePath Path, bool IsPriority) WirePath(string wire)
-    {
-        var change = ServerChange.At(wire, DataNode.Null);
-        return (change.Path, change.IsPriority);
-    }
-
-    private static string WirePathOf(RealtimePath path) => path.ToString();
-
-    /// <summary>Reads whole protocol messages: WebSocket messages joined from their fragments, then split messages reassembled.</summary>
-    private sealed class SocketReader(ClientWebSocket socket, long maxMessageBytes)
-    {
-        private readonly FrameAssembler _assembler = new(maxMessageBytes);
-        private readonly ArrayBufferWriter<byte> _frame = new(4096);
-
-        public async Task<ReadOnlyMemory<byte>?> ReadAsync(CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                _frame.Clear();
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(_frame.GetMemory(4096), cancellationToken).ConfigureAwait(false);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        return null;
-                    }
-
-                    _frame.Advance(result.Count);
-                    if (_frame.WrittenCount > maxMessageBytes)
-                    {
-                        throw new InvalidDataException($"A frame from the database exceeds {maxMessageBytes.ToString(CultureInfo.InvariantCulture)} bytes.");
-                    }
-                }
-                while (!result.EndOfMessage);
-
-                if (_assembler.Add(_frame.WrittenSpan, out var message))
-                {
-                    return message;
-                }
-            }
-        }
-    }
 }
