@@ -593,7 +593,10 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
             return null;
         }
 
-        return serviceType.IsInstanceOfType(this) ? this : serviceType == typeof(FirebaseStoreOptions) ? Options : null;
+        return serviceType.IsInstanceOfType(this) ? this
+            : serviceType == typeof(FirebaseStoreOptions) ? Options
+            : serviceType == typeof(JsonSerializerOptions) ? Options.JsonSerializerOptions
+            : null;
     }
 
     /// <summary>Closes every stream, ends every watch and releases the HTTP client (when the store created it). Idempotent.</summary>

@@ -138,7 +138,11 @@ public sealed class FirebaseStoreOptions : IValidatableObject
     /// <summary>The clock of timeouts, backoff and push ids; <see cref="TimeProvider.System"/> when not set.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>Serializer options for the typed helpers' callers to share; the store itself exchanges <see cref="DataNode"/> values.</summary>
+    /// <summary>
+    /// Serializer options of the typed helpers (<c>SetAsync&lt;T&gt;</c>, <c>GetValueAsync&lt;T&gt;</c>, <c>PushAsync&lt;T&gt;</c>,
+    /// typed transactions) on this store when a call passes none; the store hands them out through
+    /// <c>GetService(typeof(JsonSerializerOptions))</c>. <see cref="RealtimeJson.DefaultOptions"/> when not set.
+    /// </summary>
     public JsonSerializerOptions? JsonSerializerOptions { get; set; }
 
     /// <inheritdoc />

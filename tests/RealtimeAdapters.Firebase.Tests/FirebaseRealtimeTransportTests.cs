@@ -424,6 +424,31 @@ public sealed class FirebaseRealtimeTransportTests(EmulatorFixture fixture) : IC
     }
 
     [Fact]
+    public async Task TypedHelpers_JsonSerializerOptionsOnTheStore_UsedWhenTheCallPassesNone()
+    {
+        var options = new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
+        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions
+        {
+            DatabaseUrl = fixture.Emulator.FirebaseUrl,
+            Namespace = NewNamespace(),
+            UseEmulatorAdmin = true,
+            JsonSerializerOptions = options,
+        });
+        IRealtimeStore decorated = new PassThroughStore(store);
+
+        await decorated.SetAsync("todo", new TodoItem("Buy milk", DueSoon: true), cancellationToken: Ct);
+
+        Assert.Equal(DataNode.Parse("""{"todo_title":"Buy milk","due_soon":true}"""), (await store.GetAsync("todo", Ct)).Node);
+        Assert.Equal(new TodoItem("Buy milk", true), await decorated.GetValueAsync<TodoItem>("todo", cancellationToken: Ct));
+        Assert.Same(options, store.GetService(typeof(System.Text.Json.JsonSerializerOptions)));
+    }
+
+    private sealed record TodoItem(string TodoTitle, bool DueSoon);
+
+    /// <summary>A decorator that adds nothing: the store's own options must reach the typed helpers through it.</summary>
+    private sealed class PassThroughStore(IRealtimeStore inner) : DelegatingRealtimeStore(inner);
+
+    [Fact]
     public async Task OnDisconnectAsync_RestTransport_IsRefusedAsNotSupported()
     {
         await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions

@@ -11,14 +11,14 @@ public static class RealtimeStoreExtensions
     /// <typeparam name="T">The target type.</typeparam>
     /// <param name="store">The store.</param>
     /// <param name="query">A location or query.</param>
-    /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
+    /// <param name="options">Serializer options; when omitted, the store's own (<see cref="IRealtimeStore.GetService"/> of <see cref="JsonSerializerOptions"/>, e.g. a provider option), else <see cref="RealtimeJson.DefaultOptions"/>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The value, or <c>default</c> when there is none.</returns>
     public static async ValueTask<T?> GetValueAsync<T>(this IRealtimeStore store, RealtimeQuery query, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var snapshot = await store.GetAsync(query, cancellationToken).ConfigureAwait(false);
-        return snapshot.GetValue<T>(options);
+        return snapshot.GetValue<T>(options ?? store.SerializerOptions());
     }
 
     /// <summary>Reads the value at a location or query as <typeparamref name="T"/> with source-generated metadata.</summary>
@@ -40,12 +40,12 @@ public static class RealtimeStoreExtensions
     /// <param name="store">The store.</param>
     /// <param name="path">The location.</param>
     /// <param name="value">The value; <see langword="null"/> deletes.</param>
-    /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
+    /// <param name="options">Serializer options; when omitted, the store's own (<see cref="IRealtimeStore.GetService"/> of <see cref="JsonSerializerOptions"/>, e.g. a provider option), else <see cref="RealtimeJson.DefaultOptions"/>.</param>
     /// <param name="cancellationToken">Cancels the write if it has not been applied.</param>
     public static ValueTask SetAsync<T>(this IRealtimeStore store, RealtimePath path, T value, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store.SetAsync(path, DataNode.FromValue(value, options), cancellationToken);
+        return store.SetAsync(path, DataNode.FromValue(value, options ?? store.SerializerOptions()), cancellationToken);
     }
 
     /// <summary>Serializes <paramref name="value"/> with source-generated metadata and writes it at <paramref name="path"/>.</summary>
@@ -66,13 +66,13 @@ public static class RealtimeStoreExtensions
     /// <param name="store">The store.</param>
     /// <param name="parent">The parent location.</param>
     /// <param name="value">The value.</param>
-    /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
+    /// <param name="options">Serializer options; when omitted, the store's own (<see cref="IRealtimeStore.GetService"/> of <see cref="JsonSerializerOptions"/>, e.g. a provider option), else <see cref="RealtimeJson.DefaultOptions"/>.</param>
     /// <param name="cancellationToken">Cancels the write if it has not been applied.</param>
     /// <returns>The new child's path.</returns>
     public static ValueTask<RealtimePath> PushAsync<T>(this IRealtimeStore store, RealtimePath parent, T value, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store.PushAsync(parent, DataNode.FromValue(value, options), cancellationToken);
+        return store.PushAsync(parent, DataNode.FromValue(value, options ?? store.SerializerOptions()), cancellationToken);
     }
 
     /// <summary>Deletes the value at <paramref name="path"/> (emptied ancestors disappear).</summary>
@@ -90,7 +90,7 @@ public static class RealtimeStoreExtensions
     /// <param name="store">The store.</param>
     /// <param name="path">The location.</param>
     /// <param name="update">Computes the new value from the current one (<c>default</c> when missing).</param>
-    /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
+    /// <param name="options">Serializer options; when omitted, the store's own (<see cref="IRealtimeStore.GetService"/> of <see cref="JsonSerializerOptions"/>, e.g. a provider option), else <see cref="RealtimeJson.DefaultOptions"/>.</param>
     /// <param name="cancellationToken">Cancels the transaction between attempts.</param>
     /// <returns>Whether it committed, and the value at the end.</returns>
     // Preferred over the overload with TransactionOptions when a call passes a bare null third argument, so that such
@@ -108,7 +108,7 @@ public static class RealtimeStoreExtensions
     /// <param name="path">The location.</param>
     /// <param name="update">Computes the new value from the current one (<c>default</c> when missing).</param>
     /// <param name="transactionOptions">Retry limit and other settings; <see cref="TransactionOptions.Default"/> when null.</param>
-    /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
+    /// <param name="options">Serializer options; when omitted, the store's own (<see cref="IRealtimeStore.GetService"/> of <see cref="JsonSerializerOptions"/>, e.g. a provider option), else <see cref="RealtimeJson.DefaultOptions"/>.</param>
     /// <param name="cancellationToken">Cancels the transaction between attempts.</param>
     /// <returns>Whether it committed, and the value at the end.</returns>
     /// <exception cref="RealtimeConflictException">The value kept changing for <see cref="TransactionOptions.MaxAttempts"/> attempts.</exception>
@@ -122,6 +122,7 @@ public static class RealtimeStoreExtensions
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(update);
+        options ??= store.SerializerOptions();
         return store.RunTransactionAsync(
             path,
             current => TransactionDecision.Commit(DataNode.FromValue(update(current.GetValue<T>(options)), options)),
@@ -153,4 +154,7 @@ public static class RealtimeStoreExtensions
         var subscription = await store.WatchAsync(query, options, cancellationToken).ConfigureAwait(false);
         return CallbackListener.Start(subscription, handler, onError);
     }
+
+    /// <summary>The store's own serializer options, when it has some (a provider option, reachable through decorators).</summary>
+    private static JsonSerializerOptions? SerializerOptions(this IRealtimeStore store) => store.GetService(typeof(JsonSerializerOptions)) as JsonSerializerOptions;
 }
