@@ -361,10 +361,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         {
             if (previous is not null)
             {
-                foreach (var s in TrackLocalWrite(previous, add: false))
-                {
-                    s.RemoveWrite(previous);
-                }
+                WithdrawLocalWrite(previous);
             }
 
             return null;
@@ -793,15 +790,20 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         }
         catch
         {
-            foreach (var s in TrackLocalWrite(local, add: false))
-            {
-                s.RemoveWrite(local);
-            }
-
+            WithdrawLocalWrite(local);
             throw;
         }
 
         ConfirmLocalWrite(local, results);
+    }
+
+    /// <summary>Takes a write that did not land out of the watches it was laid over (they report the rollback).</summary>
+    private void WithdrawLocalWrite(LocalWrite local)
+    {
+        foreach (var s in TrackLocalWrite(local, add: false))
+        {
+            s.RemoveWrite(local);
+        }
     }
 
     /// <param name="local">The write.</param>

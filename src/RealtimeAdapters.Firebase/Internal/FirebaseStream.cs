@@ -222,17 +222,15 @@ internal sealed class FirebaseStream : FirebaseWatch
             var prefix = path.TrimEnd('/') + "/";
             foreach (var entry in payload.EnumerateObject())
             {
-                changes.Add(ServerChange.At(prefix + entry.Name, ToNode(entry.Value)));
+                changes.Add(ServerChange.At(prefix + entry.Name, ServerChange.ReadValue(entry.Value)));
             }
         }
         else
         {
-            changes = [ServerChange.At(path, ToNode(payload))];
+            changes = [ServerChange.At(path, ServerChange.ReadValue(payload))];
         }
 
         ApplyServer(changes, full: firstOfConnection && !patch);
     }
 
-    private static DataNode ToNode(JsonElement value) =>
-        value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DataNode.Null : DataNode.FromJson(value);
 }

@@ -6,6 +6,10 @@ namespace RealtimeAdapters.Firebase.Internal;
 /// <param name="IsPriority">Whether only the priority of <paramref name="Path"/> changed.</param>
 internal readonly record struct ServerChange(RealtimePath Path, DataNode Value, bool IsPriority = false)
 {
+    /// <summary>A value as the wire carries it (export form; JSON null or nothing deletes).</summary>
+    public static DataNode ReadValue(System.Text.Json.JsonElement value) =>
+        value.ValueKind is System.Text.Json.JsonValueKind.Undefined or System.Text.Json.JsonValueKind.Null ? DataNode.Null : DataNode.FromJson(value);
+
     /// <summary>Reads a location as the wire names it (<c>/a/b</c>, <c>/a/.priority</c>) with its new value.</summary>
     public static ServerChange At(string wirePath, DataNode value)
     {

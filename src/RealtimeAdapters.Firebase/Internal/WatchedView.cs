@@ -44,8 +44,6 @@ internal sealed class WatchedView
 
     public int ListenerCount => _listeners.Count;
 
-    public IEnumerable<RealtimeSubscription<StoreEvent>> Subscriptions => _listeners.Select(static l => l.Subscription);
-
     /// <summary>The server's value as last described (without this store's unconfirmed writes).</summary>
     public DataNode ServerValue => Server;
 

@@ -20,6 +20,12 @@ internal sealed class RealtimeClient
 #pragma warning restore CA1001
 {
 
+    // The SDKs' keepalive: a bare "0" after this long without sending anything.
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(45);
+
+    // The largest message taken from the database (a value may be up to 256 MB in the service's own limits).
+    private const long MaxIncomingMessageBytes = 256L * 1024 * 1024;
+
     private readonly FirebaseRealtimeStore _store;
     private readonly FirebaseStoreOptions _options;
     private readonly TimeProvider _time;
@@ -39,6 +45,15 @@ internal sealed class RealtimeClient
     private int _started;
     private long _serverOffsetMs;
 
+    // The request number of the credential sent on the current socket (0: none awaited).
+    private long _authNumber;
+
+    // The database sent a shutdown: this client is not taken back.
+    private bool _shutDown;
+
+    // Replaces an ID token on the open socket before it expires.
+    private ITimer? _refresh;
+
     public RealtimeClient(FirebaseRealtimeStore store)
     {
         _store = store;
@@ -49,18 +64,6 @@ internal sealed class RealtimeClient
 
     /// <summary>The server's clock minus the local one, from the last handshake (Firebase's <c>.info/serverTimeOffset</c>).</summary>
     public TimeSpan ServerTimeOffset => TimeSpan.FromMilliseconds(Interlocked.Read(ref _serverOffsetMs));
-
-    /// <summary>Whether the socket is open and past its handshake.</summary>
-    public bool IsConnected
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _outbound is not null;
-            }
-        }
-    }
 
     public long NextTag() => Interlocked.Increment(ref _nextTag);
 
@@ -446,9 +449,6 @@ internal sealed class RealtimeClient
         }
     }
 
-    private long _authNumber;
-    private bool _shutDown;
-
     private RealtimeAuthenticationException? OnData(JsonElement body)
     {
         if (body.TryGetProperty("r", out var r) && r.TryGetInt64(out var number))
@@ -542,13 +542,13 @@ internal sealed class RealtimeClient
                 foreach (var entry in data.EnumerateObject())
                 {
                     var (relative, priority) = RealtimeWire.WirePath(entry.Name);
-                    entries.Add((at.Child(relative), RealtimeWire.ToNode(entry.Value), priority));
+                    entries.Add((at.Child(relative), ServerChange.ReadValue(entry.Value), priority));
                 }
             }
         }
         else
         {
-            entries = [(at, RealtimeWire.ToNode(data), isPriority)];
+            entries = [(at, ServerChange.ReadValue(data), isPriority)];
         }
 
         List<RealtimeWatch> targets;
@@ -666,7 +666,6 @@ internal sealed class RealtimeClient
         outbound.Writer.TryWrite(RealtimeWire.Envelope(number, "q", RealtimeWire.ListenBody(watch, watch.BeginListen())));
     }
 
-
     /// <summary>
     /// With a token provider, an ID token is replaced on the open socket before it expires (five minutes before, or
     /// halfway through a shorter life): the database re-checks the listens against the new credential and the socket
@@ -707,8 +706,6 @@ internal sealed class RealtimeClient
             ScheduleRefresh(outbound);
         }
     }
-
-    private ITimer? _refresh;
 
     private Uri SocketUri()
     {
@@ -777,11 +774,7 @@ internal sealed class RealtimeClient
         }
     }
 
-    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(45);
 
-
-    // The largest message taken from the database (a value may be up to 256 MB in the service's own limits).
-    private const long MaxIncomingMessageBytes = 256L * 1024 * 1024;
 
     private static async Task CloseQuietlyAsync(ClientWebSocket socket)
     {

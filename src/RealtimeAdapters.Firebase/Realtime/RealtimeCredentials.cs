@@ -10,7 +10,6 @@ namespace RealtimeAdapters.Firebase.Realtime;
 /// </summary>
 internal sealed class RealtimeCredentials(FirebaseStoreOptions options)
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly FirebaseStoreOptions _options = options;
     private string? _currentToken;
 
@@ -52,7 +51,7 @@ internal sealed class RealtimeCredentials(FirebaseStoreOptions options)
         }
 
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var json = new Utf8JsonWriter(buffer, RealtimeWire.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("cred", token);

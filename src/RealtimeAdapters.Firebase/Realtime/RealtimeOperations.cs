@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using RealtimeAdapters.Firebase.Internal;
 using RealtimeAdapters.Firebase.Protocol;
 
 namespace RealtimeAdapters.Firebase.Realtime;
@@ -11,8 +12,6 @@ namespace RealtimeAdapters.Firebase.Realtime;
 /// </summary>
 internal sealed class RealtimeOperations(RealtimeClient client)
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public RealtimeClient Client => client;
 
     /// <summary>Reads a location or query; the server applies the query's range and limit.</summary>
@@ -32,7 +31,7 @@ internal sealed class RealtimeOperations(RealtimeClient client)
             }
         });
         var answer = await SendAsync("g", body, RealtimeRequestKind.Once, "read", query.Path, cancellationToken).ConfigureAwait(false);
-        return ToNode(answer.Data);
+        return ServerChange.ReadValue(answer.Data);
     }
 
     /// <summary>Replaces the value at <paramref name="path"/> (at its priority with <paramref name="priorityOnly"/>).</summary>
@@ -107,7 +106,7 @@ internal sealed class RealtimeOperations(RealtimeClient client)
     private static byte[] Body(RealtimePath path, Action<Utf8JsonWriter> content, bool priority = false)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var json = new Utf8JsonWriter(buffer, RealtimeWire.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("p", priority ? (path.IsRoot ? "/.priority" : path + "/.priority") : path.ToString());
@@ -135,7 +134,4 @@ internal sealed class RealtimeOperations(RealtimeClient client)
 
         json.WriteEndObject();
     }
-
-    private static DataNode ToNode(JsonElement value) =>
-        value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DataNode.Null : DataNode.FromJson(value);
 }

@@ -25,8 +25,6 @@ internal sealed class RealtimeRequest(string action, byte[] body, RealtimeReques
 
     public Task<RealtimeResponse> Answer => _answer.Task;
 
-    public bool IsDone => _answer.Task.IsCompleted;
-
     public void Complete(string status, JsonElement data) => _answer.TrySetResult(new RealtimeResponse(status, data));
 
     public void Fail(Exception error) => _answer.TrySetException(error);

@@ -8,7 +8,8 @@ namespace RealtimeAdapters.Firebase.Realtime;
 /// <summary>The client's side of the realtime protocol's messages: requests and listens written, pushes and paths read.</summary>
 internal static class RealtimeWire
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>JSON for the wire: no HTML escaping of '+', '&lt;' or non-ASCII text.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // The protocol's ping; the database answers every one with a pong.
     public static readonly byte[] Ping = """{"t":"c","d":{"t":"p","d":{}}}"""u8.ToArray();
@@ -88,6 +89,4 @@ internal static class RealtimeWire
         push.TryGetProperty("d", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! :
         push.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "no reason given";
 
-    public static DataNode ToNode(JsonElement value) =>
-        value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? DataNode.Null : DataNode.FromJson(value);
 }

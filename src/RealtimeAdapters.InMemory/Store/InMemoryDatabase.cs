@@ -579,9 +579,21 @@ public sealed class InMemoryDatabase
         }
 
         // The entries are disjoint (checked by the callers): one pass builds the new root, each node rebuilt once.
-        var newRoot = changed == 1
-            ? oldRoot.SetAt(entries[0].Path, entries[0].Value)
-            : oldRoot.SetAll([.. entries.AsSpan(0, changed).ToArray().Select(static e => new KeyValuePair<RealtimePath, DataNode>(e.Path, e.Value))]);
+        DataNode newRoot;
+        if (changed == 1)
+        {
+            newRoot = oldRoot.SetAt(entries[0].Path, entries[0].Value);
+        }
+        else
+        {
+            var writes = new KeyValuePair<RealtimePath, DataNode>[changed];
+            for (var i = 0; i < changed; i++)
+            {
+                writes[i] = new(entries[i].Path, entries[i].Value);
+            }
+
+            newRoot = oldRoot.SetAll(writes);
+        }
 
         Volatile.Write(ref _root, newRoot);
         Notify(kind, path, value, updates, oldRoot, newRoot, entries.AsSpan(0, changed));
