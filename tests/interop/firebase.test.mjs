@@ -107,7 +107,8 @@ describe('firebase web SDK and firebase-admin against the emulator', () => {
 
     events.length = 0;
     await set(ref(writer, 'scores/d/s'), 15);
-    await window(['b', 'd']);
+    // The window keeps its keys here, so wait for the new score itself, not only for the keys.
+    await valueWhere(top2, (v) => v?.d?.s === 15 && JSON.stringify(Object.keys(v).sort()) === JSON.stringify(['b', 'd']), 'window [b, d] with d at 15');
     assert.deepEqual(events, ['moved d 15 after b', 'changed d 15 after b']);
 
     events.length = 0;
