@@ -56,43 +56,8 @@ internal sealed class ChannelState
     }
 
     /// <summary>Checks a batch without touching the channel: sizes, client ids, ids. Throws on the first problem.</summary>
-    public void ValidateBatch(string? clientId, IReadOnlyList<ChannelMessage> messages)
-    {
-        var max = _hub.MaxMessageSize;
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var message = messages[i] ?? throw new ArgumentException($"The message at index {i} is null.", nameof(messages));
-            var size = message.GetSize();
-            if (size > max)
-            {
-                throw new MessageTooLargeException(size, max, $"message at index {i} on channel \"{Name}\"");
-            }
-
-            if (message.ClientId is { } messageClientId)
-            {
-                if (messageClientId.Length == 0 || messageClientId == "*")
-                {
-                    throw new RealtimeValidationException(
-                        $"Invalid clientId \"{messageClientId}\" in the message at index {i} on channel \"{Name}\": a message clientId must be a non-empty, non-wildcard string.",
-                        messageClientId) { ErrorCode = "40012", StatusCode = 400 };
-                }
-
-                if (clientId is not null && !string.Equals(messageClientId, clientId, StringComparison.Ordinal))
-                {
-                    throw new RealtimeValidationException(
-                        $"The message at index {i} on channel \"{Name}\" names clientId \"{messageClientId}\", but the connection's clientId is \"{clientId}\".",
-                        messageClientId) { ErrorCode = "40012", StatusCode = 400 };
-                }
-            }
-
-            if (message.Id is { Length: 0 })
-            {
-                throw new RealtimeValidationException(
-                    $"The message at index {i} on channel \"{Name}\" has an empty id; omit the id or give a non-empty one.",
-                    nameof(ChannelMessage.Id)) { ErrorCode = "40031", StatusCode = 400 };
-            }
-        }
-    }
+    public void ValidateBatch(string? clientId, IReadOnlyList<ChannelMessage> messages) =>
+        ChannelValidation.ValidateBatch(Name, clientId, messages, _hub.MaxMessageSize);
 
     /// <summary>
     /// Publishes a validated batch: stamps each message, appends it to history and fans it out. Messages whose id was
@@ -273,36 +238,7 @@ internal sealed class ChannelState
     }
 
     /// <summary>Checks a presence change without touching the channel.</summary>
-    public void ValidatePresence(PresenceMessage message)
-    {
-        if (message.Action is not (PresenceAction.Enter or PresenceAction.Update or PresenceAction.Leave))
-        {
-            throw new RealtimeValidationException(
-                $"Invalid presence action {message.Action} on channel \"{Name}\": a client can only enter, update or leave.",
-                nameof(PresenceMessage.Action)) { ErrorCode = "40003", StatusCode = 400 };
-        }
-
-        if (string.IsNullOrEmpty(message.ClientId))
-        {
-            throw new RealtimeValidationException(
-                $"Cannot {message.Action.ToString().ToLowerInvariant()} presence on channel \"{Name}\" without a clientId: give the client a ClientId.",
-                nameof(PresenceMessage.ClientId)) { ErrorCode = "91000", StatusCode = 400 };
-        }
-
-        if (message.ClientId == "*")
-        {
-            throw new RealtimeValidationException(
-                $"Invalid presence clientId \"*\" on channel \"{Name}\": the wildcard cannot be present.",
-                message.ClientId) { ErrorCode = "40012", StatusCode = 400 };
-        }
-
-        var size = System.Text.Encoding.UTF8.GetByteCount(message.ClientId) + message.Data.GetSize() +
-            (message.Extras is { } extras ? System.Text.Encoding.UTF8.GetByteCount(extras.GetRawText()) : 0);
-        if (size > _hub.MaxMessageSize)
-        {
-            throw new MessageTooLargeException(size, _hub.MaxMessageSize, $"presence message for clientId \"{message.ClientId}\" on channel \"{Name}\"");
-        }
-    }
+    public void ValidatePresence(PresenceMessage message) => ChannelValidation.ValidatePresence(Name, message, _hub.MaxMessageSize);
 
     /// <summary>
     /// Applies a validated presence change; <paramref name="evt"/> is the event sent to subscribers, or null when nothing

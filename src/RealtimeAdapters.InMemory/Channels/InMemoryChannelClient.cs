@@ -42,13 +42,7 @@ public sealed class InMemoryChannelClient : IChannelClient
     {
         ArgumentNullException.ThrowIfNull(hub);
         options ??= new InMemoryChannelClientOptions();
-        if (options.ClientId is { } clientId && (clientId.Length == 0 || clientId == "*"))
-        {
-            throw new RealtimeValidationException(
-                $"Invalid clientId \"{clientId}\" in InMemoryChannelClientOptions: use a non-empty, non-wildcard client id, or null for an anonymous client.",
-                clientId) { ErrorCode = "40012", ProviderName = ProviderName };
-        }
-
+        ChannelValidation.ValidateClientId(options.ClientId, nameof(InMemoryChannelClientOptions));
         Hub = hub;
         ClientId = options.ClientId;
         EchoMessages = options.EchoMessages;

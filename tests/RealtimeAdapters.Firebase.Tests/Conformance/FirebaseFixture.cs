@@ -25,7 +25,13 @@ public class FirebaseFixture : RealtimeProviderFixture
     /// <summary>The transport of the stores under test.</summary>
     protected virtual FirebaseTransport Transport => FirebaseTransport.Realtime;
 
-    public override RealtimeCapabilities ExpectedChannelCapabilities => RealtimeCapabilities.None;
+    /// <summary>Channels over database paths: presence needs on-disconnect writes, which only the realtime transport has.</summary>
+    public override RealtimeCapabilities ExpectedChannelCapabilities =>
+        RealtimeCapabilities.Channels | RealtimeCapabilities.History | RealtimeCapabilities.EchoSuppression |
+        (Transport == FirebaseTransport.Realtime ? RealtimeCapabilities.Presence : RealtimeCapabilities.None);
+
+    /// <summary>How long the channel clients under test keep history (so that the suite's retention test runs).</summary>
+    public static TimeSpan HistoryRetention => TimeSpan.FromMinutes(2);
 
     /// <summary>Whether the stores under test run with <see cref="FirebaseStoreOptions.LatencyCompensation"/>.</summary>
     protected virtual bool LatencyCompensation => false;
@@ -56,6 +62,8 @@ public class FirebaseFixture : RealtimeProviderFixture
 
         public override void AdvanceTime(TimeSpan delta) => time.Advance(delta);
 
+        public override TimeSpan? HistoryRetention => FirebaseFixture.HistoryRetention;
+
         protected override ValueTask<IRealtimeStore> CreateStoreCoreAsync(CancellationToken cancellationToken) =>
             ValueTask.FromResult<IRealtimeStore>(new FirebaseRealtimeStore(new FirebaseStoreOptions
             {
@@ -71,6 +79,15 @@ public class FirebaseFixture : RealtimeProviderFixture
             }));
 
         protected override ValueTask<IChannelClient> CreateChannelClientCoreAsync(ChannelClientSpec spec, CancellationToken cancellationToken) =>
-            throw new RealtimeNotSupportedException(FirebaseRealtimeStore.Name, RealtimeCapabilities.Channels);
+            ValueTask.FromResult<IChannelClient>(new FirebaseChannelClient(new FirebaseChannelOptions
+            {
+                ClientId = spec.ClientId,
+                EchoMessages = spec.EchoMessages,
+                HistoryMaxAge = FirebaseFixture.HistoryRetention,
+
+                // History ages are measured on the clock the emulator stamps messages with.
+                TimeProvider = time,
+                Database = new FirebaseStoreOptions { Transport = transport, DatabaseUrl = url, Namespace = ns, UseEmulatorAdmin = true },
+            }));
     }
 }
