@@ -30,6 +30,48 @@ public sealed class FirebaseRegistrationTests(EmulatorFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task AddFirebaseChannels_ConnectionFromTheStoreSection_ChannelSettingsFromTheirOwn()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        var ns = TestSupport.NewNamespace();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Realtime:Firebase:DatabaseUrl"] = fixture.Emulator.FirebaseUrl.ToString(),
+            ["Realtime:Firebase:Namespace"] = ns,
+            ["Realtime:Firebase:UseEmulatorAdmin"] = "true",
+            ["Realtime:Firebase:Channels:ClientId"] = "svc",
+            ["Realtime:Firebase:Channels:Root"] = "app/channels",
+        });
+        builder.Services.AddRealtime().AddFirebaseStore().AddFirebaseChannels();
+        using var host = builder.Build();
+        await host.StartAsync(Ct);
+        var channels = host.Services.GetRequiredService<IChannelClient>();
+        Assert.Equal(("Firebase", "svc"), (channels.Metadata.ProviderName, channels.ClientId));
+        Assert.True(channels.Metadata.Supports(RealtimeCapabilities.Channels | RealtimeCapabilities.Presence | RealtimeCapabilities.History));
+        await channels.GetChannel("news").PublishAsync("n", "x", Ct);
+        var stored = await host.Services.GetRequiredService<IRealtimeStore>().GetAsync(RealtimeQuery.At("app/channels/news/messages").OrderByKey().WithLimitToLast(1), Ct);
+        Assert.Equal("svc", Assert.Single(stored.Children).Child("clientId").Node.GetString());
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task AddKeyedFirebaseChannels_InvalidSettings_FailAtStartNamingThem()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Realtime:chat:Firebase:Channels:Database:DatabaseUrl"] = "http://example.com/",
+            ["Realtime:chat:Firebase:Channels:ClientId"] = "*",
+        });
+        builder.Services.AddRealtime().AddKeyedFirebaseChannels("chat");
+        using var host = builder.Build();
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
+        Assert.Contains("Realtime:chat:Firebase:Channels", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ClientId", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("https", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddKeyedFirebaseStore_PlainHttpToRemoteHost_FailsAtStart()
     {
         var builder = Host.CreateApplicationBuilder();

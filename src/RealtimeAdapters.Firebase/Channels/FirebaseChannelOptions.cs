@@ -89,7 +89,7 @@ public sealed class FirebaseChannelOptions : IValidatableObject
 
         foreach (var result in Database.Validate(new ValidationContext(Database)))
         {
-            yield return new ValidationResult($"Database: {result.ErrorMessage}", [.. result.MemberNames.Select(static m => $"{nameof(Database)}.{m}")]);
+            yield return new ValidationResult($"Database: {result.ErrorMessage}", [.. result.MemberNames.Select(static m => $"{nameof(Database)}:{m}")]);
         }
     }
 }

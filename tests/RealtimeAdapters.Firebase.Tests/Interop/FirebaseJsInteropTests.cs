@@ -98,7 +98,7 @@ public sealed class FirebaseJsInteropTests(EmulatorFixture fixture) : IClassFixt
         }
     }
 
-    private static async Task<JsonElement> NextLineAsync(Process peer)
+    internal static async Task<JsonElement> NextLineAsync(Process peer)
     {
         var line = await peer.StandardOutput.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(20), Ct);
         if (line is null)
@@ -110,7 +110,7 @@ public sealed class FirebaseJsInteropTests(EmulatorFixture fixture) : IClassFixt
         return JsonDocument.Parse(line).RootElement.Clone();
     }
 
-    private static (string Node, string Script) Locate()
+    internal static (string Node, string Script) Locate(string peerScript = "firebase-peer.mjs")
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Adapters.sln")))
@@ -137,6 +137,6 @@ public sealed class FirebaseJsInteropTests(EmulatorFixture fixture) : IClassFixt
             Assert.Skip(missing);
         }
 
-        return (node!, Path.Combine(interop!, "peer", "firebase-peer.mjs"));
+        return (node!, Path.Combine(interop!, "peer", peerScript));
     }
 }
