@@ -61,10 +61,6 @@ public sealed class SamplesWebApp : IAsyncDisposable
             {
                 chat = Describe(backends, chat.Kind, chat.NotOffered),
                 todo = Describe(backends, todo.Kind, todo.NotOffered),
-
-                // For the page on the official ably-js SDK: the emulator's endpoint and key (emulator only: a hosted
-                // service's key never goes to a browser).
-                ablyEmulator = backends.Emulator is { } emulator ? new { url = emulator.AblyUrl, key = emulator.AblyKeys[0] } : null,
             });
             app.MapChat();
             app.MapTodoList();
