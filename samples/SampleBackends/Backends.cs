@@ -116,11 +116,9 @@ public sealed class Backends : IAsyncDisposable
 
     /// <summary>Why <paramref name="kind"/> cannot serve channels, or <see langword="null"/> when it can.</summary>
     /// <param name="kind">The backend.</param>
+    /// <remarks>Every backend offers channels: on Firebase they are mapped onto database paths (<see cref="FirebaseChannelClient"/>).</remarks>
     public static string? ChannelsNotOffered(BackendKind kind) => kind switch
     {
-        // Channels over Firebase paths (pushed children, presence nodes removed by onDisconnect) are being written; when
-        // AddFirebaseChannels lands, return null here and create the client in CreateChannelClient.
-        BackendKind.Firebase => "Firebase does not offer channels yet: the mapping over database paths (messages as pushed children, presence removed by onDisconnect) is being written.",
         _ => null,
     };
 
@@ -173,7 +171,22 @@ public sealed class Backends : IAsyncDisposable
                 ably.ClientId = clientId;
                 return new AblyChannelClient(ably);
 
-            // case BackendKind.Firebase: return new FirebaseChannelClient(...) once the mapping lands (see ChannelsNotOffered).
+            case BackendKind.Firebase:
+                // Channels over database paths (FirebaseChannelLayout), each client on its own connection so that its
+                // presence member leaves when it goes.
+                var channels = new FirebaseChannelOptions { ClientId = clientId };
+                _configuration.GetSection($"{Section}:{FirebaseStoreOptions.ConfigurationSection}").Bind(channels.Database);
+                _configuration.GetSection($"{Section}:{FirebaseChannelOptions.ConfigurationSection}").Bind(channels);
+                if (Emulator is not null)
+                {
+                    channels.Database.DatabaseUrl = Emulator.FirebaseUrl;
+                    channels.Database.Namespace = FirebaseNamespace;
+                    channels.Database.UseEmulatorAdmin = true;
+                }
+
+                channels.ClientId = clientId;
+                return new FirebaseChannelClient(channels);
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown backend.");
         }

@@ -60,3 +60,5 @@ public sealed class EmulatorChatPageTests(BrowserFixture browser, EmulatorWebApp
         await Expect(page.GetByTestId("backend")).ToContainTextAsync("Ably (emulator at");
     }
 }
+
+public sealed class FirebaseChatPageTests(BrowserFixture browser, FirebaseChatWebAppFixture web) : ChatPageTests(browser, web), IClassFixture<FirebaseChatWebAppFixture>;

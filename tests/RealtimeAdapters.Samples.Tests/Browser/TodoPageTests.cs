@@ -89,10 +89,8 @@ public sealed class NotOfferedPageTests(BrowserFixture browser, NotOfferedWebApp
     [Fact]
     public async Task Pages_BackendWithoutTheContract_SayNotOfferedAndWhy()
     {
-        var chat = await OpenAsync("chat.html?room=lobby&user=alice");
         var todo = await OpenAsync("todo.html?list=groceries&user=alice");
 
-        await Expect(chat.GetByTestId("notice")).ToContainTextAsync("Not offered on Firebase: Firebase does not offer channels yet");
         await Expect(todo.GetByTestId("notice")).ToContainTextAsync("Not offered on Ably: Ably does not offer the store yet");
         await Expect(todo.GetByTestId("notice")).ToContainTextAsync("issue 16");
     }

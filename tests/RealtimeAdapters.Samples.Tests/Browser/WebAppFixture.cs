@@ -34,8 +34,14 @@ public sealed class EmulatorWebAppFixture : WebAppFixture
     protected override string[] Arguments => [];
 }
 
-/// <summary>Each use case on the service that does not offer its contract yet.</summary>
+/// <summary>The todo list on the service that does not offer the store yet (Ably).</summary>
 public sealed class NotOfferedWebAppFixture : WebAppFixture
 {
-    protected override string[] Arguments => ["--Realtime:Chat:Backend", "firebase", "--Realtime:TodoList:Backend", "ably", "--emulator", "false"];
+    protected override string[] Arguments => ["--Realtime:TodoList:Backend", "ably", "--emulator", "false"];
+}
+
+/// <summary>Chat on Firebase (channels over database paths) against the in-process emulator.</summary>
+public sealed class FirebaseChatWebAppFixture : WebAppFixture
+{
+    protected override string[] Arguments => ["--Realtime:Chat:Backend", "firebase"];
 }

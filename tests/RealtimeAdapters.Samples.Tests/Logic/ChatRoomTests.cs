@@ -16,6 +16,7 @@ public sealed class ChatRoomTests(BackendsFixture fixture) : IClassFixture<Backe
     [Theory]
     [InlineData(BackendKind.InMemory)]
     [InlineData(BackendKind.Ably)]
+    [InlineData(BackendKind.Firebase)]
     public async Task JoinAsync_TwoUsers_SeeEachOtherPresentAndTheirMessages(BackendKind kind)
     {
         var room = NewRoom();
@@ -40,6 +41,7 @@ public sealed class ChatRoomTests(BackendsFixture fixture) : IClassFixture<Backe
     [Theory]
     [InlineData(BackendKind.InMemory)]
     [InlineData(BackendKind.Ably)]
+    [InlineData(BackendKind.Firebase)]
     public async Task SetTypingAsync_OthersSeeTypingUntilTheMessageIsSent(BackendKind kind)
     {
         var room = NewRoom();
@@ -61,6 +63,7 @@ public sealed class ChatRoomTests(BackendsFixture fixture) : IClassFixture<Backe
     [Theory]
     [InlineData(BackendKind.InMemory)]
     [InlineData(BackendKind.Ably)]
+    [InlineData(BackendKind.Firebase)]
     public async Task JoinAsync_LateJoiner_GetsHistoryOldestFirstThenLiveWithoutOverlap(BackendKind kind)
     {
         var room = NewRoom();
@@ -87,6 +90,7 @@ public sealed class ChatRoomTests(BackendsFixture fixture) : IClassFixture<Backe
     [Theory]
     [InlineData(BackendKind.InMemory)]
     [InlineData(BackendKind.Ably)]
+    [InlineData(BackendKind.Firebase)]
     public async Task DisposeAsync_UserLeaves_OthersSeeThemGo(BackendKind kind)
     {
         var room = NewRoom();

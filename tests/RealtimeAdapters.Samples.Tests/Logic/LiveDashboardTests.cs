@@ -8,6 +8,7 @@ public sealed class LiveDashboardTests(BackendsFixture fixture) : IClassFixture<
     [Theory]
     [InlineData(BackendKind.InMemory)]
     [InlineData(BackendKind.Ably)]
+    [InlineData(BackendKind.Firebase)]
     public async Task Viewers_OneProducer_EveryViewerGetsEveryReadingInOrderWithItsLatency(BackendKind kind)
     {
         var channel = DashboardViewer.ChannelName("test-" + Guid.NewGuid().ToString("N")[..8]);
