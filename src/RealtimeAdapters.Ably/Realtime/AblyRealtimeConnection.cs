@@ -451,14 +451,27 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         }
 
         session.Start();
-        Task first;
         using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop))
         {
-            first = await Task.WhenAny(connected.Task, session.Completion, Task.Delay(_options.RealtimeRequestTimeout, _options.TimeProvider, cancel.Token)).ConfigureAwait(false);
+            await Task.WhenAny(connected.Task, session.Completion, Task.Delay(_options.RealtimeRequestTimeout, _options.TimeProvider, cancel.Token)).ConfigureAwait(false);
             await cancel.CancelAsync().ConfigureAwait(false);
         }
 
-        if (first != connected.Task && !session.IsEnded)
+        // Whether the server confirmed is decided under the gate, not by which task WhenAny saw first: the timeout can fire
+        // after the CONNECTED was applied but before this loop ran (a timer completes its task inline, the confirmation's
+        // continuation is queued), and a confirmed connection is not dropped as unconfirmed. Once this attempt is given up,
+        // a late CONNECTED is ignored (OnConnected checks _connecting).
+        bool confirmed;
+        lock (_gate)
+        {
+            confirmed = connected.Task.IsCompleted;
+            if (!confirmed && ReferenceEquals(_connecting, session))
+            {
+                _connecting = null;
+            }
+        }
+
+        if (!confirmed && !session.IsEnded)
         {
             session.End(new SessionOutcome(SessionEndKind.Lost, new RealtimeConnectionException("Ably did not confirm the connection in time.")
             {
