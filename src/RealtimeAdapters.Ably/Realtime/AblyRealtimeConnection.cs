@@ -40,13 +40,18 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     private Queue<Uri>? _untried;
     private TaskCompletionSource _updated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // The application's HTTP pipeline for the WebSocket upgrade (the same handler as REST), or null for the socket's own.
+    private readonly HttpMessageInvoker? _invoker;
+
     public AblyRealtimeConnection(
         AblyChannelClientOptions options,
         IAblyCredentialSource credentials,
         Func<string, AblyChannel?> findChannel,
-        Func<IEnumerable<AblyChannel>> allChannels)
+        Func<IEnumerable<AblyChannel>> allChannels,
+        HttpMessageInvoker? invoker = null)
     {
         _options = options;
+        _invoker = invoker;
         _credentials = credentials;
         _findChannel = findChannel;
         _allChannels = allChannels;
@@ -404,7 +409,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
             return (new SessionOutcome(ex.IsRetryable ? SessionEndKind.Lost : SessionEndKind.Fatal, ex), false);
         }
 
-        var session = new AblyTransportSession(Format, _options.TimeProvider, OnFrame);
+        var session = new AblyTransportSession(Format, _options.TimeProvider, OnFrame, _invoker);
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string? resumeKey;
         string? recoverKey;
