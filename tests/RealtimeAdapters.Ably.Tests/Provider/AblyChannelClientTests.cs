@@ -175,13 +175,7 @@ public sealed class AblyChannelClientTests
     {
         await using var emulator = await StartEmulatorAsync(o => o.MaxIdleInterval = TimeSpan.FromMinutes(10));
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var client = new AblyChannelClient(new AblyChannelClientOptions
-        {
-            Endpoint = emulator.AblyUrl,
-            Key = emulator.AblyKeys[0],
-            TimeProvider = time,
-            RealtimeRequestTimeout = TimeSpan.FromSeconds(5),
-        });
+        await using var client = NewClientOnFakeTime(emulator, time);
         await using var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
         await client.Connection.ConnectAsync(Ct);
         Assert.Equal(ConnectionState.Connecting, (await states.NextAsync(c => true)).Current);
@@ -205,13 +199,7 @@ public sealed class AblyChannelClientTests
         for (var attempt = 0; attempt < 20; attempt++)
         {
             var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-            await using var client = new AblyChannelClient(new AblyChannelClientOptions
-            {
-                Endpoint = emulator.AblyUrl,
-                Key = emulator.AblyKeys[0],
-                TimeProvider = time,
-                RealtimeRequestTimeout = TimeSpan.FromSeconds(5),
-            });
+            await using var client = NewClientOnFakeTime(emulator, time);
             await using var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
             await client.Connection.ConnectAsync(Ct);
             time.Advance(TimeSpan.FromSeconds(6));
@@ -227,4 +215,14 @@ public sealed class AblyChannelClientTests
             Assert.Equal([ConnectionState.Connecting, ConnectionState.Connected, ConnectionState.Closing, ConnectionState.Closed], seen);
         }
     }
+
+    // A five-second request timeout on a fake clock: the tests move time past it on purpose.
+    private static AblyChannelClient NewClientOnFakeTime(RealtimeEmulator emulator, FakeTimeProvider time) =>
+        new(new AblyChannelClientOptions
+        {
+            Endpoint = emulator.AblyUrl,
+            Key = emulator.AblyKeys[0],
+            TimeProvider = time,
+            RealtimeRequestTimeout = TimeSpan.FromSeconds(5),
+        });
 }
