@@ -28,6 +28,7 @@ public sealed class AblyChannelClient : IChannelClient
     private readonly IAblyCredentialSource _credentials;
     private readonly AblyRealtimeConnection _connection;
     private readonly HttpClient _http;
+    private readonly HttpMessageInvoker? _webSocketInvoker;
     private readonly ConcurrentDictionary<string, AblyChannel> _channels = new(StringComparer.Ordinal);
     private readonly SubscriberList<AblyChannelStateChange, SubscriptionBufferOptions?> _channelWatchers = new();
     private readonly AblyRecoveryKey? _recovered;
@@ -41,14 +42,20 @@ public sealed class AblyChannelClient : IChannelClient
         options.Validate();
         _options = options;
         _recovered = options.RecoveryKey is { } recoveryKey ? AblyRecoveryKey.TryParse(recoveryKey, out _) : null;
-        _http = options.HttpMessageHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
+        // One HTTP pipeline for REST and the realtime WebSocket: the application's handler (or the IHttpClientFactory's, when
+        // registered through DI) sends both, so a proxy or certificate policy applies to every connection. The WebSocket gets
+        // its own invoker: HttpClient.SendAsync would buffer the upgrade response.
+        var handler = options.HttpMessageHandler ?? options.HttpMessageHandlerFactory?.Invoke();
+        _http = handler is not null ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
+        _webSocketInvoker = handler is not null ? new HttpMessageInvoker(handler, disposeHandler: false) : null;
         _authorizer = new AblyAuthorizer(options, _http);
         _credentials = new AblyAuthorizerCredentials(_authorizer);
         _connection = new AblyRealtimeConnection(
             options,
             _credentials,
             name => _channels.TryGetValue(name, out var channel) ? channel : null,
-            () => _channels.Values);
+            () => _channels.Values,
+            _webSocketInvoker);
     }
 
     /// <inheritdoc />
@@ -246,5 +253,6 @@ public sealed class AblyChannelClient : IChannelClient
         _channelWatchers.CompleteAll(null, remove: true);
         _authorizer.Dispose();
         _http.Dispose();
+        _webSocketInvoker?.Dispose();
     }
 }

@@ -98,10 +98,20 @@ public sealed class AblyChannelClientOptions : IValidatableObject
     public IList<Uri> FallbackEndpoints { get; set; } = [];
 
     /// <summary>
-    /// The handler for REST calls (history, token requests, <see cref="AuthUrl"/>), for example one with a proxy or custom
-    /// certificates; not disposed by the client. <see langword="null"/>: a handler of the client's own.
+    /// The handler for every HTTP request of the client — REST calls (history, token requests, <see cref="AuthUrl"/>) and the
+    /// realtime WebSocket's upgrade request — for example one with a proxy or custom certificates; it must be able to open a
+    /// WebSocket (a <see cref="SocketsHttpHandler"/>, or delegating handlers ending in one). Not disposed by the client.
+    /// <see langword="null"/>: the handler of the <see cref="HttpClientName"/> client when the client is registered through
+    /// DI in a container with <c>IHttpClientFactory</c> (<c>services.AddHttpClient(AblyChannelClientOptions.HttpClientName)</c>),
+    /// otherwise a handler of the client's own.
     /// </summary>
     public HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    /// <summary>The name of the <c>IHttpClientFactory</c> client whose handler DI-registered Ably clients use: <c>RealtimeAdapters.Ably</c>.</summary>
+    public const string HttpClientName = "RealtimeAdapters.Ably";
+
+    /// <summary>Set by the DI registration from <c>IHttpMessageHandlerFactory</c>; asked once, when the client is created.</summary>
+    internal Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; set; }
 
     /// <summary>The client identity this client publishes as, or <see langword="null"/> for an anonymous client.</summary>
     public string? ClientId { get; set; }

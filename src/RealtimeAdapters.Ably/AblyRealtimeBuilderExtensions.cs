@@ -69,6 +69,12 @@ public static class AblyRealtimeBuilderExtensions
                 options.TimeProvider = time;
             }
 
+            // IHttpClientFactory, when the application registered it: REST and the WebSocket share its named client's handler.
+            if (options.HttpMessageHandler is null && sp.GetService<IHttpMessageHandlerFactory>() is { } handlers)
+            {
+                options.HttpMessageHandlerFactory = () => handlers.CreateHandler(AblyChannelClientOptions.HttpClientName);
+            }
+
             return new AblyChannelClient(options);
         });
     }

@@ -10,7 +10,8 @@ namespace RealtimeAdapters;
 /// Registers realtime stores and channel clients in a service collection; returned by
 /// <c>services.AddRealtime()</c>. Provider packages add extension methods to it (<c>AddInMemoryStore</c>,
 /// <c>AddInMemoryChannels</c>, ...); their registrations go through <see cref="AddStore"/>, <see cref="AddChannelClient"/>
-/// and <see cref="AddProviderOptions{TOptions}"/> so that decorators (<see cref="UseStore"/>, <see cref="UseChannelClient"/>),
+/// and <see cref="AddProviderOptions{TOptions}"/> so that decorators (for every registration: <see cref="UseStore"/>,
+/// <see cref="UseChannelClient"/>; for one: <see cref="ConfigureStore"/>, <see cref="ConfigureKeyedChannelClient"/> and their siblings),
 /// configuration binding, validation at start and the test swap (<c>ReplaceRealtimeWithInMemory</c>) work the same for
 /// every provider.
 /// </summary>
@@ -75,7 +76,7 @@ public sealed class RealtimeBuilder
     {
         ArgumentNullException.ThrowIfNull(factory);
         CheckKey(serviceKey);
-        Register<IRealtimeStore>(Services, serviceKey, sp => RealtimePipeline.BuildStore(sp, serviceKey, factory));
+        Register<IRealtimeStore>(Services, serviceKey, sp => RealtimePipeline.Build(sp, serviceKey, factory, "store", static s => s.Metadata));
         return this;
     }
 
@@ -92,34 +93,73 @@ public sealed class RealtimeBuilder
     {
         ArgumentNullException.ThrowIfNull(factory);
         CheckKey(serviceKey);
-        Register<IChannelClient>(Services, serviceKey, sp => RealtimePipeline.BuildChannelClient(sp, serviceKey, factory));
+        Register<IChannelClient>(Services, serviceKey, sp => RealtimePipeline.Build(sp, serviceKey, factory, "channel client", static c => c.Metadata));
         return this;
     }
 
     /// <summary>
     /// Wraps every store this container creates (whatever its provider and key, registered before or after this call)
-    /// with a decorator, typically a <see cref="DelegatingRealtimeStore"/>. The first decorator added is the outermost.
+    /// with a decorator, typically a <see cref="DelegatingRealtimeStore"/>. The first decorator added is the outermost; these
+    /// wrap the decorators of single registrations (<see cref="ConfigureStore"/>, <see cref="ConfigureKeyedStore"/>).
     /// </summary>
     /// <param name="decorator">Receives the store to wrap and the service provider; returns the wrapper.</param>
     /// <returns>This builder.</returns>
     public RealtimeBuilder UseStore(Func<IRealtimeStore, IServiceProvider, IRealtimeStore> decorator)
     {
         ArgumentNullException.ThrowIfNull(decorator);
-        Services.AddSingleton(new StoreDecorator(decorator));
+        Services.AddSingleton(new RealtimeDecorator<IRealtimeStore>(decorator, RegistrationScope.All));
         return this;
     }
 
     /// <summary>
     /// Wraps every channel client this container creates with a decorator, typically a <see cref="DelegatingChannelClient"/>.
-    /// The first decorator added is the outermost.
+    /// The first decorator added is the outermost; these wrap the decorators of single registrations
+    /// (<see cref="ConfigureChannelClient"/>, <see cref="ConfigureKeyedChannelClient"/>).
     /// </summary>
     /// <param name="decorator">Receives the client to wrap and the service provider; returns the wrapper.</param>
     /// <returns>This builder.</returns>
     public RealtimeBuilder UseChannelClient(Func<IChannelClient, IServiceProvider, IChannelClient> decorator)
     {
         ArgumentNullException.ThrowIfNull(decorator);
-        Services.AddSingleton(new ChannelClientDecorator(decorator));
+        Services.AddSingleton(new RealtimeDecorator<IChannelClient>(decorator, RegistrationScope.All));
         return this;
+    }
+
+    /// <summary>
+    /// Adds decorators to the unkeyed store only (per registration, as <c>ChatClientBuilder</c> does), e.g.
+    /// <c>ConfigureStore(s =&gt; s.UseTelemetry())</c>. They apply to whichever provider is registered unkeyed, before or
+    /// after this call.
+    /// </summary>
+    /// <param name="configure">Adds the decorators.</param>
+    /// <returns>This builder.</returns>
+    public RealtimeBuilder ConfigureStore(Action<RealtimeRegistrationBuilder<IRealtimeStore>> configure) => Configure(null, configure);
+
+    /// <summary>Adds decorators to the store registered under <paramref name="serviceKey"/> only.</summary>
+    /// <param name="serviceKey">The registration's key.</param>
+    /// <param name="configure">Adds the decorators.</param>
+    /// <returns>This builder.</returns>
+    public RealtimeBuilder ConfigureKeyedStore(object serviceKey, Action<RealtimeRegistrationBuilder<IRealtimeStore>> configure)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return Configure(serviceKey, configure);
+    }
+
+    /// <summary>
+    /// Adds decorators to the unkeyed channel client only, e.g. <c>ConfigureChannelClient(c =&gt; c.UseTelemetry())</c>.
+    /// They apply to whichever provider is registered unkeyed, before or after this call.
+    /// </summary>
+    /// <param name="configure">Adds the decorators.</param>
+    /// <returns>This builder.</returns>
+    public RealtimeBuilder ConfigureChannelClient(Action<RealtimeRegistrationBuilder<IChannelClient>> configure) => Configure(null, configure);
+
+    /// <summary>Adds decorators to the channel client registered under <paramref name="serviceKey"/> only.</summary>
+    /// <param name="serviceKey">The registration's key.</param>
+    /// <param name="configure">Adds the decorators.</param>
+    /// <returns>This builder.</returns>
+    public RealtimeBuilder ConfigureKeyedChannelClient(object serviceKey, Action<RealtimeRegistrationBuilder<IChannelClient>> configure)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return Configure(serviceKey, configure);
     }
 
     /// <summary>
@@ -169,6 +209,15 @@ public sealed class RealtimeBuilder
         options.ValidateOnStart();
         registrations.RecordOptions(Services, first, serviceKey);
         return options;
+    }
+
+    private RealtimeBuilder Configure<TService>(object? serviceKey, Action<RealtimeRegistrationBuilder<TService>> configure)
+        where TService : class
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        CheckKey(serviceKey);
+        configure(new RealtimeRegistrationBuilder<TService>(Services, serviceKey));
+        return this;
     }
 
     private static void CheckKey(object? serviceKey)

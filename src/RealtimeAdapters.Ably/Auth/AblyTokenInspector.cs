@@ -9,10 +9,17 @@ namespace RealtimeAdapters.Ably.Auth;
 /// </summary>
 internal static class AblyTokenInspector
 {
+    /// <summary>Longer tokens are refused unread.</summary>
+    public const int MaxTokenLength = 16 * 1024;
+
+    /// <summary>Whether <paramref name="token"/> has the shape of a JWT (three base64url parts, a JSON header).</summary>
+    public static bool LooksLikeJwt(string? token) =>
+        token is { Length: > 0 and <= MaxTokenLength } && token.StartsWith("eyJ", StringComparison.Ordinal) && token.Count(static c => c == '.') == 2;
+
     /// <summary>Whether <paramref name="token"/> is non-empty, not too long and free of white space and control characters.</summary>
     public static bool IsWellFormed(string? token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > AblyJwt.MaxTokenLength)
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
             return false;
         }
@@ -34,7 +41,7 @@ internal static class AblyTokenInspector
     /// </summary>
     public static (DateTimeOffset? Expires, string? ClientId) ReadJwtClaims(string token)
     {
-        if (!AblyJwt.LooksLikeJwt(token))
+        if (!LooksLikeJwt(token))
         {
             return (null, null);
         }

@@ -237,7 +237,9 @@ internal sealed class AblyChannelPresence : IChannelPresence
 
     /// <summary>
     /// Applies a SYNC or PRESENCE frame to the member set, each message only when it is newer than the member's entry
-    /// (RTP2a, RTP2c); the PRESENCE events that changed the set go to subscribers.
+    /// (RTP2a, RTP2c). Every message that changed the set goes to subscribers with its own action (RTP2d1): the PRESENT
+    /// entries of a sync included, so that a subscriber learns of the members already there; an entry the client already
+    /// holds (a re-sync after a resume) is not newer and is not announced again.
     /// </summary>
     public void Apply(ProtocolMessage message, bool fromSync)
     {
@@ -253,7 +255,7 @@ internal sealed class AblyChannelPresence : IChannelPresence
             foreach (var m in wire)
             {
                 var decoded = MessageMapper.FromWire(m, cipher: _channel.Cipher);
-                if (_members.Apply(decoded) && !fromSync)
+                if (_members.Apply(decoded))
                 {
                     events.Add(decoded);
                 }

@@ -40,13 +40,18 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     private Queue<Uri>? _untried;
     private TaskCompletionSource _updated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // The application's HTTP pipeline for the WebSocket upgrade (the same handler as REST), or null for the socket's own.
+    private readonly HttpMessageInvoker? _invoker;
+
     public AblyRealtimeConnection(
         AblyChannelClientOptions options,
         IAblyCredentialSource credentials,
         Func<string, AblyChannel?> findChannel,
-        Func<IEnumerable<AblyChannel>> allChannels)
+        Func<IEnumerable<AblyChannel>> allChannels,
+        HttpMessageInvoker? invoker = null)
     {
         _options = options;
+        _invoker = invoker;
         _credentials = credentials;
         _findChannel = findChannel;
         _allChannels = allChannels;
@@ -404,7 +409,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
             return (new SessionOutcome(ex.IsRetryable ? SessionEndKind.Lost : SessionEndKind.Fatal, ex), false);
         }
 
-        var session = new AblyTransportSession(Format, _options.TimeProvider, OnFrame);
+        var session = new AblyTransportSession(Format, _options.TimeProvider, OnFrame, _invoker);
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string? resumeKey;
         string? recoverKey;
@@ -451,14 +456,27 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
         }
 
         session.Start();
-        Task first;
         using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop))
         {
-            first = await Task.WhenAny(connected.Task, session.Completion, Task.Delay(_options.RealtimeRequestTimeout, _options.TimeProvider, cancel.Token)).ConfigureAwait(false);
+            await Task.WhenAny(connected.Task, session.Completion, Task.Delay(_options.RealtimeRequestTimeout, _options.TimeProvider, cancel.Token)).ConfigureAwait(false);
             await cancel.CancelAsync().ConfigureAwait(false);
         }
 
-        if (first != connected.Task && !session.IsEnded)
+        // Whether the server confirmed is decided under the gate, not by which task WhenAny saw first: the timeout can fire
+        // after the CONNECTED was applied but before this loop ran (a timer completes its task inline, the confirmation's
+        // continuation is queued), and a confirmed connection is not dropped as unconfirmed. Once this attempt is given up,
+        // a late CONNECTED is ignored (OnConnected checks _connecting).
+        bool confirmed;
+        lock (_gate)
+        {
+            confirmed = connected.Task.IsCompleted;
+            if (!confirmed && ReferenceEquals(_connecting, session))
+            {
+                _connecting = null;
+            }
+        }
+
+        if (!confirmed && !session.IsEnded)
         {
             session.End(new SessionOutcome(SessionEndKind.Lost, new RealtimeConnectionException("Ably did not confirm the connection in time.")
             {

@@ -15,6 +15,7 @@ internal sealed class AblyTransportSession : IDisposable
     private readonly WireFormat _format;
     private readonly TimeProvider _time;
     private readonly Action<AblyTransportSession, ProtocolMessage> _onFrame;
+    private readonly HttpMessageInvoker? _invoker;
     private readonly ClientWebSocket _socket = new();
     private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource<SessionOutcome> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -22,11 +23,16 @@ internal sealed class AblyTransportSession : IDisposable
     private ITimer? _idleTimer;
     private TimeSpan _idleLimit = Timeout.InfiniteTimeSpan;
 
-    public AblyTransportSession(WireFormat format, TimeProvider time, Action<AblyTransportSession, ProtocolMessage> onFrame)
+    /// <param name="format">JSON or msgpack.</param>
+    /// <param name="time">The clock of the idle timer and the connect timeout.</param>
+    /// <param name="onFrame">Receives every decoded frame.</param>
+    /// <param name="invoker">Sends the upgrade request through the application's HTTP pipeline (proxy, certificates) when set.</param>
+    public AblyTransportSession(WireFormat format, TimeProvider time, Action<AblyTransportSession, ProtocolMessage> onFrame, HttpMessageInvoker? invoker = null)
     {
         _format = format;
         _time = time;
         _onFrame = onFrame;
+        _invoker = invoker;
     }
 
     /// <summary>Completes once, when the session has ended, with why.</summary>
@@ -39,7 +45,7 @@ internal sealed class AblyTransportSession : IDisposable
     {
         using var timer = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken, _stop.Token);
-        await _socket.ConnectAsync(uri, linked.Token).ConfigureAwait(false);
+        await _socket.ConnectAsync(uri, _invoker, linked.Token).ConfigureAwait(false);
     }
 
     /// <summary>Starts the reader and writer loops.</summary>

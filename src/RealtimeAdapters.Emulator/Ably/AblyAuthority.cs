@@ -58,7 +58,7 @@ internal sealed class AblyAuthority
             return context;
         }
 
-        if (AblyJwt.LooksLikeJwt(token))
+        if (AblyTokenInspector.LooksLikeJwt(token))
         {
             var claims = AblyJwt.Validate(token, name => FindKey(name)?.Key, _time);
             var key = FindKey(claims.KeyName)!;
@@ -80,7 +80,7 @@ internal sealed class AblyAuthority
 
         if (request.Mac is not null)
         {
-            TokenRequestSigner.ValidateSigned(request, entry.Key, _time);
+            TokenRequestVerifier.ValidateSigned(request, entry.Key, _time);
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var (nonce, at) in _nonces)
             {

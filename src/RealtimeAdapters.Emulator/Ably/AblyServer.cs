@@ -322,7 +322,7 @@ internal sealed class AblyServer : IDisposable
         else if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             var token = header[7..].Trim();
-            if (!AblyJwt.LooksLikeJwt(token))
+            if (!AblyTokenInspector.LooksLikeJwt(token))
             {
                 try
                 {

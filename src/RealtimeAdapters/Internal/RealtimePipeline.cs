@@ -4,37 +4,29 @@ using RealtimeAdapters.Telemetry;
 
 namespace RealtimeAdapters.Internal;
 
-/// <summary>Creates a provider's store or client and wraps it in the registered decorators, first added outermost.</summary>
+/// <summary>
+/// Creates a provider's store or client and wraps it in the registered decorators: those added for every registration
+/// outermost, then those of this registration's key, each group first added outermost.
+/// </summary>
 internal static class RealtimePipeline
 {
-    public static IRealtimeStore BuildStore(IServiceProvider services, object? serviceKey, Func<IServiceProvider, IRealtimeStore> factory)
+    public static TService Build<TService>(IServiceProvider services, object? serviceKey, Func<IServiceProvider, TService> factory, string kind, Func<TService, RealtimeProviderMetadata> metadata)
+        where TService : class
     {
-        var store = factory(services) ?? throw NullFrom("store", serviceKey);
-        LogCreated(services, store.Metadata.ProviderName, "store", serviceKey);
-        var decorators = services.GetServices<StoreDecorator>().ToArray();
-        for (var i = decorators.Length - 1; i >= 0; i--)
+        var service = factory(services) ?? throw new InvalidOperationException($"The factory registered for the {kind} {Describe(serviceKey)} returned null.");
+        LogCreated(services, metadata(service).ProviderName, kind, serviceKey);
+        var decorators = services.GetServices<RealtimeDecorator<TService>>().ToArray();
+
+        // Applied from the inside out: this registration's own decorators (last added first), then the container-wide ones.
+        var innermostFirst = decorators.Where(d => d.Scope.IsPerRegistration(serviceKey)).Reverse()
+            .Concat(decorators.Where(d => d.Scope.IsAll).Reverse());
+        foreach (var decorator in innermostFirst)
         {
-            store = decorators[i].Decorate(store, services) ?? throw new InvalidOperationException("A store decorator returned null.");
+            service = decorator.Decorate(service, services) ?? throw new InvalidOperationException($"A {kind} decorator returned null.");
         }
 
-        return store;
+        return service;
     }
-
-    public static IChannelClient BuildChannelClient(IServiceProvider services, object? serviceKey, Func<IServiceProvider, IChannelClient> factory)
-    {
-        var client = factory(services) ?? throw NullFrom("channel client", serviceKey);
-        LogCreated(services, client.Metadata.ProviderName, "channel client", serviceKey);
-        var decorators = services.GetServices<ChannelClientDecorator>().ToArray();
-        for (var i = decorators.Length - 1; i >= 0; i--)
-        {
-            client = decorators[i].Decorate(client, services) ?? throw new InvalidOperationException("A channel client decorator returned null.");
-        }
-
-        return client;
-    }
-
-    private static InvalidOperationException NullFrom(string what, object? serviceKey) =>
-        new($"The factory registered for the {what} {Describe(serviceKey)} returned null.");
 
     private static void LogCreated(IServiceProvider services, string providerName, string kind, object? serviceKey)
     {

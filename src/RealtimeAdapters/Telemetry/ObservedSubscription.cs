@@ -1,14 +1,37 @@
-
 namespace RealtimeAdapters.Telemetry;
 
-/// <summary>Passes a subscription through, reporting each item its reader takes and the error it ends with, if any.</summary>
-internal sealed class ObservedSubscription<T>(IRealtimeSubscription<T> inner, Action<T> onItem, Action<Exception> onError) : IRealtimeSubscription<T>
+/// <summary>
+/// Passes a subscription through, reporting each item its reader takes and the error it ends with, if any; its buffer
+/// counts in the buffered gauge until it is disposed or ends.
+/// </summary>
+internal sealed class ObservedSubscription<T> : IRealtimeSubscription<T>, IBufferedSubscription
 {
-    public Task Completion => inner.Completion;
+    private readonly IRealtimeSubscription<T> _inner;
+    private readonly RealtimeInstruments _instruments;
+    private readonly Action<T> _onItem;
+    private readonly Action<Exception> _onError;
+
+    public ObservedSubscription(IRealtimeSubscription<T> inner, RealtimeInstruments instruments, string providerName, Action<T> onItem, Action<Exception> onError)
+    {
+        _inner = inner;
+        _instruments = instruments;
+        _onItem = onItem;
+        _onError = onError;
+        ProviderName = providerName;
+        instruments.Track(this);
+        _ = inner.Completion.ContinueWith(static (_, state) => ((ObservedSubscription<T>)state!).Forget(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    public Task Completion => _inner.Completion;
+
+    public string ProviderName { get; }
+
+    // Providers buffer in a RealtimeSubscription; another implementation's buffer is not visible.
+    public int Buffered => _inner is RealtimeSubscription<T> buffered ? buffered.Count : 0;
 
     public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
-        var enumerator = inner.GetAsyncEnumerator(cancellationToken);
+        var enumerator = _inner.GetAsyncEnumerator(cancellationToken);
         await using (enumerator.ConfigureAwait(false))
         {
             while (true)
@@ -19,7 +42,7 @@ internal sealed class ObservedSubscription<T>(IRealtimeSubscription<T> inner, Ac
                 }
 
                 var item = enumerator.Current;
-                onItem(item);
+                _onItem(item);
                 yield return item;
             }
         }
@@ -40,9 +63,15 @@ internal sealed class ObservedSubscription<T>(IRealtimeSubscription<T> inner, Ac
 
     private bool Report(Exception error)
     {
-        onError(error);
+        _onError(error);
         return false;
     }
 
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
+    private void Forget() => _instruments.Forget(this);
+
+    public ValueTask DisposeAsync()
+    {
+        Forget();
+        return _inner.DisposeAsync();
+    }
 }

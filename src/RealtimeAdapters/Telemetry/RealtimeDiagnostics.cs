@@ -31,6 +31,41 @@ public static class RealtimeDiagnostics
     /// <summary>Counter, <c>{error}</c>: failed operations and subscriptions. Tags: <see cref="ProviderTag"/>, <see cref="OperationTag"/>, <see cref="ErrorTypeTag"/>.</summary>
     public const string Errors = "realtime.errors";
 
+    /// <summary>
+    /// Histogram, seconds: duration of a channel operation other than a publish — history (<c>history</c>), presence
+    /// (<c>presence_enter</c>, <c>presence_update</c>, <c>presence_leave</c>, <c>presence_get</c>, <c>presence_history</c>)
+    /// and provider-specific operations reached through <c>GetService</c> helpers (e.g. Ably's <c>detach</c>). Tags:
+    /// <see cref="ProviderTag"/>, <see cref="OperationTag"/>, <see cref="ErrorTypeTag"/> on failure.
+    /// </summary>
+    public const string ChannelOperationDuration = "realtime.channel.operation.duration";
+
+    /// <summary>Counter, <c>{event}</c>: presence events read by subscribers. Tags: <see cref="ProviderTag"/>, <see cref="PresenceActionTag"/>.</summary>
+    public const string ChannelPresenceEvents = "realtime.channel.presence.events";
+
+    /// <summary>
+    /// UpDownCounter, <c>{connection}</c>: connections currently in the <see cref="ConnectionState.Connected"/> state (one
+    /// per store or channel client). Tags: <see cref="ProviderTag"/>.
+    /// </summary>
+    public const string ConnectionsActive = "realtime.connections.active";
+
+    /// <summary>Counter, <c>{transition}</c>: connection state changes (churn). Tags: <see cref="ProviderTag"/>, <see cref="ConnectionStateTag"/> (the new state).</summary>
+    public const string ConnectionTransitions = "realtime.connection.transitions";
+
+    /// <summary>Counter, <c>{reconnect}</c>: returns to <see cref="ConnectionState.Connected"/> after the connection was lost. Tags: <see cref="ProviderTag"/>.</summary>
+    public const string ConnectionReconnects = "realtime.connection.reconnects";
+
+    /// <summary>
+    /// UpDownCounter, <c>{operation}</c>: operations started and not yet completed — publishes waiting for the backend's
+    /// acknowledgement (queued while disconnected included), store writes, presence calls. Tags: <see cref="ProviderTag"/>, <see cref="OperationTag"/>.
+    /// </summary>
+    public const string OperationsPending = "realtime.operations.pending";
+
+    /// <summary>
+    /// Gauge, <c>{event}</c>: events buffered in subscriptions (messages, presence events, store events) and not yet read by
+    /// their subscribers; a growing value is a slow consumer. Tags: <see cref="ProviderTag"/>.
+    /// </summary>
+    public const string SubscriptionsBuffered = "realtime.subscriptions.buffered";
+
     /// <summary>Tag: the provider's name (<see cref="RealtimeProviderMetadata.ProviderName"/>).</summary>
     public const string ProviderTag = "realtime.provider";
 
@@ -39,6 +74,12 @@ public static class RealtimeDiagnostics
 
     /// <summary>Tag: the kind of a store event, e.g. <c>value</c>, <c>child_added</c>.</summary>
     public const string EventKindTag = "realtime.event.kind";
+
+    /// <summary>Tag: the action of a presence event, e.g. <c>enter</c>, <c>present</c>, <c>leave</c>.</summary>
+    public const string PresenceActionTag = "realtime.presence.action";
+
+    /// <summary>Tag: a connection state, lower case, e.g. <c>connected</c>, <c>disconnected</c>, <c>suspended</c>.</summary>
+    public const string ConnectionStateTag = "realtime.connection.state";
 
     /// <summary>Tag: the full name of the exception type of a failure (the OpenTelemetry <c>error.type</c> attribute).</summary>
     public const string ErrorTypeTag = "error.type";

@@ -1,57 +1,47 @@
 namespace RealtimeAdapters.Telemetry;
 
-/// <summary>Measures publishes (duration, messages, failures) and deliveries (messages, latency) of one channel.</summary>
+/// <summary>Measures publishes (duration, messages, failures), deliveries (messages, latency), history and presence of one channel.</summary>
 internal sealed class TelemetryChannel : DelegatingChannel
 {
     private readonly RealtimeInstruments _instruments;
     private readonly string _providerName;
+    private readonly Lazy<TelemetryPresence> _presence;
 
     public TelemetryChannel(IChannel innerChannel, RealtimeInstruments instruments, string providerName)
         : base(innerChannel)
     {
         _instruments = instruments;
         _providerName = providerName;
+        _presence = new(() => new TelemetryPresence(InnerChannel.Presence, instruments, providerName, innerChannel.Name));
     }
 
     /// <summary>Whether this wrapper is the one of <paramref name="channel"/>.</summary>
     public bool Wraps(IChannel channel) => ReferenceEquals(InnerChannel, channel);
 
+    public override IChannelPresence Presence => _presence.Value;
+
     public override async ValueTask PublishAsync(IReadOnlyList<ChannelMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var operation = _instruments.Start(_instruments.ChannelPublishDuration, _providerName, "publish", "realtime.channel.publish");
-        operation.Activity?.SetTag("messaging.destination.name", Name);
-        operation.Activity?.SetTag("messaging.batch.message_count", messages.Count);
-        try
-        {
-            await base.PublishAsync(messages, cancellationToken).ConfigureAwait(false);
-            operation.Succeeded();
-        }
-        catch (Exception ex)
-        {
-            operation.Failed(ex);
-            throw;
-        }
-
+        await _instruments.TrackAsync(
+            _instruments.ChannelPublishDuration, _providerName, "publish", "realtime.channel.publish",
+            () => base.PublishAsync(messages, cancellationToken),
+            activity =>
+            {
+                activity.SetTag("messaging.destination.name", Name);
+                activity.SetTag("messaging.batch.message_count", messages.Count);
+            }).ConfigureAwait(false);
         _instruments.MessagesPublished.Add(messages.Count, new KeyValuePair<string, object?>(RealtimeDiagnostics.ProviderTag, _providerName));
     }
 
-    public override async ValueTask<IRealtimeSubscription<ChannelMessage>> SubscribeAsync(ChannelSubscriptionOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        IRealtimeSubscription<ChannelMessage> subscription;
-        try
-        {
-            subscription = await base.SubscribeAsync(options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Attaching is not timed (it may wait for a connection); its failures still count.
-            _instruments.RecordSubscriptionFailure(_providerName, "subscribe", ex);
-            throw;
-        }
+    public override ValueTask<HistoryPage<ChannelMessage>> GetHistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default) =>
+        _instruments.TrackAsync(
+            _instruments.ChannelOperationDuration, _providerName, "history", "realtime.channel.history",
+            () => base.GetHistoryAsync(query, cancellationToken),
+            activity => activity.SetTag("messaging.destination.name", Name));
 
-        return new ObservedSubscription<ChannelMessage>(subscription, OnReceived, ex => _instruments.RecordSubscriptionFailure(_providerName, "subscribe", ex));
-    }
+    public override ValueTask<IRealtimeSubscription<ChannelMessage>> SubscribeAsync(ChannelSubscriptionOptions? options = null, CancellationToken cancellationToken = default) =>
+        _instruments.SubscribeAsync(_providerName, "subscribe", () => base.SubscribeAsync(options, cancellationToken), OnReceived);
 
     private void OnReceived(ChannelMessage message)
     {

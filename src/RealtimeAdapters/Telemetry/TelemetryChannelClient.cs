@@ -2,11 +2,15 @@ using System.Collections.Concurrent;
 
 namespace RealtimeAdapters.Telemetry;
 
-/// <summary>Wraps each channel of a client so that publishes and deliveries are measured.</summary>
-internal sealed class TelemetryChannelClient : DelegatingChannelClient
+/// <summary>
+/// Wraps each channel of a client so that publishes, deliveries, history and presence are measured, follows the client's
+/// connection state, and measures the provider-specific operations helpers run through <see cref="IProviderOperationObserver"/>.
+/// </summary>
+internal sealed class TelemetryChannelClient : DelegatingChannelClient, IProviderOperationObserver
 {
     private readonly RealtimeInstruments _instruments;
     private readonly string _providerName;
+    private readonly ConnectionTelemetry? _connection;
 
     // One wrapper per inner channel, so that the contract (same instance for the same name) carries through the wrapper;
     // keyed by name so that a released channel's wrapper goes with it.
@@ -17,6 +21,7 @@ internal sealed class TelemetryChannelClient : DelegatingChannelClient
     {
         _instruments = instruments;
         _providerName = innerClient.Metadata.ProviderName;
+        _connection = ConnectionTelemetry.Start(() => innerClient.Connection, instruments, _providerName);
     }
 
     public override IChannel GetChannel(string name)
@@ -42,5 +47,21 @@ internal sealed class TelemetryChannelClient : DelegatingChannelClient
     {
         await base.ReleaseChannelAsync(name, cancellationToken).ConfigureAwait(false);
         _channels.TryRemove(name, out _);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<TResult> ObserveAsync<TResult>(string operationName, Func<CancellationToken, ValueTask<TResult>> operation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return _instruments.TrackAsync(_instruments.ChannelOperationDuration, _providerName, operationName, "realtime.channel." + operationName, () => operation(cancellationToken));
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore().ConfigureAwait(false);
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace RealtimeAdapters.Telemetry;
 
-/// <summary>One timed operation: records its duration, its failure (by exception type) and ends its activity.</summary>
+/// <summary>One timed operation: counted as pending until it completes; records its duration, its failure (by exception type) and ends its activity.</summary>
 internal readonly struct TelemetryOperation
 {
     private readonly RealtimeInstruments _instruments;
@@ -22,6 +22,7 @@ internal readonly struct TelemetryOperation
         Activity = activity;
         activity?.SetTag(RealtimeDiagnostics.ProviderTag, providerName);
         activity?.SetTag(RealtimeDiagnostics.OperationTag, operation);
+        instruments.OperationsPending.Add(1, PendingTags(providerName, operation));
     }
 
     public Activity? Activity { get; }
@@ -29,6 +30,12 @@ internal readonly struct TelemetryOperation
     public void Succeeded() => Complete(null);
 
     public void Failed(Exception error) => Complete(error);
+
+    private static TagList PendingTags(string providerName, string operation) => new()
+    {
+        { RealtimeDiagnostics.ProviderTag, providerName },
+        { RealtimeDiagnostics.OperationTag, operation },
+    };
 
     private void Complete(Exception? error)
     {
@@ -57,6 +64,7 @@ internal readonly struct TelemetryOperation
             }
         }
 
+        _instruments.OperationsPending.Add(-1, PendingTags(_providerName, _operation));
         _duration.Record(elapsed, tags);
         Activity?.Dispose();
     }

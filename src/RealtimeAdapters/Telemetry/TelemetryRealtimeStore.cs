@@ -2,80 +2,68 @@ using System.Diagnostics;
 
 namespace RealtimeAdapters.Telemetry;
 
-/// <summary>Records metrics, activities and failure logs around every operation of a store.</summary>
-internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore
+/// <summary>
+/// Records metrics, activities and failure logs around every operation of a store, follows its connection state, and
+/// measures the provider-specific operations helpers run through <see cref="IProviderOperationObserver"/>.
+/// </summary>
+internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore, IProviderOperationObserver
 {
     private readonly RealtimeInstruments _instruments;
     private readonly string _providerName;
+    private readonly ConnectionTelemetry? _connection;
 
     public TelemetryRealtimeStore(IRealtimeStore innerStore, RealtimeInstruments instruments)
         : base(innerStore)
     {
         _instruments = instruments;
         _providerName = innerStore.Metadata.ProviderName;
+        _connection = ConnectionTelemetry.Start(() => innerStore.Connection, instruments, _providerName);
     }
 
     public override ValueTask<DataSnapshot> GetAsync(RealtimeQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return TrackAsync("get", "realtime.store.get", query.Path, () => base.GetAsync(query, cancellationToken));
+        return TrackAsync("get", query.Path, () => base.GetAsync(query, cancellationToken));
     }
 
     public override ValueTask SetAsync(RealtimePath path, DataNode value, CancellationToken cancellationToken = default) =>
-        TrackAsync("set", "realtime.store.set", path, () => base.SetAsync(path, value, cancellationToken));
+        TrackAsync("set", path, () => base.SetAsync(path, value, cancellationToken));
 
     public override ValueTask UpdateAsync(RealtimePath path, IReadOnlyDictionary<string, DataNode> updates, CancellationToken cancellationToken = default) =>
-        TrackAsync("update", "realtime.store.update", path, () => base.UpdateAsync(path, updates, cancellationToken));
+        TrackAsync("update", path, () => base.UpdateAsync(path, updates, cancellationToken));
 
     public override ValueTask<RealtimePath> PushAsync(RealtimePath parent, DataNode value, CancellationToken cancellationToken = default) =>
-        TrackAsync("push", "realtime.store.push", parent, () => base.PushAsync(parent, value, cancellationToken));
+        TrackAsync("push", parent, () => base.PushAsync(parent, value, cancellationToken));
 
     public override ValueTask SetPriorityAsync(RealtimePath path, DataNode priority, CancellationToken cancellationToken = default) =>
-        TrackAsync("set_priority", "realtime.store.set_priority", path, () => base.SetPriorityAsync(path, priority, cancellationToken));
+        TrackAsync("set_priority", path, () => base.SetPriorityAsync(path, priority, cancellationToken));
 
     public override ValueTask OnDisconnectAsync(RealtimePath path, OnDisconnectOperation operation, CancellationToken cancellationToken = default) =>
-        TrackAsync("on_disconnect", "realtime.store.on_disconnect", path, () => base.OnDisconnectAsync(path, operation, cancellationToken));
+        TrackAsync("on_disconnect", path, () => base.OnDisconnectAsync(path, operation, cancellationToken));
 
-    public override async ValueTask<TransactionResult> RunTransactionAsync(
+    public override ValueTask<TransactionResult> RunTransactionAsync(
         RealtimePath path,
         Func<DataSnapshot, TransactionDecision> update,
         TransactionOptions? options = null,
-        CancellationToken cancellationToken = default)
-    {
-        var operation = Start("transaction", "realtime.store.transaction", path);
-        try
+        CancellationToken cancellationToken = default) =>
+        TrackAsync("transaction", path, async () =>
         {
             var result = await base.RunTransactionAsync(path, update, options, cancellationToken).ConfigureAwait(false);
-            operation.Activity?.SetTag("realtime.transaction.attempts", result.Attempts);
-            operation.Activity?.SetTag("realtime.transaction.committed", result.Committed);
-            operation.Succeeded();
+            Activity.Current?.SetTag("realtime.transaction.attempts", result.Attempts);
+            Activity.Current?.SetTag("realtime.transaction.committed", result.Committed);
             return result;
-        }
-        catch (Exception ex)
-        {
-            operation.Failed(ex);
-            throw;
-        }
-    }
+        });
 
     public override async ValueTask<IRealtimeSubscription<StoreEvent>> WatchAsync(RealtimeQuery query, WatchOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var operation = Start("watch", "realtime.store.watch", query.Path);
-        IRealtimeSubscription<StoreEvent> subscription;
-        try
-        {
-            subscription = await base.WatchAsync(query, options, cancellationToken).ConfigureAwait(false);
-            operation.Succeeded();
-        }
-        catch (Exception ex)
-        {
-            operation.Failed(ex);
-            throw;
-        }
 
+        // Unlike a channel attach, a watch is timed until the provider has set it up.
+        var subscription = await TrackAsync("watch", query.Path, () => base.WatchAsync(query, options, cancellationToken)).ConfigureAwait(false);
         return new ObservedSubscription<StoreEvent>(
             subscription,
+            _instruments,
+            _providerName,
             e => _instruments.StoreEvents.Add(1, new TagList
             {
                 { RealtimeDiagnostics.ProviderTag, _providerName },
@@ -84,40 +72,27 @@ internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore
             ex => _instruments.RecordSubscriptionFailure(_providerName, "watch", ex));
     }
 
-    // One measured call: duration, activity and failure log around the inner store's operation.
-    private async ValueTask<T> TrackAsync<T>(string operationName, string activityName, RealtimePath path, Func<ValueTask<T>> call)
+    /// <inheritdoc />
+    public ValueTask<TResult> ObserveAsync<TResult>(string operationName, Func<CancellationToken, ValueTask<TResult>> operation, CancellationToken cancellationToken = default)
     {
-        var operation = Start(operationName, activityName, path);
-        try
+        ArgumentNullException.ThrowIfNull(operation);
+        return _instruments.TrackAsync(_instruments.StoreOperationDuration, _providerName, operationName, "realtime.store." + operationName, () => operation(cancellationToken));
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore().ConfigureAwait(false);
+        if (_connection is not null)
         {
-            var result = await call().ConfigureAwait(false);
-            operation.Succeeded();
-            return result;
-        }
-        catch (Exception ex)
-        {
-            operation.Failed(ex);
-            throw;
+            await _connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private async ValueTask TrackAsync(string operationName, string activityName, RealtimePath path, Func<ValueTask> call) =>
-        await TrackAsync(operationName, activityName, path, async () =>
-        {
-            await call().ConfigureAwait(false);
-            return true;
-        }).ConfigureAwait(false);
+    private ValueTask<T> TrackAsync<T>(string operation, RealtimePath path, Func<ValueTask<T>> call) =>
+        _instruments.TrackAsync(_instruments.StoreOperationDuration, _providerName, operation, "realtime.store." + operation, call, a => a.SetTag("realtime.path", path.ToString()));
 
-    private TelemetryOperation Start(string operation, string activityName, RealtimePath? path)
-    {
-        var started = _instruments.Start(_instruments.StoreOperationDuration, _providerName, operation, activityName);
-        if (path is not null)
-        {
-            started.Activity?.SetTag("realtime.path", path.ToString());
-        }
-
-        return started;
-    }
+    private ValueTask TrackAsync(string operation, RealtimePath path, Func<ValueTask> call) =>
+        _instruments.TrackAsync(_instruments.StoreOperationDuration, _providerName, operation, "realtime.store." + operation, call, a => a.SetTag("realtime.path", path.ToString()));
 
     private static string KindName(StoreEventKind kind) => kind switch
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using RealtimeAdapters.Ably.Auth;
+using RealtimeAdapters.Emulator.Ably;
 using RealtimeAdapters.Ably.Protocol;
 
 namespace RealtimeAdapters.Ably.Tests.Auth;
@@ -71,7 +72,7 @@ public sealed class AblyAuthResultTests
         Assert.Null(result.Token);
         Assert.Equal("frank", result.ClientId);
         Assert.Equal(signed, result.TokenRequest);
-        Assert.True(TokenRequestSigner.VerifyMac(result.TokenRequest!, "secret"));
+        Assert.True(TokenRequestVerifier.VerifyMac(result.TokenRequest!, "secret"));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Text;
 using RealtimeAdapters.Ably.Auth;
+using RealtimeAdapters.Emulator.Ably;
 using RealtimeAdapters.Ably.Protocol;
 
 namespace RealtimeAdapters.Ably.Tests.Auth;

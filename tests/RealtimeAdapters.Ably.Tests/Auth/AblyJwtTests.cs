@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using RealtimeAdapters.Ably.Auth;
+using RealtimeAdapters.Emulator.Ably;
 using RealtimeAdapters.Ably.Protocol;
 
 namespace RealtimeAdapters.Ably.Tests.Auth;
@@ -33,7 +34,7 @@ public sealed class AblyJwtTests
 
         var claims = AblyJwt.Validate(token, Find, time);
 
-        Assert.True(AblyJwt.LooksLikeJwt(token));
+        Assert.True(AblyTokenInspector.LooksLikeJwt(token));
         Assert.Equal("app.key", claims.KeyName);
         Assert.Equal(Issued, claims.IssuedAt);
         Assert.Equal(Issued.AddHours(1), claims.ExpiresAt);
@@ -104,7 +105,7 @@ public sealed class AblyJwtTests
     [Fact]
     public void LooksLikeJwt_OpaqueToken_IsFalse()
     {
-        Assert.False(AblyJwt.LooksLikeJwt("xVLyHw.abcdef-token"));
-        Assert.False(AblyJwt.LooksLikeJwt(null));
+        Assert.False(AblyTokenInspector.LooksLikeJwt("xVLyHw.abcdef-token"));
+        Assert.False(AblyTokenInspector.LooksLikeJwt(null));
     }
 }

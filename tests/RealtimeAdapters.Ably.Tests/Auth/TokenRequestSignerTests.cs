@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using RealtimeAdapters.Ably.Auth;
+using RealtimeAdapters.Emulator.Ably;
 using RealtimeAdapters.Ably.Protocol;
 
 namespace RealtimeAdapters.Ably.Tests.Auth;
@@ -58,10 +59,10 @@ public sealed class TokenRequestSignerTests
         Assert.Equal("""{"a":["*"],"b":["publish","subscribe"]}""", request.Capability);
         Assert.Equal(Now.ToUnixTimeMilliseconds(), request.Timestamp);
         Assert.Equal(16, request.Nonce!.Length);
-        Assert.True(TokenRequestSigner.VerifyMac(request, key.Secret));
-        Assert.False(TokenRequestSigner.VerifyMac(request with { ClientId = "eve" }, key.Secret));
-        Assert.False(TokenRequestSigner.VerifyMac(request, "other"));
-        TokenRequestSigner.ValidateSigned(request, key, time);
+        Assert.True(TokenRequestVerifier.VerifyMac(request, key.Secret));
+        Assert.False(TokenRequestVerifier.VerifyMac(request with { ClientId = "eve" }, key.Secret));
+        Assert.False(TokenRequestVerifier.VerifyMac(request, "other"));
+        TokenRequestVerifier.ValidateSigned(request, key, time);
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class TokenRequestSignerTests
         var key = AblyApiKey.Parse("app.key:secret");
         var request = TokenRequestSigner.CreateSigned(key, new FakeTimeProvider(Now));
 
-        var ex = Assert.Throws<AblyProtocolException>(() => TokenRequestSigner.ValidateSigned(request, key, new FakeTimeProvider(Now.AddMilliseconds(offsetMs))));
+        var ex = Assert.Throws<AblyProtocolException>(() => TokenRequestVerifier.ValidateSigned(request, key, new FakeTimeProvider(Now.AddMilliseconds(offsetMs))));
 
         Assert.Equal(code, ex.Error.Code);
     }
@@ -89,7 +90,7 @@ public sealed class TokenRequestSignerTests
         var key = AblyApiKey.Parse("app.key:secret");
         var request = TokenRequestSigner.CreateSigned(key, new FakeTimeProvider(Now));
 
-        TokenRequestSigner.ValidateSigned(request, key, new FakeTimeProvider(Now.AddSeconds(119)));
+        TokenRequestVerifier.ValidateSigned(request, key, new FakeTimeProvider(Now.AddSeconds(119)));
     }
 
     [Fact]
@@ -98,8 +99,8 @@ public sealed class TokenRequestSignerTests
         var key = AblyApiKey.Parse("app.key:topsecretvalue");
         var request = TokenRequestSigner.CreateSigned(key, new FakeTimeProvider(Now)) with { Mac = "AAAA" };
 
-        var badMac = Assert.Throws<AblyProtocolException>(() => TokenRequestSigner.ValidateSigned(request, key, new FakeTimeProvider(Now)));
-        var badKey = Assert.Throws<AblyProtocolException>(() => TokenRequestSigner.ValidateSigned(request with { KeyName = "app.other" }, key, new FakeTimeProvider(Now)));
+        var badMac = Assert.Throws<AblyProtocolException>(() => TokenRequestVerifier.ValidateSigned(request, key, new FakeTimeProvider(Now)));
+        var badKey = Assert.Throws<AblyProtocolException>(() => TokenRequestVerifier.ValidateSigned(request with { KeyName = "app.other" }, key, new FakeTimeProvider(Now)));
 
         Assert.Equal(AblyErrorCodes.InvalidCredential, badMac.Error.Code);
         Assert.Equal(AblyErrorCodes.InvalidCredential, badKey.Error.Code);

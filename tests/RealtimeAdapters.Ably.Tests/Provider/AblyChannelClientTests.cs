@@ -175,20 +175,54 @@ public sealed class AblyChannelClientTests
     {
         await using var emulator = await StartEmulatorAsync(o => o.MaxIdleInterval = TimeSpan.FromMinutes(10));
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var client = new AblyChannelClient(new AblyChannelClientOptions
+        await using var client = NewClientOnFakeTime(emulator, time);
+        await using var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
+        await client.Connection.ConnectAsync(Ct);
+        Assert.Equal(ConnectionState.Connecting, (await states.NextAsync(c => true)).Current);
+        Assert.Equal(ConnectionState.Connected, (await states.NextAsync(c => true)).Current);
+
+        time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(ConnectionState.Connected, client.Connection.State);
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        var change = await states.NextAsync(c => true);
+        Assert.Equal(ConnectionState.Disconnected, change.Current);
+        Assert.Contains("maxIdleInterval", change.Reason!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_RequestTimeoutElapsesAsSoonAsConnected_TheConfirmedConnectionStays()
+    {
+        // The connect attempt's timeout and the server's CONNECTED race: once the connection is confirmed, a timeout that
+        // fires before the connecting loop has looked must not drop it as "not confirmed in time".
+        await using var emulator = await StartEmulatorAsync();
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            await using var client = NewClientOnFakeTime(emulator, time);
+            await using var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
+            await client.Connection.ConnectAsync(Ct);
+            time.Advance(TimeSpan.FromSeconds(6));
+            await client.GetChannel("c").PublishAsync("n", "x", Ct).AsTask().WaitAsync(Wait, Ct);
+            await client.Connection.CloseAsync(Ct);
+
+            var seen = new List<ConnectionState>();
+            while (seen.LastOrDefault() != ConnectionState.Closed)
+            {
+                seen.Add((await states.NextAsync(c => true)).Current);
+            }
+
+            Assert.Equal([ConnectionState.Connecting, ConnectionState.Connected, ConnectionState.Closing, ConnectionState.Closed], seen);
+        }
+    }
+
+    // A five-second request timeout on a fake clock: the tests move time past it on purpose.
+    private static AblyChannelClient NewClientOnFakeTime(RealtimeEmulator emulator, FakeTimeProvider time) =>
+        new(new AblyChannelClientOptions
         {
             Endpoint = emulator.AblyUrl,
             Key = emulator.AblyKeys[0],
             TimeProvider = time,
             RealtimeRequestTimeout = TimeSpan.FromSeconds(5),
         });
-        await client.Connection.ConnectAsync(Ct);
-        var states = client.Connection.WatchState().GetAsyncEnumerator(Ct);
-        time.Advance(TimeSpan.FromMinutes(10));
-        Assert.Equal(ConnectionState.Connected, client.Connection.State);
-        time.Advance(TimeSpan.FromSeconds(5));
-        Assert.True(await states.MoveNextAsync().AsTask().WaitAsync(Wait, Ct));
-        Assert.Equal(ConnectionState.Disconnected, states.Current.Current);
-        Assert.Contains("maxIdleInterval", states.Current.Reason!.Message, StringComparison.Ordinal);
-    }
 }

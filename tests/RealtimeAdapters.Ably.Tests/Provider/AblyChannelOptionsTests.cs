@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 
 namespace RealtimeAdapters.Ably.Tests.Provider;
@@ -83,11 +84,49 @@ public sealed class AblyChannelOptionsTests : AblyEmulatorTest
             await client.GetChannel("h").GetHistoryAsync(cancellationToken: Ct);
         }
 
-        var request = Assert.Single(recorder.Requests);
+        var request = Assert.Single(recorder.Requests, r => !IsWebSocketUpgrade(r));
         Assert.Contains("X-Ably-Version: 6", request, StringComparison.Ordinal);
         Assert.Contains("Ably-Agent: realtime-adapters/", request, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", request.Split('\n')[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task HttpMessageHandler_AlsoOpensTheRealtimeWebSocket()
+    {
+        using var recorder = new Auth.RecordingHandler();
+        var options = ClientOptions();
+        options.HttpMessageHandler = recorder;
+        await using var client = new AblyChannelClient(options);
+
+        await client.GetChannel("ws").PublishAsync("n", "x", Ct);
+
+        Assert.Single(recorder.Requests, IsWebSocketUpgrade);
+    }
+
+    [Fact]
+    public async Task AddAblyChannels_WithHttpClientFactory_RestAndWebSocketGoThroughTheNamedClientsHandler()
+    {
+        using var recorder = new Auth.RecordingHandler();
+        var services = new ServiceCollection();
+        services.AddHttpClient(AblyChannelClientOptions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => recorder);
+        services.AddRealtime().AddAblyChannels(o =>
+        {
+            var defaults = ClientOptions();
+            o.Endpoint = defaults.Endpoint;
+            o.Key = defaults.Key;
+            o.RealtimeRequestTimeout = defaults.RealtimeRequestTimeout;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var channel = provider.GetRequiredService<IChannelClient>().GetChannel("factory");
+
+        await channel.PublishAsync("n", "x", Ct);
+        await channel.GetHistoryAsync(cancellationToken: Ct);
+
+        Assert.Single(recorder.Requests, IsWebSocketUpgrade);
+        Assert.Single(recorder.Requests, r => r.Contains("/channels/factory/messages", StringComparison.Ordinal));
+    }
+
+    private static bool IsWebSocketUpgrade(string request) => request.Contains("Sec-WebSocket-", StringComparison.OrdinalIgnoreCase);
 
     [Theory]
     [InlineData("ten", null)]

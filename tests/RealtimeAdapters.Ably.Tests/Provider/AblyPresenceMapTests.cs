@@ -88,9 +88,12 @@ public sealed class AblyPresenceMapTests : AblyEmulatorTest
             // RTP18c: a SYNC without a cursor is a whole sync; dave is mentioned (even by an older entry), carol is not.
             channel.Handle(Sync(null, Member(PresenceAction.Present, "dave", "cd", 0, 500), Member(PresenceAction.Present, "erin", "ce", 2, 1_500)));
 
+            // erin is new to this client (RTP2d1: announced as PRESENT); dave's older entry changes nothing.
+            var present = await events.NextAsync("erin's present");
             var leave = await events.NextAsync("carol's synthesised leave");
             var members = await channel.Presence.GetAsync(Ct);
 
+            Assert.Equal(("erin", PresenceAction.Present), (present.ClientId, present.Action));
             Assert.Equal(("carol", PresenceAction.Leave, (string?)null), (leave.ClientId, leave.Action, leave.Id));
             Assert.Equal(["dave", "erin"], members.Select(m => m.ClientId).Order(StringComparer.Ordinal));
         }

@@ -23,14 +23,39 @@ internal sealed class MetricRecorder : IDisposable
         _listener.Start();
     }
 
+    private TaskCompletionSource _recorded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ConcurrentDictionary<string, string?> Units { get; } = new();
 
     public ConcurrentQueue<Measurement> Measurements { get; } = new();
 
     public IReadOnlyList<Measurement> Get(string instrument) => Measurements.Where(m => m.Instrument == instrument).ToList();
 
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
+    /// <summary>Asks the observable instruments (gauges) for their current values.</summary>
+    public void RecordObservableInstruments() => _listener.RecordObservableInstruments();
+
+    /// <summary>Waits until <paramref name="condition"/> holds over the measurements, re-checking after each new one.</summary>
+    public async Task WaitForAsync(Func<MetricRecorder, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            var next = Volatile.Read(ref _recorded).Task;
+            if (condition(this))
+            {
+                return;
+            }
+
+            await next.WaitAsync(deadline.Token);
+        }
+    }
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
         Measurements.Enqueue(new Measurement(instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value)));
+        Interlocked.Exchange(ref _recorded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     public void Dispose() => _listener.Dispose();
 

@@ -1,4 +1,4 @@
-namespace RealtimeAdapters.Ably.Auth;
+namespace RealtimeAdapters.Emulator.Ably;
 
 /// <summary>What a verified Ably JWT grants.</summary>
 /// <param name="KeyName">The signing key's name (header <c>kid</c>).</param>

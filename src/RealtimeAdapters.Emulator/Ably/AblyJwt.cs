@@ -1,21 +1,19 @@
 using System.Buffers;
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Emulator.Auth;
 
-namespace RealtimeAdapters.Ably.Auth;
+namespace RealtimeAdapters.Emulator.Ably;
 
 /// <summary>
-/// Ably JWTs (protocol §2.2): HS256 signed with the key secret, header <c>kid</c> = key name, claims <c>iat</c>,
-/// <c>exp</c> (seconds), <c>x-ably-capability</c> and <c>x-ably-clientId</c>.
+/// Ably JWTs as the server issues and verifies them (protocol §2.2): HS256 signed with the key secret, header <c>kid</c> =
+/// key name, claims <c>iat</c>, <c>exp</c> (seconds), <c>x-ably-capability</c> and <c>x-ably-clientId</c>. Server-side
+/// code: a client only reads a token's claims (<see cref="AblyTokenInspector"/>).
 /// </summary>
 internal static class AblyJwt
 {
-    /// <summary>Longer tokens are refused unread.</summary>
-    public const int MaxTokenLength = 16 * 1024;
-
     public static string Create(AblyApiKey key, TimeProvider time, TimeSpan ttl, string? capability = null, string? clientId = null)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -46,14 +44,8 @@ internal static class AblyJwt
                 w.WriteString("x-ably-clientId"u8, clientId);
             }
         });
-        var signingInput = Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(payload);
-        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key.Secret), Encoding.ASCII.GetBytes(signingInput));
-        return signingInput + "." + Base64Url.EncodeToString(signature);
+        return Hs256Jwt.Sign(header, payload, Encoding.UTF8.GetBytes(key.Secret));
     }
-
-    /// <summary>Whether <paramref name="token"/> has the shape of a JWT (three base64url parts, a JSON header).</summary>
-    public static bool LooksLikeJwt(string? token) =>
-        token is { Length: > 0 and <= MaxTokenLength } && token.StartsWith("eyJ", StringComparison.Ordinal) && token.Count(static c => c == '.') == 2;
 
     /// <summary>Verifies signature and expiry and returns the claims.</summary>
     /// <param name="token">The JWT.</param>
@@ -65,12 +57,11 @@ internal static class AblyJwt
     {
         ArgumentNullException.ThrowIfNull(findKey);
         ArgumentNullException.ThrowIfNull(time);
-        if (!LooksLikeJwt(token))
+        if (!AblyTokenInspector.LooksLikeJwt(token) || Hs256Jwt.Split(token) is not { } parts)
         {
             throw Invalid("the token is not a JWT.");
         }
 
-        var parts = token.Split('.');
         using var header = ParsePart(parts[0], "header");
         if (header.RootElement.ValueKind != JsonValueKind.Object ||
             !header.RootElement.TryGetProperty("alg"u8, out var alg) || alg.ValueKind != JsonValueKind.String || !alg.ValueEquals("HS256"u8))
@@ -84,8 +75,7 @@ internal static class AblyJwt
         }
 
         var key = findKey(keyName) ?? throw Invalid("the token was not signed by a known key.");
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key.Secret), Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]));
-        if (!TryDecode(parts[2], out var actual) || !CryptographicOperations.FixedTimeEquals(expected, actual))
+        if (!Hs256Jwt.SignatureMatches(parts, Encoding.UTF8.GetBytes(key.Secret)))
         {
             throw Invalid("the signature does not match.");
         }
@@ -142,7 +132,7 @@ internal static class AblyJwt
 
     private static JsonDocument ParsePart(string part, string what)
     {
-        if (!TryDecode(part, out var bytes))
+        if (!Hs256Jwt.TryDecode(part, out var bytes))
         {
             throw Invalid($"the {what} is not base64url.");
         }
@@ -155,25 +145,6 @@ internal static class AblyJwt
         {
             throw new AblyProtocolException(ErrorInfo.Create(AblyErrorCodes.InvalidJwt, $"Invalid JWT: the {what} is not JSON."), ex);
         }
-    }
-
-    private static bool TryDecode(string part, out byte[] bytes)
-    {
-        bytes = new byte[Base64Url.GetMaxDecodedLength(part.Length)];
-        try
-        {
-            if (Base64Url.TryDecodeFromChars(part, bytes, out var written))
-            {
-                bytes = bytes[..written];
-                return true;
-            }
-        }
-        catch (FormatException)
-        {
-            // Characters outside the base64url alphabet throw rather than return false.
-        }
-
-        return false;
     }
 
     private static byte[] Json(Action<Utf8JsonWriter> body)
