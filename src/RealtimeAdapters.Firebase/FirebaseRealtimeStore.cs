@@ -158,7 +158,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(value);
         ThrowIfDisposed();
-        CheckDepth(path, value);
+        WriteValidation.ValidateWrite(path, value);
         var body = value.ToUtf8Json(export: true);
         var idempotent = !ContainsIncrement(value);
         var local = NewLocalWrite([(path, value)]);
@@ -320,39 +320,9 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Checks a multi-path update: keys that are child paths, values within the depth limit, no two keys overlapping.</summary>
-    private static List<(RealtimePath Path, DataNode Value)> ParseUpdate(RealtimePath path, IReadOnlyDictionary<string, DataNode> updates)
-    {
-        var parsed = new List<(RealtimePath Path, DataNode Value)>(updates.Count);
-        foreach (var (key, value) in updates)
-        {
-            ArgumentNullException.ThrowIfNull(key, nameof(updates));
-            ArgumentNullException.ThrowIfNull(value, nameof(updates));
-            var relative = RealtimePath.Parse(key);
-            if (relative.IsRoot)
-            {
-                throw new RealtimeValidationException($"Invalid update at {path}: the key \"{key}\" is empty; each key names a child path.", key);
-            }
-
-            var target = path.Child(relative);
-            CheckDepth(target, value);
-            parsed.Add((relative, value));
-        }
-
-        for (var i = 0; i < parsed.Count; i++)
-        {
-            for (var j = i + 1; j < parsed.Count; j++)
-            {
-                if (parsed[i].Path.Overlaps(parsed[j].Path))
-                {
-                    throw new RealtimeValidationException(
-                        $"Invalid update at {path}: the paths {parsed[i].Path} and {parsed[j].Path} overlap (one contains the other).", parsed[j].Path.ToString());
-                }
-            }
-        }
-
-        return parsed;
-    }
+    /// <summary>Checks a multi-path update (<see cref="WriteValidation.ValidateUpdate"/>): its entries as relative paths and values.</summary>
+    private static List<(RealtimePath Path, DataNode Value)> ParseUpdate(RealtimePath path, IReadOnlyDictionary<string, DataNode> updates) =>
+        [.. WriteValidation.ValidateUpdate(path, updates).Select(static e => (e.Relative, e.Value))];
 
     /// <summary>Lays a transaction's attempt over the watches in the place of the previous one (or takes that out); returns what is laid now.</summary>
     private LocalWrite? LayTransactionAttempt(LocalWrite? previous, LocalWrite? next)
@@ -449,7 +419,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
                 }
 
                 var value = decision.Value!;
-                CheckDepth(path, value);
+                WriteValidation.ValidateWrite(path, value);
                 local = LayTransactionAttempt(local, NewLocalWrite([(path, value)]));
                 var outcome = await write(value, precondition, cancellationToken).ConfigureAwait(false);
                 if (outcome.Committed)
@@ -571,7 +541,7 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         switch (operation.Kind)
         {
             case OnDisconnectOperationKind.Set:
-                CheckDepth(path, operation.Value);
+                WriteValidation.ValidateWrite(path, operation.Value);
                 break;
             case OnDisconnectOperationKind.Update:
                 ParseUpdate(path, operation.Updates!);
@@ -872,15 +842,6 @@ public sealed class FirebaseRealtimeStore : IRealtimeStore
         }
 
         return tree;
-    }
-
-    private static void CheckDepth(RealtimePath path, DataNode value)
-    {
-        if (path.Depth + value.Depth > RealtimePath.MaxDepth)
-        {
-            throw new RealtimeValidationException(
-                $"Invalid write at {path}: the data would nest {path.Depth + value.Depth} levels deep; the limit is {RealtimePath.MaxDepth}.", path.ToString());
-        }
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -20,14 +20,14 @@ internal sealed class DisconnectOperations
         switch (operation.Kind)
         {
             case OnDisconnectOperationKind.Set:
-                InMemoryDatabase.ValidateWrite(path, operation.Value);
+                WriteValidation.ValidateWrite(path, operation.Value);
                 sets = [(path, operation.Value)];
                 break;
             case OnDisconnectOperationKind.Remove:
                 sets = [(path, DataNode.Null)];
                 break;
             case OnDisconnectOperationKind.Update:
-                sets = [.. InMemoryDatabase.ValidateUpdate(path, operation.Updates!).Select(static e => (e.Absolute, e.Value))];
+                sets = [.. WriteValidation.ValidateUpdate(path, operation.Updates!).Select(static e => (e.Absolute, e.Value))];
                 break;
             default:
                 sets = [];
