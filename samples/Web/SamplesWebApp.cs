@@ -57,10 +57,13 @@ public sealed class SamplesWebApp : IAsyncDisposable
             var app = builder.Build();
             app.UseDefaultFiles();
             app.UseStaticFiles();
+            var (ablyBrowser, ablyBrowserNotOffered) = AblyBrowserEndpoints.Map(app, backends, chat);
             app.MapGet("/api/info", () => new
             {
                 chat = Describe(backends, chat.Kind, chat.NotOffered),
                 todo = Describe(backends, todo.Kind, todo.NotOffered),
+                ablyBrowser,
+                ablyBrowserNotOffered,
             });
             app.MapChat();
             app.MapTodoList();
