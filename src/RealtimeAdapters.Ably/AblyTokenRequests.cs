@@ -19,16 +19,25 @@ public static class AblyTokenRequests
     /// <param name="timeProvider">The clock of the request's timestamp; the system clock when omitted.</param>
     /// <returns>The TokenRequest JSON (<c>keyName</c>, <c>ttl</c>, <c>capability</c>, <c>clientId</c>, <c>timestamp</c>, <c>nonce</c>, <c>mac</c>).</returns>
     /// <exception cref="RealtimeAuthenticationException">The key is malformed (40005; the message does not quote it).</exception>
-    /// <exception cref="RealtimeValidationException">The capability is not a valid capability object.</exception>
+    /// <exception cref="RealtimeValidationException">The capability is not a valid capability object (40000).</exception>
     public static string CreateSignedJson(string apiKey, AblyTokenParams? tokenParams = null, TimeProvider? timeProvider = null)
     {
         var key = AblyApiKey.Parse(apiKey);
-        var request = TokenRequestSigner.CreateSigned(
-            key,
-            timeProvider ?? TimeProvider.System,
-            tokenParams?.Ttl is { } ttl ? (long)ttl.TotalMilliseconds : null,
-            tokenParams?.Capability,
-            tokenParams?.ClientId);
+        TokenRequest request;
+        try
+        {
+            request = TokenRequestSigner.CreateSigned(
+                key,
+                timeProvider ?? TimeProvider.System,
+                tokenParams?.Ttl is { } ttl ? (long)ttl.TotalMilliseconds : null,
+                tokenParams?.Capability,
+                tokenParams?.ClientId);
+        }
+        catch (AblyProtocolException ex)
+        {
+            throw new RealtimeValidationException(ex.Message, nameof(AblyTokenParams.Capability)) { ErrorCode = ex.ErrorCode, StatusCode = 400 };
+        }
+
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {

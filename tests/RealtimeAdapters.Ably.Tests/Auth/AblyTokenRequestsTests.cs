@@ -44,5 +44,8 @@ public sealed class AblyTokenRequestsTests
         var ex = Assert.ThrowsAny<RealtimeException>(() => AblyTokenRequests.CreateSignedJson("not-a-key-secretvalue"));
         Assert.Equal("40005", ex.ErrorCode);
         Assert.DoesNotContain("secretvalue", ex.Message, StringComparison.Ordinal);
+
+        var capability = Assert.Throws<RealtimeValidationException>(() => AblyTokenRequests.CreateSignedJson("app.key:secret", new AblyTokenParams { Capability = "[1]" }));
+        Assert.Contains("capability", capability.Message, StringComparison.OrdinalIgnoreCase);
     }
 }
