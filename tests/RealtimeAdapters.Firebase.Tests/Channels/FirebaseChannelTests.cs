@@ -96,6 +96,7 @@ public sealed class FirebaseChannelTests(EmulatorFixture fixture) : IClassFixtur
     [Fact]
     public async Task Trim_ConcurrentPublishers_KeepTheNewestAndAnExactCount()
     {
+        var all = (await Client(null).GetChannel("busy").SubscribeAsync(cancellationToken: Ct)).GetAsyncEnumerator(Ct);
         var publishers = Enumerable.Range(0, 3).Select(i => (FirebaseChannel)Client($"p{i}", o => { o.HistoryMaxCount = 20; o.TrimEvery = 7; }).GetChannel("busy")).ToList();
         await Task.WhenAll(publishers.Select(async (channel, p) =>
         {
@@ -118,11 +119,17 @@ public sealed class FirebaseChannelTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Equal(20, kept.ChildCount);
         Assert.Equal(20d, db.Get(RealtimePath.Parse("channels/busy/meta/count")).Node.GetNumber());
 
-        // The newest 20 of each publisher's order survive: the last message of every publisher is kept.
-        var data = kept.Children.Values.Select(static m => m.GetChild("data").GetString()).ToHashSet();
-        Assert.Contains("0:39", data);
-        Assert.Contains("1:39", data);
-        Assert.Contains("2:39", data);
+        // What is kept is the 20 newest of all 120, in the database's order (timestamp, then push id), whoever published them.
+        var published = new List<ChannelMessage>();
+        for (var i = 0; i < 120; i++)
+        {
+            Assert.True(await all.MoveNextAsync().AsTask().WaitAsync(TestSupport.EventTimeout, Ct), "the subscription ended");
+            published.Add(all.Current);
+        }
+
+        var newest = published.OrderBy(static m => m.Timestamp).ThenBy(static m => m.Serial, StringComparer.Ordinal).TakeLast(20).Select(static m => m.Serial).ToHashSet();
+        Assert.Equal(newest.Order(StringComparer.Ordinal), kept.Children.Keys.Order(StringComparer.Ordinal));
+        await all.DisposeAsync();
     }
 
     [Fact]
