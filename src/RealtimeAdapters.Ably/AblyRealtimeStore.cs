@@ -84,7 +84,8 @@ public sealed class AblyRealtimeStore : IRealtimeStore
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        InMemoryDatabase.ValidateWrite(path, value);
+        // The engine's write validator (depth, key path lengths), through its public surface: the write on an empty tree.
+        new InMemoryDatabase().Set(path, value);
         return WriteAsync(p => p.Write(path, value), cancellationToken);
     }
 
@@ -96,12 +97,15 @@ public sealed class AblyRealtimeStore : IRealtimeStore
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        var parsed = InMemoryDatabase.ValidateUpdate(path, updates);
-        return parsed.Count == 0 ? ValueTask.CompletedTask : WriteAsync(p =>
+        // The engine's validator (keys, limits, overlapping paths), through its public surface: the update on an empty tree.
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(updates);
+        new InMemoryDatabase().Update(path, updates);
+        return updates.Count == 0 ? ValueTask.CompletedTask : WriteAsync(p =>
         {
-            foreach (var (_, _, absolute, value) in parsed)
+            foreach (var (key, value) in updates)
             {
-                p.Write(absolute, value);
+                p.Write(path.Child(key), value);
             }
         }, cancellationToken);
     }
