@@ -5,28 +5,48 @@ using System.Globalization;
 namespace RealtimeAdapters.Comparison;
 
 /// <summary>
-/// Reads a channel subscription in the background and records each message's arrival (its name, its data and the
-/// <see cref="Stopwatch"/> timestamp); a scenario awaits a number of messages of a name, with a timeout.
+/// Reads a channel subscription (or a store watch) in the background and records each arrival (its name, its data and
+/// the <see cref="Stopwatch"/> timestamp); a scenario awaits a number of arrivals of a name, with a timeout.
 /// </summary>
 internal sealed class Collector : IAsyncDisposable
 {
-    private readonly IRealtimeSubscription<ChannelMessage> _subscription;
+    private readonly IAsyncDisposable _subscription;
     private readonly ConcurrentQueue<(string? Name, string Data, long At)> _arrivals = new();
     private readonly Task _reader;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _counts = [];
     private readonly List<(string Name, int Count, TaskCompletionSource Done)> _waiters = [];
 
-    private Collector(IRealtimeSubscription<ChannelMessage> subscription)
+    private Collector(IAsyncDisposable subscription, Func<Task> read)
     {
         _subscription = subscription;
-        _reader = Task.Run(ReadAsync);
+        _reader = Task.Run(read);
     }
 
     public IEnumerable<(string? Name, string Data, long At)> Arrivals => _arrivals;
 
-    public static async Task<Collector> StartAsync(IChannel channel) =>
-        new(await channel.SubscribeAsync(new ChannelSubscriptionOptions { Buffer = new SubscriptionBufferOptions { Capacity = null } }).AsTask().WaitAsync(Scenarios.Timeout).ConfigureAwait(false));
+    /// <summary>Collects a channel's messages (name and string data).</summary>
+    public static async Task<Collector> StartAsync(IChannel channel)
+    {
+        var subscription = await channel.SubscribeAsync(new ChannelSubscriptionOptions { Buffer = Unbounded }).AsTask().WaitAsync(Scenarios.Timeout).ConfigureAwait(false);
+        Collector? collector = null;
+        collector = new Collector(subscription, () => collector!.ReadAsync(subscription, static m => (m.Name, m.Data.Kind == MessageDataKind.String ? m.Data.AsString() : string.Empty)));
+        return collector;
+    }
+
+    /// <summary>Collects the children added to a list in a store, each <c>{ k: name, d: data }</c>.</summary>
+    public static async Task<Collector> StartAsync(IRealtimeStore store, RealtimePath list)
+    {
+        var watch = await store.WatchAsync(list, new WatchOptions { Events = StoreEventKind.ChildAdded, Buffer = Unbounded }).AsTask().WaitAsync(Scenarios.Timeout).ConfigureAwait(false);
+        Collector? collector = null;
+        collector = new Collector(watch, () => collector!.ReadAsync(watch, static e => (e.Snapshot.Node.GetChild("k").GetString(), e.Snapshot.Node.GetChild("d").GetString())));
+        return collector;
+    }
+
+    /// <summary>A list child as <see cref="StartAsync(IRealtimeStore, RealtimePath)"/> reads it.</summary>
+    public static DataNode Child(string name, string data) => DataNode.FromChildren([new("k", name), new("d", data)]);
+
+    private static readonly SubscriptionBufferOptions Unbounded = new() { Capacity = null };
 
     /// <summary>Waits until <paramref name="count"/> messages named <paramref name="name"/> have arrived in all.</summary>
     public Task WaitForAsync(string name, int count)
@@ -60,17 +80,18 @@ internal sealed class Collector : IAsyncDisposable
         return head.Length >= size ? head : head + new string('x', size - head.Length);
     }
 
-    private async Task ReadAsync()
+    private async Task ReadAsync<T>(IAsyncEnumerable<T> events, Func<T, (string? Name, string Data)> project)
     {
         try
         {
-            await foreach (var message in ((IAsyncEnumerable<ChannelMessage>)_subscription).ConfigureAwait(false))
+            await foreach (var e in events.ConfigureAwait(false))
             {
                 var at = Stopwatch.GetTimestamp();
-                _arrivals.Enqueue((message.Name, message.Data.Kind == MessageDataKind.String ? message.Data.AsString() : string.Empty, at));
+                var (eventName, data) = project(e);
+                _arrivals.Enqueue((eventName, data, at));
                 lock (_gate)
                 {
-                    var name = message.Name ?? string.Empty;
+                    var name = eventName ?? string.Empty;
                     var count = _counts[name] = _counts.GetValueOrDefault(name) + 1;
                     for (var i = _waiters.Count - 1; i >= 0; i--)
                     {

@@ -79,6 +79,9 @@ public sealed class ScenarioReport
     /// <summary>Plots: file name (SVG) and content.</summary>
     public List<(string FileName, string Caption, string Svg)> Plots { get; } = [];
 
+    /// <summary>Remarks shown under the table (e.g. a failure while closing the clients).</summary>
+    public List<string> Notes { get; } = [];
+
     /// <summary>Numbers the report's prose uses: backend → metric → value.</summary>
     public Dictionary<string, Dictionary<string, double>> Metrics { get; } = [];
 

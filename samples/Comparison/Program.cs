@@ -6,8 +6,8 @@ using RealtimeAdapters.Firebase;
 //   dotnet run -c Release --project samples/Comparison [-- --small] [--out docs] [--backends InMemory,Firebase,Ably]
 //     [--prices samples/Comparison/prices.json]
 // Runs against an in-process emulator. A hosted Firebase database is added when Realtime:Firebase:DatabaseUrl and a
-// credential are configured (appsettings.json, environment variables such as Realtime__Firebase__DatabaseUrl, or
-// --Realtime:Firebase:DatabaseUrl=...): its latency, history and persistence scenarios run there too.
+// credential are configured, a hosted Ably app when Realtime:Ably:Key is (appsettings.json, environment variables such as
+// Realtime__Firebase__DatabaseUrl, or --Realtime:Ably:Key=...): the scenarios that need no proxy run there too.
 var small = args.Contains("--small");
 string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 var configuration = new ConfigurationBuilder()
@@ -19,6 +19,12 @@ var extra = new List<Backend>();
 if (configuration["Realtime:Firebase:DatabaseUrl"] is { } hosted)
 {
     extra.Add(new FirebaseBackend(new Uri(hosted), o => configuration.GetSection("Realtime:Firebase").Bind(o), "Firebase (hosted)", emulated: false));
+}
+
+if (configuration["Realtime:Ably:Key"] is { } ablyKey)
+{
+    var endpoint = configuration["Realtime:Ably:Endpoint"] is { } e ? new Uri(e) : RealtimeAdapters.Ably.AblyChannelClientOptions.DefaultEndpoint;
+    extra.Add(new AblyBackend(endpoint, ablyKey, binary: true, "Ably (hosted)", emulated: false));
 }
 
 var options = new ComparisonRunOptions

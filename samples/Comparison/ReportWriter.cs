@@ -58,6 +58,12 @@ internal static class ReportWriter
             md.AppendLine();
             ComparisonRunner.AppendTable(md, report);
             md.AppendLine();
+            foreach (var note in report.Notes)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"Note: {note}");
+                md.AppendLine();
+            }
+
             foreach (var (file, caption, _) in report.Plots)
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"![{caption}](comparison/{file})");

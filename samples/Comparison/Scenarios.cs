@@ -24,7 +24,7 @@ public static class Scenarios
         {
             Id = "channel-latency",
             Title = "Publish → deliver latency and throughput (channels)",
-            Method = $"One publisher client (echo off) and one subscriber client on one channel. Latency: {w.LatencyMessages} messages of {w.PayloadSize} characters published one at a time, each awaited; latency is the arrival time minus the send time carried in the payload (one process, one clock). Throughput: {w.ThroughputMessages} messages with at most {w.Window} publishes awaiting acknowledgement, until the subscriber has them all.",
+            Method = $"One publisher client (echo off) and one subscriber client on one channel. Latency: {w.LatencyMessages} messages of {w.PayloadSize} characters published one at a time, each once the previous one has arrived; latency is the arrival time minus the send time carried in the payload (one process, one clock). Throughput: {w.ThroughputMessages} messages with at most {w.Window} publishes awaiting acknowledgement, until the subscriber has them all.",
             Columns = ["p50 (ms)", "p99 (ms)", "max (ms)", "throughput (msg/s)"],
         };
         var series = new List<(string, IReadOnlyList<double>)>();
@@ -32,28 +32,7 @@ public static class Scenarios
         {
             var publisher = session.Channels(echo: false).GetChannel("latency");
             await using var collector = await Collector.StartAsync(session.Channels().GetChannel("latency")).ConfigureAwait(false);
-            for (var i = 0; i < 10; i++)
-            {
-                await publisher.PublishAsync("warm", Collector.Payload(w.PayloadSize, i)).ConfigureAwait(false);
-            }
-
-            for (var i = 0; i < w.LatencyMessages; i++)
-            {
-                await publisher.PublishAsync("lat", Collector.Payload(w.PayloadSize, i)).ConfigureAwait(false);
-            }
-
-            await collector.WaitForAsync("lat", w.LatencyMessages).ConfigureAwait(false);
-            var latencies = collector.Arrivals.Where(static a => a.Name == "lat").Select(static a => Ms(a.At - Collector.SentAt(a.Data))).Order().ToList();
-            series.Add((backend.Name, latencies));
-
-            var started = Stopwatch.GetTimestamp();
-            await Windowed(w.ThroughputMessages, w.Window, i => publisher.PublishAsync("tp", Collector.Payload(w.PayloadSize, i))).ConfigureAwait(false);
-            await collector.WaitForAsync("tp", w.ThroughputMessages).ConfigureAwait(false);
-            var rate = w.ThroughputMessages / Stopwatch.GetElapsedTime(started).TotalSeconds;
-            report.Set(backend.Name, "p50", Stats.Percentile(latencies, 0.5));
-            report.Set(backend.Name, "p99", Stats.Percentile(latencies, 0.99));
-            report.Set(backend.Name, "throughput", rate);
-            return [N(Stats.Percentile(latencies, 0.5)), N(Stats.Percentile(latencies, 0.99)), N(latencies[^1]), N0(rate)];
+            return await LatencyAndThroughputAsync(report, backend.Name, series, w, collector, (name, i) => publisher.PublishAsync(name, Collector.Payload(w.PayloadSize, i))).ConfigureAwait(false);
         }).ConfigureAwait(false);
         report.Plots.Add(("channel-latency.svg", "Publish → deliver latency, cumulative", Svg.Cdf("Publish → deliver latency (channels)", "latency (ms)", series)));
         return report;
@@ -66,75 +45,16 @@ public static class Scenarios
         {
             Id = "store-latency",
             Title = "Write → listener latency and write throughput (store)",
-            Method = $"One writer store and one watcher store (another connection) on the same database. Latency: {w.LatencyMessages} pushes of a {w.PayloadSize}-character child to a list, one at a time, each awaited; latency is the watcher's child-added event minus the write's start. Throughput: {w.ThroughputMessages} pushes with at most {w.Window} in flight, until the watcher has them all.",
+            Method = $"One writer store and one watcher store (another connection) on the same database. Latency: {w.LatencyMessages} pushes of a {w.PayloadSize}-character child to a list, one at a time, each once the previous one has arrived; latency is the watcher's child-added event minus the write's start. Throughput: {w.ThroughputMessages} pushes with at most {w.Window} in flight, until the watcher has them all.",
             Columns = ["p50 (ms)", "p99 (ms)", "max (ms)", "throughput (writes/s)"],
         };
         var series = new List<(string, IReadOnlyList<double>)>();
         await ForEachAsync(report, backends, Needs.Store, async (backend, session) =>
         {
             var writer = session.Store();
-            var watcher = session.Store();
-            var arrivals = new List<(string Data, long At)>();
-            var counts = new Dictionary<string, int>();
-            var waiters = new List<(string Prefix, int Count, TaskCompletionSource Done)>();
-            await using var watch = await watcher.WatchAsync("latency", new WatchOptions { Events = StoreEventKind.ChildAdded, Buffer = new SubscriptionBufferOptions { Capacity = null } }).AsTask().WaitAsync(Timeout).ConfigureAwait(false);
-            var reader = Task.Run(async () =>
-            {
-                await foreach (var e in ((IAsyncEnumerable<StoreEvent>)watch).ConfigureAwait(false))
-                {
-                    var at = Stopwatch.GetTimestamp();
-                    var data = e.Snapshot.Node.GetChild("d").GetString();
-                    var kind = e.Snapshot.Node.GetChild("k").GetString();
-                    lock (arrivals)
-                    {
-                        arrivals.Add((data, at));
-                        var count = counts[kind] = counts.GetValueOrDefault(kind) + 1;
-                        foreach (var waiter in waiters.Where(x => x.Prefix == kind && count >= x.Count))
-                        {
-                            waiter.Done.TrySetResult();
-                        }
-                    }
-                }
-            });
-            Task WaitAsync(string kind, int count)
-            {
-                lock (arrivals)
-                {
-                    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    if (counts.GetValueOrDefault(kind) >= count)
-                    {
-                        done.TrySetResult();
-                    }
-
-                    waiters.Add((kind, count, done));
-                    return done.Task.WaitAsync(Timeout);
-                }
-            }
-
-            DataNode Child(string kind, int i) => DataNode.FromChildren([new("k", kind), new("d", Collector.Payload(w.PayloadSize, i))]);
-            for (var i = 0; i < w.LatencyMessages; i++)
-            {
-                await writer.PushAsync("latency", Child("lat", i)).ConfigureAwait(false);
-            }
-
-            await WaitAsync("lat", w.LatencyMessages).ConfigureAwait(false);
-            List<double> latencies;
-            lock (arrivals)
-            {
-                latencies = [.. arrivals.Select(static a => Ms(a.At - Collector.SentAt(a.Data))).Order()];
-            }
-
-            series.Add((backend.Name, latencies));
-            var started = Stopwatch.GetTimestamp();
-            await Windowed(w.ThroughputMessages, w.Window, i => new ValueTask(writer.PushAsync("latency", Child("tp", i)).AsTask())).ConfigureAwait(false);
-            await WaitAsync("tp", w.ThroughputMessages).ConfigureAwait(false);
-            var rate = w.ThroughputMessages / Stopwatch.GetElapsedTime(started).TotalSeconds;
-            await watch.DisposeAsync().ConfigureAwait(false);
-            await reader.ConfigureAwait(false);
-            report.Set(backend.Name, "p50", Stats.Percentile(latencies, 0.5));
-            report.Set(backend.Name, "p99", Stats.Percentile(latencies, 0.99));
-            report.Set(backend.Name, "throughput", rate);
-            return [N(Stats.Percentile(latencies, 0.5)), N(Stats.Percentile(latencies, 0.99)), N(latencies[^1]), N0(rate)];
+            await using var collector = await Collector.StartAsync(session.Store(), "latency").ConfigureAwait(false);
+            return await LatencyAndThroughputAsync(report, backend.Name, series, w, collector, (name, i) =>
+                new ValueTask(writer.PushAsync("latency", Collector.Child(name, Collector.Payload(w.PayloadSize, i))).AsTask())).ConfigureAwait(false);
         }).ConfigureAwait(false);
         report.Plots.Add(("store-latency.svg", "Write → listener latency, cumulative", Svg.Cdf("Write → listener latency (store)", "latency (ms)", series)));
         return report;
@@ -508,6 +428,37 @@ public static class Scenarios
         return report;
     }
 
+    // Latency: messages sent one at a time, each after the previous one arrived (after 10 to warm up); throughput: a window in flight. The
+    // arrivals carry their send time, so latency is measured on one clock.
+    private static async Task<IReadOnlyList<string>> LatencyAndThroughputAsync(
+        ScenarioReport report, string backend, List<(string, IReadOnlyList<double>)> series, ComparisonWorkload w, Collector collector, Func<string, int, ValueTask> send)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await send("warm", i).ConfigureAwait(false);
+        }
+
+        // Each message waits for the previous one's arrival: a message's latency never includes the queue of earlier ones
+        // (an in-process backend completes a publish before delivering it).
+        for (var i = 0; i < w.LatencyMessages; i++)
+        {
+            await send("lat", i).ConfigureAwait(false);
+            await collector.WaitForAsync("lat", i + 1).ConfigureAwait(false);
+        }
+
+        var latencies = collector.Arrivals.Where(static a => a.Name == "lat").Select(static a => Ms(a.At - Collector.SentAt(a.Data))).Order().ToList();
+        series.Add((backend, latencies));
+
+        var started = Stopwatch.GetTimestamp();
+        await Windowed(w.ThroughputMessages, w.Window, i => send("tp", i)).ConfigureAwait(false);
+        await collector.WaitForAsync("tp", w.ThroughputMessages).ConfigureAwait(false);
+        var rate = w.ThroughputMessages / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        report.Set(backend, "p50", Stats.Percentile(latencies, 0.5));
+        report.Set(backend, "p99", Stats.Percentile(latencies, 0.99));
+        report.Set(backend, "throughput", rate);
+        return [N(Stats.Percentile(latencies, 0.5)), N(Stats.Percentile(latencies, 0.99)), N(latencies[^1]), N0(rate)];
+    }
+
     private static async Task ForEachAsync(ScenarioReport report, IReadOnlyList<Backend> backends, Needs needs, Func<Backend, BackendSession, Task<IReadOnlyList<string>>> measure)
     {
         foreach (var backend in backends)
@@ -521,16 +472,31 @@ public static class Scenarios
                 continue;
             }
 
+            IReadOnlyList<string> cells;
+            var session = backend.Open();
             try
             {
-                await using var session = backend.Open();
-                report.Rows.Add((backend.Name, await measure(backend, session).ConfigureAwait(false)));
+                cells = await measure(backend, session).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // A backend that fails a scenario is reported as such; the others still run.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                report.Rows.Add((backend.Name, [$"failed: {ex.GetType().Name}: {ex.Message}"]));
+                cells = [$"failed: {ex.GetType().Name}: {ex.Message}"];
+                Console.Error.WriteLine($"{report.Id} on {backend.Name}: {ex}");
+            }
+
+            report.Rows.Add((backend.Name, cells));
+            try
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Closing the clients failed: the measurement stands; the failure is shown beside it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                report.Notes.Add($"{backend.Name}: closing the clients failed after the measurement: {ex.GetType().Name}: {ex.Message}");
+                Console.Error.WriteLine($"{report.Id} on {backend.Name}, closing: {ex}");
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Chat;
 using SampleBackends;
 
@@ -9,7 +8,7 @@ namespace Web;
 /// <param name="kind">The chat's backend.</param>
 public sealed class ChatService(Backends backends, BackendKind kind) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, ChatSession> _sessions = new(StringComparer.Ordinal);
+    private readonly SessionRegistry<ChatSession> _sessions = new();
 
     /// <summary>The chat's backend.</summary>
     public BackendKind Kind => kind;
@@ -29,7 +28,7 @@ public sealed class ChatService(Backends backends, BackendKind kind) : IAsyncDis
         {
             var history = await chat.JoinAsync(cancellationToken: cancellationToken);
             var session = new ChatSession(Guid.NewGuid().ToString("N"), client, chat, history);
-            _sessions[session.Id] = session;
+            _sessions.Add(session.Id, session);
             return session;
         }
         catch
@@ -42,24 +41,12 @@ public sealed class ChatService(Backends backends, BackendKind kind) : IAsyncDis
 
     /// <summary>The open session with this id, if any.</summary>
     /// <param name="id">The session id.</param>
-    public ChatSession? Find(string? id) => id is not null && _sessions.TryGetValue(id, out var session) ? session : null;
+    public ChatSession? Find(string? id) => _sessions.Find(id);
 
     /// <summary>Ends a session (the tab went away).</summary>
     /// <param name="id">The session id.</param>
-    public async Task CloseAsync(string id)
-    {
-        if (_sessions.TryRemove(id, out var session))
-        {
-            await session.DisposeAsync();
-        }
-    }
+    public Task CloseAsync(string id) => _sessions.CloseAsync(id);
 
     /// <summary>Ends every session.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var id in _sessions.Keys)
-        {
-            await CloseAsync(id);
-        }
-    }
+    public ValueTask DisposeAsync() => _sessions.DisposeAsync();
 }

@@ -57,10 +57,15 @@ public sealed class SamplesWebApp : IAsyncDisposable
             var app = builder.Build();
             app.UseDefaultFiles();
             app.UseStaticFiles();
+            var sdk = BrowserSdkEndpoints.Map(app, backends, chat, todo);
             app.MapGet("/api/info", () => new
             {
                 chat = Describe(backends, chat.Kind, chat.NotOffered),
                 todo = Describe(backends, todo.Kind, todo.NotOffered),
+                ablyBrowser = sdk.AblyBrowser,
+                ablyBrowserNotOffered = sdk.AblyBrowserNotOffered,
+                firebaseBrowser = sdk.FirebaseBrowser,
+                firebaseBrowserNotOffered = sdk.FirebaseBrowserNotOffered,
             });
             app.MapChat();
             app.MapTodoList();

@@ -138,7 +138,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Ably");
         _ably = new AblyServer(Options, logger);
         // Pings keep ably-js's idle timer fed when it asks for heartbeats=false.
-        _ablyApp = BuildApp(Options, Options.Ably.Port, loggerFactory, _ably.HandleAsync, new WebSocketOptions { KeepAliveInterval = Options.Ably.MaxIdleInterval / 2 });
+        _ablyApp = BuildApp(Options, Options.Ably.Port, loggerFactory, _ably.HandleAsync, new WebSocketOptions { KeepAliveInterval = Options.Ably.MaxIdleInterval / 2 }, crossOrigin: true);
         await _ablyApp.StartAsync(cancellationToken).ConfigureAwait(false);
         _ablyUrl = new Uri(_ablyApp.Urls.First() + "/");
         Log.Listening(logger, "ably", _ablyUrl);
@@ -223,7 +223,8 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         _ably?.Dispose();
     }
 
-    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, RequestDelegate handler, WebSocketOptions webSockets)
+    // The Firebase front end answers cross-origin requests itself (with "*", as the service does); the Ably one through BrowserAccess.
+    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, RequestDelegate handler, WebSocketOptions webSockets, bool crossOrigin = false)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -244,6 +245,10 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         var app = builder.Build();
         app.UseWebSockets(webSockets);
+        if (crossOrigin)
+        {
+            app.Use(Hosting.BrowserAccess.HandleAsync);
+        }
 
         app.Run(handler);
         return app;

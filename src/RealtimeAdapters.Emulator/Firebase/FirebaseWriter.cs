@@ -234,15 +234,10 @@ internal sealed class FirebaseWriter(FirebaseEmulatorOptions options, TimeProvid
     /// <exception cref="FirebaseHttpException">Two entries overlap (400).</exception>
     public static void CheckDisjoint(IReadOnlyList<(RealtimePath Relative, DataNode Value)> entries)
     {
-        // In path order a location's descendants follow it directly, so an overlap always shows between neighbours.
-        var sorted = entries.Select(static e => e.Relative).Order().ToList();
-        for (var i = 1; i < sorted.Count; i++)
+        if (WriteValidation.FindOverlap(entries, static e => e.Relative) is var (outer, inner))
         {
-            if (sorted[i - 1].IsAncestorOrSelf(sorted[i]))
-            {
-                throw FirebaseHttpException.BadRequest(
-                    $"Invalid data: the update keys \"{sorted[i - 1].ToString()[1..]}\" and \"{sorted[i].ToString()[1..]}\" overlap; a multi-path update needs disjoint paths.");
-            }
+            throw FirebaseHttpException.BadRequest(
+                $"Invalid data: the update keys \"{outer.Relative.ToString()[1..]}\" and \"{inner.Relative.ToString()[1..]}\" overlap; a multi-path update needs disjoint paths.");
         }
     }
 

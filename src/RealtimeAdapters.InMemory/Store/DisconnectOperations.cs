@@ -3,14 +3,17 @@ namespace RealtimeAdapters.InMemory;
 /// <summary>
 /// One store's on-disconnect writes, kept per path as Firebase keeps them: a set (or removal) replaces the operations at
 /// its path and below, each child of an update is a set at its own path, a cancel forgets the path and what is below.
-/// <see cref="TakeAll"/> hands them over, in registration order, exactly once.
+/// <see cref="TakeAll"/> hands them over, in registration order, exactly once. The in-memory store keeps one per store;
+/// a server (the emulator) keeps one per client connection and applies them, in one write, when the connection ends.
 /// </summary>
-internal sealed class DisconnectOperations
+public sealed class DisconnectOperations
 {
     private readonly Lock _gate = new();
     private List<(RealtimePath Path, DataNode Value)>? _operations = [];
 
     /// <summary>Validates and records <paramref name="operation"/> at <paramref name="path"/>; false once the operations were taken.</summary>
+    /// <param name="path">Where the operation applies.</param>
+    /// <param name="operation">A set, update, removal or cancel.</param>
     /// <exception cref="RealtimeValidationException">The operation is invalid at the path.</exception>
     public bool Register(RealtimePath path, OnDisconnectOperation operation)
     {
@@ -20,14 +23,14 @@ internal sealed class DisconnectOperations
         switch (operation.Kind)
         {
             case OnDisconnectOperationKind.Set:
-                InMemoryDatabase.ValidateWrite(path, operation.Value);
+                WriteValidation.ValidateWrite(path, operation.Value);
                 sets = [(path, operation.Value)];
                 break;
             case OnDisconnectOperationKind.Remove:
                 sets = [(path, DataNode.Null)];
                 break;
             case OnDisconnectOperationKind.Update:
-                sets = [.. InMemoryDatabase.ValidateUpdate(path, operation.Updates!).Select(static e => (e.Absolute, e.Value))];
+                sets = [.. WriteValidation.ValidateUpdate(path, operation.Updates!).Select(static e => (e.Absolute, e.Value))];
                 break;
             default:
                 sets = [];
@@ -57,8 +60,8 @@ internal sealed class DisconnectOperations
         }
     }
 
-    /// <summary>The recorded operations in registration order; later registrations are refused.</summary>
-    public List<(RealtimePath Path, DataNode Value)> TakeAll()
+    /// <summary>The recorded operations (each a location and the value to write there, null to remove) in registration order; later registrations are refused.</summary>
+    public IReadOnlyList<(RealtimePath Path, DataNode Value)> TakeAll()
     {
         lock (_gate)
         {

@@ -66,7 +66,7 @@ public sealed class InMemoryDatabase
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(value);
-        ValidateLimits(path, value, null);
+        WriteValidation.ValidateWrite(path, value);
         lock (_gate)
         {
             BeginWrite();
@@ -91,7 +91,7 @@ public sealed class InMemoryDatabase
     /// <exception cref="RealtimeValidationException">A key is not a valid relative path, a value is too deep, or two keys overlap (one is the other or its ancestor); the message names the keys.</exception>
     public void Update(RealtimePath path, IReadOnlyDictionary<string, DataNode> updates)
     {
-        var parsed = ValidateUpdate(path, updates);
+        var parsed = WriteValidation.ValidateUpdate(path, updates);
         if (parsed.Count == 0)
         {
             return;
@@ -124,65 +124,6 @@ public sealed class InMemoryDatabase
         }
     }
 
-    /// <summary>
-    /// Checks a multi-path update before anything is written: every key a valid relative path naming a child, every value
-    /// within the limits at its location, and no two keys overlapping. Returns the entries sorted by relative path.
-    /// </summary>
-    /// <exception cref="RealtimeValidationException">An entry is invalid; the message names its key.</exception>
-    internal static List<(string Key, RealtimePath Relative, RealtimePath Absolute, DataNode Value)> ValidateUpdate(
-        RealtimePath path, IReadOnlyDictionary<string, DataNode> updates)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(updates);
-        var parsed = new List<(string Key, RealtimePath Relative, RealtimePath Absolute, DataNode Value)>(updates.Count);
-        foreach (var (key, value) in updates)
-        {
-            var relative = ParseUpdateKey(path, key);
-            if (value is null)
-            {
-                throw new RealtimeValidationException(
-                    $"Invalid update at {path}: the value of \"{StoreText.Printable(key)}\" is null; use DataNode.Null to delete.", key);
-            }
-
-            RealtimePath absolute;
-            try
-            {
-                absolute = path.Child(relative);
-            }
-            catch (RealtimeValidationException ex)
-            {
-                throw new RealtimeValidationException($"Invalid update key \"{StoreText.Printable(key)}\" at {path}: {ex.Message}", ex) { InvalidValue = key };
-            }
-
-            ValidateLimits(absolute, value, key);
-            parsed.Add((key, relative, absolute, value));
-        }
-
-        // In segment order a path's descendants follow it directly, so an overlap always shows between neighbours.
-        parsed.Sort(static (a, b) => a.Relative.CompareTo(b.Relative));
-        for (var i = 1; i < parsed.Count; i++)
-        {
-            if (parsed[i - 1].Relative.IsAncestorOrSelf(parsed[i].Relative))
-            {
-                throw new RealtimeValidationException(
-                    $"Invalid update at {path}: the keys \"{StoreText.Printable(parsed[i - 1].Key)}\" and \"{StoreText.Printable(parsed[i].Key)}\" overlap " +
-                    "(one is the same location as the other or its ancestor); a multi-path update needs disjoint paths.",
-                    parsed[i].Key);
-            }
-        }
-
-        return parsed;
-    }
-
-    /// <summary>Checks that <paramref name="value"/> may be written at <paramref name="path"/> (depth and key path lengths).</summary>
-    /// <exception cref="RealtimeValidationException">It may not; the message names the location.</exception>
-    internal static void ValidateWrite(RealtimePath path, DataNode value)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(value);
-        ValidateLimits(path, value, null);
-    }
-
     /// <summary>Adds a child under <paramref name="parent"/> whose key is a new push id, chronological on <see cref="TimeProvider"/>.</summary>
     /// <param name="parent">The parent location.</param>
     /// <param name="value">The child's value (<see cref="DataNode.Null"/> writes nothing but still returns a fresh path).</param>
@@ -206,7 +147,7 @@ public sealed class InMemoryDatabase
             {
                 // The id is drawn under the write lock so that ids increase in the order the children are added.
                 var path = parent.Child(_pushIds.Next());
-                ValidateLimits(path, value, null);
+                WriteValidation.ValidateWrite(path, value);
                 SetLocked(path, value);
                 return path;
             }
@@ -269,7 +210,7 @@ public sealed class InMemoryDatabase
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(value);
-        ValidateLimits(path, value, null);
+        WriteValidation.ValidateWrite(path, value);
         lock (_gate)
         {
             BeginWrite();
@@ -469,75 +410,6 @@ public sealed class InMemoryDatabase
 
         watch.Node.PruneIfEmpty();
         watch.OnRemoved?.Invoke(watch);
-    }
-
-    private static RealtimePath ParseUpdateKey(RealtimePath path, string key)
-    {
-        if (key is null)
-        {
-            throw new RealtimeValidationException($"Invalid update at {path}: a key is null.");
-        }
-
-        RealtimePath relative;
-        try
-        {
-            relative = RealtimePath.Parse(key);
-        }
-        catch (RealtimeValidationException ex)
-        {
-            throw new RealtimeValidationException($"Invalid update key \"{StoreText.Printable(key)}\" at {path}: {ex.Message}", ex) { InvalidValue = key };
-        }
-
-        return relative.IsRoot
-            ? throw new RealtimeValidationException(
-                $"Invalid update key \"{StoreText.Printable(key)}\" at {path}: a key must name a child path; use Set to replace the location itself.", key)
-            : relative;
-    }
-
-    /// <summary>Checks the limits a value must respect at its location: total depth, and the UTF-8 length of every key path in it.</summary>
-    private static void ValidateLimits(RealtimePath path, DataNode value, string? updateKey)
-    {
-        var where = updateKey is null ? path.ToString() : $"{path} (update key \"{StoreText.Printable(updateKey)}\")";
-        if (path.Depth + value.Depth > RealtimePath.MaxDepth)
-        {
-            throw new RealtimeValidationException(
-                $"Invalid write at {where}: the value nests {value.Depth} levels below a path {path.Depth} levels deep; " +
-                $"data may be at most {RealtimePath.MaxDepth} levels deep.",
-                updateKey ?? path.ToString());
-        }
-
-        if (value.Kind == DataNodeKind.Object)
-        {
-            var pathBytes = path.IsRoot ? 0 : path.Segments.Sum(static s => Encoding.UTF8.GetByteCount(s)) + path.Depth - 1;
-            var tooLong = FindTooLongKeyPath(value, pathBytes, path.IsRoot);
-            if (tooLong is not null)
-            {
-                throw new RealtimeValidationException(
-                    $"Invalid write at {where}: the key path \"{StoreText.Printable(tooLong)}\" below it makes the full path longer than " +
-                    $"{RealtimePath.MaxBytes} UTF-8 bytes.",
-                    updateKey ?? path.ToString());
-            }
-        }
-    }
-
-    /// <summary>The relative key path whose full path exceeds <see cref="RealtimePath.MaxBytes"/>, or <see langword="null"/>.</summary>
-    private static string? FindTooLongKeyPath(DataNode node, int bytes, bool atRoot)
-    {
-        foreach (var (key, child) in node.Children)
-        {
-            var total = bytes + (atRoot ? 0 : 1) + Encoding.UTF8.GetByteCount(key);
-            if (total > RealtimePath.MaxBytes)
-            {
-                return key;
-            }
-
-            if (child.Kind == DataNodeKind.Object && FindTooLongKeyPath(child, total, atRoot: false) is { } below)
-            {
-                return key + "/" + below;
-            }
-        }
-
-        return null;
     }
 
     private long NowMilliseconds() => TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();

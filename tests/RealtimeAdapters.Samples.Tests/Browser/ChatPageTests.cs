@@ -6,9 +6,9 @@ namespace RealtimeAdapters.Samples.Tests.Browser;
 /// <summary>Two (then three) people chat in the browser, each through their own page and server-side client.</summary>
 public abstract class ChatPageTests(BrowserFixture browser, WebAppFixture web) : BrowserTest(browser, web)
 {
-    private static ILocator Member(IPage page, string name) => page.Locator($"[data-testid=member][data-name={name}]");
+    protected static ILocator Member(IPage page, string name) => page.Locator($"[data-testid=member][data-name={name}]");
 
-    private static ILocator Message(IPage page, string author, string text) =>
+    protected static ILocator Message(IPage page, string author, string text) =>
         page.Locator($"[data-testid=message][data-author={author}]").Filter(new() { HasText = text });
 
     [Fact]
@@ -58,6 +58,39 @@ public sealed class EmulatorChatPageTests(BrowserFixture browser, EmulatorWebApp
         var page = await OpenAsync($"chat.html?room={NewName("room")}&user=dave");
 
         await Expect(page.GetByTestId("backend")).ToContainTextAsync("Ably (emulator at");
+    }
+
+    /// <summary>A page running the official Ably SDK (ably-js) in the browser and a page backed by the .NET library chat in one room.</summary>
+    [Fact]
+    public async Task OfficialSdkPage_AndLibraryPage_SeeEachOthersPresenceAndMessages()
+    {
+        // The page loads ably-js from the copy npm installs for the interop tests.
+        var ablyJs = await new HttpClient().GetAsync(new Uri(BaseUrl, "lib/ably.min.js"), TestContext.Current.CancellationToken);
+        if (!ablyJs.IsSuccessStatusCode)
+        {
+            const string Hint = "ably-js is not installed: run `npm ci --prefix tests/interop`.";
+            Assert.SkipWhen(Environment.GetEnvironmentVariable("REALTIME_REQUIRE_INTEROP") != "1", Hint);
+            Assert.Fail(Hint);
+        }
+
+        var room = NewName("room");
+        var alice = await OpenAsync($"chat.html?room={room}&user=alice");
+        await Expect(Member(alice, "alice")).ToBeVisibleAsync();
+        var bob = await OpenAsync($"chat-sdk.html?room={room}&user=bob");
+
+        await Expect(Member(bob, "alice")).ToBeVisibleAsync();
+        await Expect(Member(alice, "bob")).ToBeVisibleAsync();
+        await bob.GetByTestId("text").FillAsync("from ably-js");
+        await bob.GetByTestId("send").ClickAsync();
+        await Expect(Message(alice, "bob", "from ably-js")).ToBeVisibleAsync();
+        await alice.GetByTestId("text").FillAsync("from the library");
+        await alice.GetByTestId("send").ClickAsync();
+        await Expect(Message(bob, "alice", "from the library")).ToBeVisibleAsync();
+
+        // Closing the page closes ably-js's connection (closeOnUnload), so its member leaves at once; a connection that just
+        // drops would stay present for the 15 s Ably allows it to resume.
+        await bob.CloseAsync(new() { RunBeforeUnload = true });
+        await Expect(Member(alice, "bob")).ToHaveCountAsync(0);
     }
 }
 

@@ -9,11 +9,11 @@ public abstract class TodoPageTests(BrowserFixture browser, WebAppFixture web) :
     /// <summary>Whether the list's store offers transactions: offline edits to an item removed meanwhile are then refused.</summary>
     protected virtual bool StoreHasTransactions => true;
 
-    private static ILocator Titles(IPage page) => page.GetByTestId("items").GetByTestId("title");
+    protected static ILocator Titles(IPage page) => page.GetByTestId("items").GetByTestId("title");
 
-    private static ILocator Item(IPage page, string title) => page.Locator($"[data-testid=item][data-title='{title}']");
+    protected static ILocator Item(IPage page, string title) => page.Locator($"[data-testid=item][data-title='{title}']");
 
-    private static async Task AddAsync(IPage page, string title)
+    protected static async Task AddAsync(IPage page, string title)
     {
         await page.GetByTestId("new-title").FillAsync(title);
         await page.GetByTestId("add").ClickAsync();
@@ -88,7 +88,36 @@ public abstract class TodoPageTests(BrowserFixture browser, WebAppFixture web) :
 
 public sealed class InMemoryTodoPageTests(BrowserFixture browser, InMemoryWebAppFixture web) : TodoPageTests(browser, web), IClassFixture<InMemoryWebAppFixture>;
 
-public sealed class EmulatorTodoPageTests(BrowserFixture browser, EmulatorWebAppFixture web) : TodoPageTests(browser, web), IClassFixture<EmulatorWebAppFixture>;
+public sealed class EmulatorTodoPageTests(BrowserFixture browser, EmulatorWebAppFixture web) : TodoPageTests(browser, web), IClassFixture<EmulatorWebAppFixture>
+{
+    /// <summary>A page running the official Firebase web SDK in the browser and a page backed by the .NET library edit one list.</summary>
+    [Fact]
+    public async Task OfficialSdkPage_AndLibraryPage_SeeEachOthersItemsAndTicks()
+    {
+        // The page loads the Firebase web SDK from the copy npm installs for the interop tests.
+        var sdk = await new HttpClient().GetAsync(new Uri(BaseUrl, "lib/firebase-database-compat.js"), TestContext.Current.CancellationToken);
+        if (!sdk.IsSuccessStatusCode)
+        {
+            const string Hint = "The Firebase web SDK is not installed: run `npm ci --prefix tests/interop`.";
+            Assert.SkipWhen(Environment.GetEnvironmentVariable("REALTIME_REQUIRE_INTEROP") != "1", Hint);
+            Assert.Fail(Hint);
+        }
+
+        var list = NewName("list");
+        var alice = await OpenAsync($"todo.html?list={list}&user=alice");
+        var bob = await OpenAsync($"todo-sdk.html?list={list}&user=bob");
+        await AddAsync(alice, "Buy milk");
+        await Expect(Titles(bob)).ToHaveTextAsync(["Buy milk"]);
+
+        await Item(bob, "Buy milk").GetByTestId("done").CheckAsync();
+        await Expect(Item(alice, "Buy milk").GetByTestId("done")).ToBeCheckedAsync();
+
+        await AddAsync(bob, "Bake bread");
+        await Expect(Titles(alice)).ToHaveTextAsync(["Buy milk", "Bake bread"]);
+        await Item(alice, "Bake bread").GetByTestId("done").CheckAsync();
+        await Expect(Item(bob, "Bake bread").GetByTestId("done")).ToBeCheckedAsync();
+    }
+}
 
 public sealed class AblyTodoPageTests(BrowserFixture browser, AblyTodoWebAppFixture web) : TodoPageTests(browser, web), IClassFixture<AblyTodoWebAppFixture>
 {
