@@ -79,6 +79,17 @@ internal static class JsonWire
             w.WriteEndArray();
         }
 
+        if (m.State is { } state)
+        {
+            w.WriteStartArray("state"u8);
+            foreach (var o in state)
+            {
+                LiveObjects.ObjectMessageCodec.Write(w, o);
+            }
+
+            w.WriteEndArray();
+        }
+
         WriteIf(w, "timestamp"u8, m.Timestamp);
         if (m.Params is { } parameters)
         {
@@ -395,6 +406,11 @@ internal static class JsonWire
             {
                 Advance(ref r);
                 m.Presence = ReadArray(ref r, "presence", static (ref Utf8JsonReader x) => ReadPresence(ref x));
+            }
+            else if (r.ValueTextEquals("state"u8))
+            {
+                Advance(ref r);
+                m.State = ReadArray(ref r, "state", static (ref Utf8JsonReader x) => LiveObjects.ObjectMessageCodec.Read(JsonElement.ParseValue(ref x)));
             }
             else if (r.ValueTextEquals("timestamp"u8))
             {

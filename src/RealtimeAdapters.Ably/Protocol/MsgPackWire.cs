@@ -22,7 +22,7 @@ internal static class MsgPackWire
     {
         w.WriteMapHeader(1 + Count(m.Id) + Count(m.Auth) + Count(m.Channel) + Count(m.ChannelSerial) + Count(m.ConnectionId) +
             Count(m.ConnectionKey) + Count(m.ConnectionDetails) + Count(m.Count) + Count(m.Error) + Count(m.Flags) + Count(m.MsgSerial) +
-            Count(m.Messages) + Count(m.Presence) + Count(m.Timestamp) + Count(m.Params) + Count(m.Res));
+            Count(m.Messages) + Count(m.Presence) + Count(m.State) + Count(m.Timestamp) + Count(m.Params) + Count(m.Res));
         Key(ref w, "action"u8);
         w.Write((int)m.Action);
         WriteIf(ref w, "id"u8, m.Id);
@@ -73,6 +73,16 @@ internal static class MsgPackWire
             foreach (var p in presence)
             {
                 WritePresence(ref w, p);
+            }
+        }
+
+        if (m.State is { } state)
+        {
+            Key(ref w, "state"u8);
+            w.WriteArrayHeader(state.Count);
+            foreach (var o in state)
+            {
+                WriteObjectJson(ref w, LiveObjects.ObjectMessageCodec.ToElement(o), bytesField: false);
             }
         }
 
@@ -325,6 +335,33 @@ internal static class MsgPackWire
         }
     }
 
+    /// <summary>
+    /// Writes an object message from its JSON shape: as <see cref="WriteJson"/>, except that an object data's
+    /// <c>bytes</c> (base64 in JSON) is written as bin, as msgpack carries it (OD4c2).
+    /// </summary>
+    private static void WriteObjectJson(ref MessagePackWriter w, JsonElement e, bool bytesField)
+    {
+        if (bytesField && e.ValueKind == JsonValueKind.String)
+        {
+            w.Write(Convert.FromBase64String(e.GetString()!));
+            return;
+        }
+
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            w.WriteMapHeader(e.GetPropertyCount());
+            foreach (var property in e.EnumerateObject())
+            {
+                w.Write(property.Name);
+                WriteObjectJson(ref w, property.Value, property.NameEquals("bytes"u8));
+            }
+
+            return;
+        }
+
+        WriteJson(ref w, e);
+    }
+
     private static void WriteStringMap(ref MessagePackWriter w, IReadOnlyDictionary<string, string> map)
     {
         w.WriteMapHeader(map.Count);
@@ -464,6 +501,11 @@ internal static class MsgPackWire
             else if (key.SequenceEqual("presence"u8))
             {
                 m.Presence = ReadArray(ref r, "presence", depth + 1, static (ref MessagePackReader x, int d) => ReadPresence(ref x, d));
+            }
+            else if (key.SequenceEqual("state"u8))
+            {
+                // Read as JSON (bin becomes base64, as the JSON protocol carries object data bytes), then typed.
+                m.State = ReadArray(ref r, "state", depth + 1, static (ref MessagePackReader x, int d) => LiveObjects.ObjectMessageCodec.Read(ReadAsJson(ref x, d)));
             }
             else if (key.SequenceEqual("timestamp"u8))
             {

@@ -80,6 +80,12 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     /// <summary>The server's limit from CONNECTED (65536 until then).</summary>
     public long MaxMessageSize { get; private set; } = 65536;
 
+    /// <summary>Whether a CONNECTED has told this connection its account's message size limit (until then it is assumed 65536).</summary>
+    public bool KnowsMaxMessageSize => _details?.MaxMessageSize is > 0;
+
+    /// <summary>The site code of the current connection (CD2j), which LiveObjects operations applied on their ACK carry.</summary>
+    public string? SiteCode => _details?.SiteCode;
+
     public ConnectionState State => _state.State;
 
     public ConnectionStateChange? LastChange => _state.LastChange;
@@ -187,7 +193,10 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     /// Sends a MESSAGE or PRESENCE that takes the next msgSerial; completes on its ACK, fails on its NACK. While
     /// connecting or disconnected it waits in order (when <see cref="AblyChannelClientOptions.QueueMessages"/>).
     /// </summary>
-    public Task SendAckedAsync(ProtocolMessage message, CancellationToken cancellationToken)
+    public Task SendAckedAsync(ProtocolMessage message, CancellationToken cancellationToken) => SendForResultAsync(message, cancellationToken);
+
+    /// <summary>As <see cref="SendAckedAsync"/>, completing with the ACK's result for the message (its serials).</summary>
+    public Task<PublishResult?> SendForResultAsync(ProtocolMessage message, CancellationToken cancellationToken)
     {
         var item = new Outbound(message);
         lock (_gate)
@@ -206,7 +215,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
                 if (!_options.QueueMessages)
                 {
                     StartLoop();
-                    return Task.FromException(new RealtimeConnectionException($"The Ably connection is {state} and QueueMessages is off.")
+                    return Task.FromException<PublishResult?>(new RealtimeConnectionException($"The Ably connection is {state} and QueueMessages is off.")
                     {
                         ErrorCode = AblyErrorCodes.ConnectionDisconnected.ToString(CultureInfo.InvariantCulture),
                         ProviderName = AblyChannelClient.Name,
@@ -219,7 +228,7 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
             }
             else
             {
-                return Task.FromException(state == ConnectionState.Suspended
+                return Task.FromException<PublishResult?>(state == ConnectionState.Suspended
                     ? Suspended(_state.LastChange?.Reason)
                     : EndedError());
             }
@@ -753,7 +762,9 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
             var serial = item.Message.MsgSerial ?? -1;
             if (serial >= first && message.Action == ProtocolAction.Ack)
             {
-                item.Done.TrySetResult();
+                // res holds one entry per acknowledged ProtocolMessage, in serial order (TR4s).
+                var index = serial - first;
+                item.Done.TrySetResult(message.Res is { } res && index < res.Count ? res[(int)index] : null);
             }
             else
             {
@@ -953,6 +964,6 @@ internal sealed class AblyRealtimeConnection : IRealtimeConnection, IAsyncDispos
     {
         public ProtocolMessage Message { get; } = message;
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<PublishResult?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -355,6 +355,9 @@ internal sealed class AblyConnection : IDisposable
             case ProtocolAction.Presence:
                 Publish(message);
                 return true;
+            case ProtocolAction.Object:
+                PublishObjects(message);
+                return true;
             case ProtocolAction.Auth:
                 return await ReauthAsync(message).ConfigureAwait(false);
             default:
@@ -408,7 +411,9 @@ internal sealed class AblyConnection : IDisposable
         }
 
         var requested = (message.Flags ?? ProtocolFlags.None).Modes();
-        var granted = requested == ProtocolFlags.None ? permitted : requested & permitted;
+        // Without requested modes a client gets the default ones: the object modes only when asked for (LiveObjects clients
+        // request them), so plain channel clients receive no object sync.
+        var granted = requested == ProtocolFlags.None ? permitted & ~(ProtocolFlags.ObjectSubscribe | ProtocolFlags.ObjectPublish) : requested & permitted;
         MessageReplay? replay = null;
         var resuming = message.ChannelSerial is { Length: > 0 };
         if (resuming)
@@ -487,14 +492,25 @@ internal sealed class AblyConnection : IDisposable
             _channels[name] = link;
 
             // ATTACHED, then the SYNC, then live events: the client sees the attach before any message of the channel.
-            Post(new ProtocolMessage
+            var attached = new ProtocolMessage
             {
                 Action = ProtocolAction.Attached,
                 Channel = name,
                 ChannelSerial = attachSerial,
                 Flags = flags,
                 Params = message.Params,
-            });
+            };
+            if (granted.Has(ProtocolFlags.ObjectSubscribe))
+            {
+                // Every ATTACHED with object_subscribe, resumed ones too, is followed by a full OBJECT_SYNC (RTO4): under the
+                // channel's objects lock, so the sync holds the operations before it and the attachment gets all after it.
+                attached.Flags = flags | ProtocolFlags.HasObjects;
+                link.Objects = _server.Objects.Get(name).Attach(() => Post(attached), Post);
+            }
+            else
+            {
+                Post(attached);
+            }
             if (members is not null)
             {
                 PostSync(name, members);
@@ -666,6 +682,29 @@ internal sealed class AblyConnection : IDisposable
     }
 
     private string? EnforcedClientId() => _state!.ClientId is null or "*" ? null : _state.ClientId;
+
+    /// <summary>OBJECT: LiveObjects operations, all applied or none; broadcast to the channel's object subscribers before the ACK.</summary>
+    private void PublishObjects(ProtocolMessage message)
+    {
+        var name = message.Channel ?? string.Empty;
+        var state = _state!;
+        var result = state.PublishOnce(message.MsgSerial, () =>
+        {
+            var serial = message.MsgSerial ?? 0;
+            try
+            {
+                ChannelNames.Validate(name);
+                RequireCapability(name, "object-publish");
+                var serials = _server.Objects.Get(name).Publish(message.State ?? [], state.ConnectionId, EnforcedClientId(), message.MsgSerial, _server.Options.MaxMessageSize);
+                return new ProtocolMessage { Action = ProtocolAction.Ack, MsgSerial = serial, Count = 1, Res = [new PublishResult { Serials = serials }] };
+            }
+            catch (Exception ex) when (ex is RealtimeException or ArgumentException)
+            {
+                return new ProtocolMessage { Action = ProtocolAction.Nack, MsgSerial = serial, Count = 1, Error = AblyServer.ToErrorInfo(ex) };
+            }
+        }, out _);
+        Post(result);
+    }
 
     private void RequireCapability(string channel, string operation)
     {
@@ -924,8 +963,12 @@ internal sealed class AblyConnection : IDisposable
 
         public RealtimeSubscription<PresenceMessage>? PresenceSubscription { get; set; }
 
+        /// <summary>The subscription to the channel's object operations (object_subscribe), or null.</summary>
+        public IDisposable? Objects { get; set; }
+
         public async ValueTask DisposeAsync()
         {
+            Objects?.Dispose();
             Messages?.Stop();
             Presence?.Stop();
             if (MessageSubscription is { } m)
