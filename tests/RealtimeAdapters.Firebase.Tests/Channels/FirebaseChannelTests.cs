@@ -172,18 +172,29 @@ public sealed class FirebaseChannelTests(EmulatorFixture fixture) : IClassFixtur
     [Fact]
     public async Task Subscribe_MessagesPublishedWhileTheSubscriberWasDisconnected_ArriveAfterItReconnects()
     {
-        var subscriberStore = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = Emulator.FirebaseUrl, Namespace = _ns, UseEmulatorAdmin = true, ReconnectInitialDelay = TimeSpan.FromMilliseconds(200) });
+        // The subscriber waits a second or more before reconnecting, the publisher a fifth of that: the publisher is back,
+        // and publishes, while the subscriber is still away.
+        var subscriberStore = new FirebaseRealtimeStore(new FirebaseStoreOptions
+        {
+            DatabaseUrl = Emulator.FirebaseUrl, Namespace = _ns, UseEmulatorAdmin = true,
+            ReconnectInitialDelay = TimeSpan.FromSeconds(2), ReconnectJitter = 0.5,
+        });
         _created.Add(subscriberStore);
         var subscriber = new FirebaseChannelClient(subscriberStore);
         _created.Add(subscriber);
         var reader = await (await subscriber.GetChannel("gap").SubscribeAsync(cancellationToken: Ct)).GetAsyncEnumerator(Ct).ToReaderAsync();
-        var states = subscriber.Connection.WatchState().GetAsyncEnumerator(Ct);
-        var publisher = Client(null).GetChannel("gap");
+        var subscriberStates = subscriber.Connection.WatchState().GetAsyncEnumerator(Ct);
+        var publisherClient = Client(null);
+        var publisher = publisherClient.GetChannel("gap");
         await publisher.PublishAsync("before", "1", Ct);
         Assert.Equal("before", (await reader.NextAsync()).Name);
+        var publisherStates = publisherClient.Connection.WatchState().GetAsyncEnumerator(Ct);
 
         Emulator.DropFirebaseConnections(_ns);
-        await TestSupport.WaitForStateAsync(states, ConnectionState.Disconnected);
+        await TestSupport.WaitForStateAsync(subscriberStates, ConnectionState.Disconnected);
+        await TestSupport.WaitForStateAsync(publisherStates, ConnectionState.Disconnected);
+        await TestSupport.WaitForStateAsync(publisherStates, ConnectionState.Connected);
+        Assert.NotEqual(ConnectionState.Connected, subscriber.Connection.State);
         await publisher.PublishAsync("during", "2", Ct);
 
         Assert.Equal("during", (await reader.NextAsync()).Name);
