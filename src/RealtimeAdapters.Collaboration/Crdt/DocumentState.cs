@@ -97,7 +97,8 @@ internal sealed class DocumentState
             writer.WriteStartObject();
             writer.WriteNumber("v", CrdtOperation.FormatVersion);
             writer.WriteStartObject("o");
-            foreach (var obj in Objects.Values.OrderBy(static o => o.Name, StringComparer.Ordinal))
+            // An object nobody wrote yet (read before any edit) is not part of the replicated state.
+            foreach (var obj in Objects.Values.Where(static o => o.Cells.Count > 0).OrderBy(static o => o.Name, StringComparer.Ordinal))
             {
                 writer.WriteStartObject(obj.Name);
                 writer.WriteString("k", CrdtOperation.KindName(obj.Kind));
