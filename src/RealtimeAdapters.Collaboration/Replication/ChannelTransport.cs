@@ -45,6 +45,9 @@ internal sealed class ChannelTransport(IChannelClient client, string channelName
             var messages = chunk.Select(static op => new ChannelMessage(OperationEvent, op.ToJson()) { Id = MessageId(op) }).ToList();
             await _channel.PublishAsync(messages, cancellationToken).ConfigureAwait(false);
         }
+
+        // Own edits count too: a provider with echo suppression never delivers them back.
+        await CountAsync(operations.Count, cancellationToken).ConfigureAwait(false);
     }
 
     internal override async ValueTask StopAsync()
@@ -139,21 +142,34 @@ internal sealed class ChannelTransport(IChannelClient client, string channelName
 
         // The backend stamps the sender's client id (null for an anonymous sender): the edit must name that author.
         sink.OnOperation(message.Data.AsString(), senderKnown: true, message.ClientId);
-        if (options.SnapshotEvery > 0 && Interlocked.Increment(ref _sinceSnapshot) >= options.SnapshotEvery)
+        if (!string.Equals(message.ClientId, client.ClientId, StringComparison.Ordinal))
         {
-            Interlocked.Exchange(ref _sinceSnapshot, 0);
-            var snapshot = sink.ExportSnapshot();
-            if (Encoding.UTF8.GetByteCount(snapshot) <= options.MaxSnapshotBytes)
-            {
-                try
-                {
-                    await _channel.PublishAsync(SnapshotEvent, snapshot, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RealtimeException ex)
-                {
-                    sink.OnError(ex);
-                }
-            }
+            await CountAsync(1, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CountAsync(int edits, CancellationToken cancellationToken)
+    {
+        if (options.SnapshotEvery == 0 || Interlocked.Add(ref _sinceSnapshot, edits) < options.SnapshotEvery)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _sinceSnapshot, 0);
+        var sink = _sink!;
+        var snapshot = sink.ExportSnapshot();
+        if (Encoding.UTF8.GetByteCount(snapshot) > options.MaxSnapshotBytes)
+        {
+            return;
+        }
+
+        try
+        {
+            await _channel.PublishAsync(SnapshotEvent, snapshot, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RealtimeException ex)
+        {
+            sink.OnError(ex);
         }
     }
 }

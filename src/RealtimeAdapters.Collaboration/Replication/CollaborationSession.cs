@@ -26,7 +26,7 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
     private readonly ReplicationTransport _transport;
     private readonly IOfflineStore _queue;
     private readonly CollaborationSessionOptions _options;
-    private readonly Channel<CrdtOperation> _outbox = Channel.CreateUnbounded<CrdtOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<CrdtOperation> _outbox = Channel.CreateUnbounded<CrdtOperation>();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<CrdtOperation> _pending = [];
