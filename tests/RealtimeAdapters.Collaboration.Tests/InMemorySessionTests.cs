@@ -68,7 +68,10 @@ public sealed class InMemorySessionTests : IAsyncDisposable
         var path = RealtimePath.Parse("docs/big");
         var options = new StoreReplicationOptions { CompactEvery = 10 };
         var observer = Store();
-        await using var compacted = await observer.WatchAsync(path.Child("snapshot"), new WatchOptions { Events = StoreEventKind.Value }, Ct);
+
+        // Compaction writes the snapshot, then removes the edits it holds: wait for both.
+        await using var snapshot = await observer.WatchAsync(path.Child("snapshot"), new WatchOptions { Events = StoreEventKind.Value }, Ct);
+        await using var edits = await observer.WatchAsync(path.Child("ops"), new WatchOptions { Events = StoreEventKind.Value }, Ct);
         await using (var alice = await CollaborationSession.StartAsync(new() { Transport = ReplicationTransport.Store(Store(), path, options) }, Ct))
         {
             var map = alice.Document.GetMap<int>("m");
@@ -78,9 +81,20 @@ public sealed class InMemorySessionTests : IAsyncDisposable
                 Assert.True(await alice.FlushAsync(Ct));
             }
 
-            await foreach (var e in compacted.WithCancellation(Ct))
+            await foreach (var e in snapshot.WithCancellation(Ct))
             {
                 if (e.Snapshot.Exists)
+                {
+                    break;
+                }
+            }
+
+            // The edits' node grows as they arrive (the events queued since the watch began), then shrinks when compacted.
+            var most = 0;
+            await foreach (var e in edits.WithCancellation(Ct))
+            {
+                most = Math.Max(most, e.Snapshot.ChildrenCount);
+                if (e.Snapshot.ChildrenCount < most)
                 {
                     break;
                 }
