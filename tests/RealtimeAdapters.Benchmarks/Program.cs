@@ -9,6 +9,7 @@ using RealtimeAdapters.Benchmarks.Ably;
 // Side by side with the official Firebase web SDK: ... -- --firebase-vs-js [--rounds 5] [--count 10000] [--children 100,10000,100000]
 // The same channel workloads on Firebase (channels over paths) and Ably: ... -- --channels-firebase-vs-ably [--rounds 3]
 //   [--count 2000] [--subscribers 1000] [--fanout-messages 20]
+// CRDT state size after a long history, log against snapshot: ... -- --collaboration-state [--edits 100000]
 // Memory a Firebase watch keeps per cached child: ... -- --firebase-cache-memory [--children 10000] [--rounds 3]
 if (args.Length > 0 && args[0] == "--ably-vs-js")
 {
@@ -28,6 +29,11 @@ if (args.Length > 0 && args[0] == "--firebase-cache-memory")
 if (args.Length > 0 && args[0] == "--channels-firebase-vs-ably")
 {
     return await RealtimeAdapters.Benchmarks.Comparison.ChannelsComparisonRunner.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--collaboration-state")
+{
+    return await RealtimeAdapters.Benchmarks.Collaboration.CollaborationStateRunner.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "--ably-profile")
