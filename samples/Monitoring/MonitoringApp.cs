@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -58,7 +60,9 @@ public sealed class MonitoringApp : IAsyncDisposable
             builder.WebHost.UseUrls("http://127.0.0.1:5090");
         }
 
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // The load provokes refusals on purpose (LoadOptions.RefusalInterval): the metrics count them, the log would repeat them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
+            .AddFilter(RealtimeDiagnostics.Name, LogLevel.Error);
         var load = new LoadOptions();
         builder.Configuration.GetSection(LoadOptions.Section).Bind(load);
         load.Validate();
@@ -74,7 +78,8 @@ public sealed class MonitoringApp : IAsyncDisposable
         {
             var app = Build(builder, emulator, load, out var exportsTraces);
             await app.StartAsync(cancellationToken);
-            var url = new Uri(app.Urls.First().TrimEnd('/') + "/");
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var url = new Uri(address.TrimEnd('/') + "/");
             return new MonitoringApp(app, emulator, url) { ExportsTraces = exportsTraces };
         }
         catch
