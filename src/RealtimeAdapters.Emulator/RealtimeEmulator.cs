@@ -17,6 +17,11 @@ namespace RealtimeAdapters.Emulator;
 /// A running emulator: Kestrel servers speaking the backends' wire protocols on loopback over the in-memory engine.
 /// Start one with <see cref="StartAsync"/> and dispose it to stop (open streams end at once).
 /// </summary>
+/// <remarks>
+/// Both front ends also answer <c>GET /healthz</c> (liveness), <c>GET /readyz</c> (200 once every front end listens, 503
+/// before and while stopping) and <c>GET /metrics</c> (the emulator's metrics, meter <c>RealtimeAdapters.Emulator</c>, in
+/// the Prometheus text format), before the protocol handler.
+/// </remarks>
 /// <example><code>
 /// await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 } });
 /// using var http = new HttpClient { BaseAddress = emulator.FirebaseUrl };
