@@ -124,9 +124,9 @@ public sealed class MonitoringApp : IAsyncDisposable
             .AddRealtimeChannelClientHealthCheck(LoadGenerator.AblyPublisher);
         builder.Services.AddSingleton(emulator).AddSingleton(load).AddHostedService<LoadGenerator>();
 
-        // The standard variable (or setting) turns the OTLP exporter on; without it traces go nowhere.
-        var otlp = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        exportsTraces = !string.IsNullOrEmpty(otlp);
+        // The standard variable (or setting) turns the OTLP exporter on; without it traces go nowhere. The exporter reads
+        // it, and the other OTEL_EXPORTER_OTLP_* settings (protocol, headers), from the configuration itself.
+        exportsTraces = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var traces = exportsTraces;
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
@@ -136,7 +136,7 @@ public sealed class MonitoringApp : IAsyncDisposable
                 tracing.AddSource(RealtimeDiagnostics.Name);
                 if (traces)
                 {
-                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp!));
+                    tracing.AddOtlpExporter();
                 }
             });
 
