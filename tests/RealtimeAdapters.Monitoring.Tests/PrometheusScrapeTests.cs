@@ -8,6 +8,7 @@ namespace RealtimeAdapters.Monitoring.Tests;
 /// OpenTelemetry) and the emulator (its own <c>/metrics</c>) every second under the sample's load, and every metric and
 /// every expression of the Grafana dashboard has data.
 /// </summary>
+[Collection(nameof(OneSampleHost))]
 public sealed class PrometheusScrapeTests
 {
     // Prometheus's start, a few scrapes, and rate windows (Dashboard.Variables) that hold two samples at least.

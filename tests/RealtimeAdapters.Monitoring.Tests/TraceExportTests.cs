@@ -11,6 +11,7 @@ using Monitoring;
 namespace RealtimeAdapters.Monitoring.Tests;
 
 /// <summary>The sample sends the library's activities over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and not otherwise.</summary>
+[Collection(nameof(OneSampleHost))]
 public sealed class TraceExportTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
