@@ -152,7 +152,7 @@ public sealed class FirebaseBackend(Uri url, Action<FirebaseStoreOptions>? confi
     }
 }
 
-/// <summary>Ably: channels over the realtime protocol (JSON or msgpack), one channel prefix per session; no store yet.</summary>
+/// <summary>Ably: channels over the realtime protocol (JSON or msgpack), one channel prefix per session; the store over LiveObjects on a channel of the session's own.</summary>
 /// <param name="url">The endpoint (the emulator's, unless hosted).</param>
 /// <param name="key">The API key.</param>
 /// <param name="binary">msgpack instead of JSON.</param>
@@ -170,9 +170,6 @@ public sealed class AblyBackend(Uri url, string key, bool binary, string name, b
 
     /// <inheritdoc />
     public override string Name => name;
-
-    /// <inheritdoc />
-    public override string? StoreNotOffered => "the store over Ably LiveObjects is not implemented yet (issue 16)";
 
     /// <inheritdoc />
     public override string? NetworkNotApplicable => Emulated ? null : "measured against the local emulator only (the proxy cannot stand in front of TLS)";
@@ -203,7 +200,14 @@ public sealed class AblyBackend(Uri url, string key, bool binary, string name, b
                 ChannelPrefix);
 
         protected override IRealtimeStore CreateStore(bool viaProxy) =>
-            throw new RealtimeNotSupportedException(backend.Name, RealtimeCapabilities.Store);
+            new AblyRealtimeStore(new AblyChannelClientOptions
+            {
+                Endpoint = viaProxy ? Proxy.Through(backend.Url) : backend.Url,
+                Key = backend.Key,
+                UseBinaryProtocol = backend.Binary,
+                DisconnectedRetryTimeout = TimeSpan.FromMilliseconds(250),
+                StoreChannel = ChannelPrefix + "store",
+            });
     }
 }
 

@@ -64,7 +64,18 @@ public sealed class CountingProxy : IAsyncDisposable
 
         foreach (var (client, server) in pairs)
         {
-            client.Client.LingerState = new LingerOption(true, 0);
+            // A pair may be ending on its own meanwhile (its socket already released).
+            try
+            {
+                if (client.Client is { } socket)
+                {
+                    socket.LingerState = new LingerOption(true, 0);
+                }
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+            }
+
             client.Dispose();
             server.Dispose();
         }

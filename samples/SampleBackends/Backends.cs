@@ -126,7 +126,6 @@ public sealed class Backends : IAsyncDisposable
     /// <param name="kind">The backend.</param>
     public static string? StoreNotOffered(BackendKind kind) => kind switch
     {
-        BackendKind.Ably => "Ably does not offer the store yet: the JSON tree over LiveObjects (nested LiveMaps) is issue 16.",
         _ => null,
     };
 
@@ -160,14 +159,7 @@ public sealed class Backends : IAsyncDisposable
                 return new InMemoryChannelClient(_hub, new InMemoryChannelClientOptions { ClientId = clientId });
 
             case BackendKind.Ably:
-                var ably = new AblyChannelClientOptions { UseBinaryProtocol = true };
-                _configuration.GetSection($"{Section}:{AblyChannelClientOptions.ConfigurationSection}").Bind(ably);
-                if (Emulator is not null)
-                {
-                    ably.Endpoint = Emulator.AblyUrl;
-                    ably.Key = Emulator.AblyKeys[0];
-                }
-
+                var ably = AblyOptions();
                 ably.ClientId = clientId;
                 return new AblyChannelClient(ably);
 
@@ -221,10 +213,27 @@ public sealed class Backends : IAsyncDisposable
 
                 return new FirebaseRealtimeStore(firebase);
 
-            // case BackendKind.Ably: return the LiveObjects store once it lands (issue 16; see StoreNotOffered).
+            case BackendKind.Ably:
+                // The JSON tree over LiveObjects (nested LiveMaps) on the channel AblyChannelClientOptions.StoreChannel.
+                return new AblyRealtimeStore(AblyOptions());
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown backend.");
         }
+    }
+
+    /// <summary>The Ably options bound as the library binds them, pointed at the emulator when one runs.</summary>
+    private AblyChannelClientOptions AblyOptions()
+    {
+        var ably = new AblyChannelClientOptions { UseBinaryProtocol = true };
+        _configuration.GetSection($"{Section}:{AblyChannelClientOptions.ConfigurationSection}").Bind(ably);
+        if (Emulator is not null)
+        {
+            ably.Endpoint = Emulator.AblyUrl;
+            ably.Key = Emulator.AblyKeys[0];
+        }
+
+        return ably;
     }
 
     /// <summary>Stops the emulator, if one was started.</summary>

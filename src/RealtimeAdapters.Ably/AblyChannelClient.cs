@@ -87,6 +87,20 @@ public sealed class AblyChannelClient : IChannelClient
         return GetAblyChannel(name, options);
     }
 
+    /// <summary>
+    /// The channel a LiveObjects store uses: attached with the object modes (and no others, so no messages or presence are
+    /// delivered), its OBJECT and OBJECT_SYNC frames and ATTACHED handed to <paramref name="objects"/> on the receive loop.
+    /// </summary>
+    internal AblyChannel GetObjectsChannel(string name, Action<ProtocolMessage> objects)
+    {
+        var channel = GetAblyChannel(name, null);
+        channel.UseForObjects(objects);
+        return channel;
+    }
+
+    /// <summary>The realtime connection (a store's reads wait for a HEARTBEAT round trip on it).</summary>
+    internal AblyRealtimeConnection RealtimeConnection => _connection;
+
     private AblyChannel GetAblyChannel(string name, AblyChannelOptions? options)
     {
         ThrowIfDisposed();

@@ -155,6 +155,13 @@ public sealed class AblyChannelClientOptions : IValidatableObject
     /// <summary>The base delay before re-attaching a channel whose attach timed out or that the server detached.</summary>
     public TimeSpan ChannelRetryTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The channel whose LiveObjects hold the JSON tree of an <see cref="AblyRealtimeStore"/>: <c>store</c> unless set. Each
+    /// channel is an independent tree that every store on it holds whole. The key's capability needs <c>object-subscribe</c>
+    /// (and <c>object-publish</c> to write) on it.
+    /// </summary>
+    public string StoreChannel { get; set; } = "store";
+
     /// <summary>Whether the client authenticates with tokens rather than sending <see cref="Key"/> as Basic credentials.</summary>
     internal bool UsesTokenAuth => UseTokenAuth || Token is not null || AuthCallback is not null || AuthUrl is not null;
 
@@ -191,6 +198,11 @@ public sealed class AblyChannelClientOptions : IValidatableObject
         if (Key is null && Token is null && AuthCallback is null && AuthUrl is null)
         {
             yield return new(nameof(Key), "no credentials: set Key, Token, AuthCallback or AuthUrl.", AblyErrorCodes.InvalidCredentials, IsCredential: true);
+        }
+
+        if (ChannelNames.GetProblem(StoreChannel) is { } channelProblem)
+        {
+            yield return new(nameof(StoreChannel), "StoreChannel is not a valid channel name: " + channelProblem);
         }
 
         if (AuthUrl is { } authUrl && (!authUrl.IsAbsoluteUri || authUrl.Scheme is not ("http" or "https")))

@@ -5,7 +5,7 @@ using RealtimeAdapters.Ably;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Ably channel provider (<see cref="AblyChannelClient"/>) on a <see cref="RealtimeBuilder"/>.</summary>
+/// <summary>Registers the Ably providers on a <see cref="RealtimeBuilder"/>: channels (<see cref="AblyChannelClient"/>) and the store over LiveObjects (<see cref="AblyRealtimeStore"/>).</summary>
 public static class AblyRealtimeBuilderExtensions
 {
     /// <summary>
@@ -54,28 +54,71 @@ public static class AblyRealtimeBuilderExtensions
         return AddCore(builder, serviceKey, configuration, configure);
     }
 
+    /// <summary>
+    /// Registers the unkeyed <see cref="IRealtimeStore"/> as an <see cref="AblyRealtimeStore"/> (the JSON tree over LiveObjects
+    /// on <see cref="AblyChannelClientOptions.StoreChannel"/>), with options bound from <c>Realtime:Ably</c> and validated when
+    /// the host starts. The store has a connection of its own.
+    /// </summary>
+    /// <param name="builder">The realtime builder.</param>
+    /// <param name="configure">Code configuration, applied after binding.</param>
+    /// <returns>The builder.</returns>
+    public static RealtimeBuilder AddAblyStore(this RealtimeBuilder builder, Action<AblyChannelClientOptions>? configure = null) =>
+        AddStoreCore(builder, null, null, configure);
+
+    /// <summary>Registers the unkeyed Ably store with options bound from <paramref name="configuration"/>.</summary>
+    /// <param name="builder">The realtime builder.</param>
+    /// <param name="configuration">The section to bind.</param>
+    /// <param name="configure">Code configuration, applied after binding.</param>
+    /// <returns>The builder.</returns>
+    public static RealtimeBuilder AddAblyStore(this RealtimeBuilder builder, IConfiguration configuration, Action<AblyChannelClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddStoreCore(builder, null, configuration, configure);
+    }
+
+    /// <summary>Registers an Ably store under <paramref name="serviceKey"/>, with options bound from <c>Realtime:&lt;key&gt;:Ably</c>.</summary>
+    /// <param name="builder">The realtime builder.</param>
+    /// <param name="serviceKey">The key.</param>
+    /// <param name="configure">Code configuration, applied after binding.</param>
+    /// <returns>The builder.</returns>
+    public static RealtimeBuilder AddKeyedAblyStore(this RealtimeBuilder builder, object serviceKey, Action<AblyChannelClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return AddStoreCore(builder, serviceKey, null, configure);
+    }
+
     private static RealtimeBuilder AddCore(RealtimeBuilder builder, object? serviceKey, IConfiguration? configuration, Action<AblyChannelClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddProviderOptions(serviceKey, AblyChannelClientOptions.ConfigurationSection, configuration, configure);
         var name = RealtimeBuilder.GetOptionsName(serviceKey);
-        return builder.AddKeyedChannelClient(serviceKey, sp =>
+        return builder.AddKeyedChannelClient(serviceKey, sp => new AblyChannelClient(ResolveOptions(sp, name)));
+    }
+
+    private static RealtimeBuilder AddStoreCore(RealtimeBuilder builder, object? serviceKey, IConfiguration? configuration, Action<AblyChannelClientOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddProviderOptions(serviceKey, AblyChannelClientOptions.ConfigurationSection, configuration, configure);
+        var name = RealtimeBuilder.GetOptionsName(serviceKey);
+        return builder.AddKeyedStore(serviceKey, sp => new AblyRealtimeStore(ResolveOptions(sp, name)));
+    }
+
+    private static AblyChannelClientOptions ResolveOptions(IServiceProvider sp, string name)
+    {
+        var options = sp.GetRequiredService<IOptionsMonitor<AblyChannelClientOptions>>().Get(name);
+
+        // The container's clock (a FakeTimeProvider in tests) unless the options chose one.
+        if (ReferenceEquals(options.TimeProvider, TimeProvider.System) && sp.GetService<TimeProvider>() is { } time)
         {
-            var options = sp.GetRequiredService<IOptionsMonitor<AblyChannelClientOptions>>().Get(name);
+            options.TimeProvider = time;
+        }
 
-            // The container's clock (a FakeTimeProvider in tests) unless the options chose one.
-            if (ReferenceEquals(options.TimeProvider, TimeProvider.System) && sp.GetService<TimeProvider>() is { } time)
-            {
-                options.TimeProvider = time;
-            }
+        // IHttpClientFactory, when the application registered it: REST and the WebSocket share its named client's handler.
+        if (options.HttpMessageHandler is null && sp.GetService<IHttpMessageHandlerFactory>() is { } handlers)
+        {
+            options.HttpMessageHandlerFactory = () => handlers.CreateHandler(AblyChannelClientOptions.HttpClientName);
+        }
 
-            // IHttpClientFactory, when the application registered it: REST and the WebSocket share its named client's handler.
-            if (options.HttpMessageHandler is null && sp.GetService<IHttpMessageHandlerFactory>() is { } handlers)
-            {
-                options.HttpMessageHandlerFactory = () => handlers.CreateHandler(AblyChannelClientOptions.HttpClientName);
-            }
-
-            return new AblyChannelClient(options);
-        });
+        return options;
     }
 }

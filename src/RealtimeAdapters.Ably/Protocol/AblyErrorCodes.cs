@@ -83,6 +83,15 @@ internal static class AblyErrorCodes
     public const int PresenceReenterFailed = 91004;
     public const int PresenceOutOfSync = 91005;
 
+    /// <summary>An invalid object, object id or object operation (LiveObjects).</summary>
+    public const int InvalidObject = 92000;
+
+    /// <summary>An object, or a channel's objects, would exceed the size limit (LiveObjects).</summary>
+    public const int ObjectsLimitExceeded = 92001;
+
+    /// <summary>A channel was attached without a mode an object operation needs (<c>object_subscribe</c> / <c>object_publish</c>).</summary>
+    public const int ChannelModeMissing = 40024;
+
     /// <summary>The HTTP status Ably pairs with <paramref name="code"/>.</summary>
     public static int GetStatusCode(int code) => code switch
     {

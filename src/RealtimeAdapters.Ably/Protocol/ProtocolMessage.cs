@@ -2,7 +2,7 @@ namespace RealtimeAdapters.Ably.Protocol;
 
 /// <summary>
 /// One realtime frame (TR4). Absent fields are <see langword="null"/>; fields this implementation does not know
-/// (<c>annotations</c>, <c>state</c>, …) are skipped when read.
+/// (<c>annotations</c>, …) are skipped when read.
 /// </summary>
 internal sealed record ProtocolMessage
 {
@@ -36,6 +36,9 @@ internal sealed record ProtocolMessage
     public IReadOnlyList<WireMessage>? Messages { get; set; }
 
     public IReadOnlyList<WirePresenceMessage>? Presence { get; set; }
+
+    /// <summary>OBJECT and OBJECT_SYNC: the object messages (LiveObjects operations or states).</summary>
+    public IReadOnlyList<LiveObjects.ObjectMessage>? State { get; set; }
 
     /// <summary>Milliseconds since the Unix epoch.</summary>
     public long? Timestamp { get; set; }

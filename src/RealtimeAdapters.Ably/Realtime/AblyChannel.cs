@@ -34,6 +34,8 @@ internal sealed class AblyChannel : IChannel
     private readonly Dictionary<string, string>? _attachParams;
     private int _retryAttempt;
     private volatile bool _released;
+    private ProtocolFlags? _modes;
+    private Action<ProtocolMessage>? _objects;
 
     public AblyChannel(
         string name,
@@ -60,6 +62,25 @@ internal sealed class AblyChannel : IChannel
         _presence = new AblyChannelPresence(this, connection, options, ThrowIfUnusable);
         _channelSerial = recoveredSerial;
     }
+
+    /// <summary>Attaches with the LiveObjects modes only and hands object frames (and ATTACHED) to <paramref name="objects"/>.</summary>
+    internal void UseForObjects(Action<ProtocolMessage> objects)
+    {
+        lock (_gate)
+        {
+            if (_objects is not null && _objects != objects)
+            {
+                throw new InvalidOperationException($"Channel \"{Name}\" already serves another LiveObjects store on this client.");
+            }
+
+            _modes = ProtocolFlags.ObjectSubscribe | ProtocolFlags.ObjectPublish;
+            _objects = objects;
+        }
+    }
+
+    /// <summary>Publishes object operations (one OBJECT frame: all applied or none); completes with the ACK's serials.</summary>
+    internal Task<PublishResult?> PublishObjectsAsync(IReadOnlyList<LiveObjects.ObjectMessage> operations, CancellationToken cancellationToken) =>
+        _connection.SendForResultAsync(new ProtocolMessage { Action = ProtocolAction.Object, Channel = Name, State = operations }, cancellationToken);
 
     /// <summary>The serial the next attach resumes from (for a recovery key), or null.</summary>
     public string? ChannelSerial
@@ -118,7 +139,9 @@ internal sealed class AblyChannel : IChannel
             wire[i] = MessageMapper.ToWire(message, _connection.Format, Cipher);
         }
 
-        if (size > _connection.MaxMessageSize)
+        // Before the first CONNECTED the account's limit is unknown (it may be above the default): a message over the default
+        // then goes to the service, whose NACK (40009) fails the publish with the same exception.
+        if (size > _connection.MaxMessageSize && _connection.KnowsMaxMessageSize)
         {
             throw new MessageTooLargeException(size, _connection.MaxMessageSize, messages.Count == 1 ? "message" : "batch of messages") { ProviderName = AblyChannelClient.Name };
         }
@@ -276,7 +299,7 @@ internal sealed class AblyChannel : IChannel
     private void SendAttach()
     {
         // RTL4k: channel params go with every ATTACH; the server applies rewind only when there is no serial to resume from.
-        var session = _connection.TrySendNow(new ProtocolMessage { Action = ProtocolAction.Attach, Channel = Name, ChannelSerial = _channelSerial, Params = _attachParams });
+        var session = _connection.TrySendNow(new ProtocolMessage { Action = ProtocolAction.Attach, Channel = Name, ChannelSerial = _channelSerial, Params = _attachParams, Flags = _modes });
         _attachSentOn = session;
         if (session is null)
         {
@@ -453,6 +476,9 @@ internal sealed class AblyChannel : IChannel
                 UpdateSerial(message);
                 _presence.Apply(message, fromSync: false);
                 break;
+            case ProtocolAction.Object or ProtocolAction.ObjectSync:
+                _objects?.Invoke(message);
+                break;
             case ProtocolAction.Message when message.Messages is { } messages:
                 (RealtimeSubscription<ChannelMessage> Subscription, ChannelSubscriptionOptions Options)[] subscribers;
                 lock (_gate)
@@ -540,6 +566,7 @@ internal sealed class AblyChannel : IChannel
         }
 
         _presence.OnAttached(message.HasFlag(ProtocolFlags.HasPresence), resumed && !reenter, reenter);
+        _objects?.Invoke(message);
     }
 
     private void OnDetached(ProtocolMessage message)

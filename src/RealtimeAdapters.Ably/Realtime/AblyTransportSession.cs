@@ -20,6 +20,10 @@ internal sealed class AblyTransportSession : IDisposable
     private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource<SessionOutcome> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
+
+    // Ending and disposing exclude each other: a close ending the session on one thread while the connection loop disposes
+    // it on another must not cancel a disposed source.
+    private readonly object _endGate = new();
     private ITimer? _idleTimer;
     private TimeSpan _idleLimit = Timeout.InfiniteTimeSpan;
 
@@ -88,16 +92,19 @@ internal sealed class AblyTransportSession : IDisposable
     /// <summary>Ends the session with <paramref name="outcome"/> (the first outcome wins) and aborts the socket.</summary>
     public void End(SessionOutcome outcome)
     {
-        if (!_completion.TrySetResult(outcome))
+        lock (_endGate)
         {
-            return;
-        }
+            if (!_completion.TrySetResult(outcome))
+            {
+                return;
+            }
 
-        _outbound.Writer.TryComplete();
-        _idleTimer?.Dispose();
-        _stop.Cancel();
-        _socket.Abort();
-        _socket.Dispose();
+            _outbound.Writer.TryComplete();
+            _idleTimer?.Dispose();
+            _stop.Cancel();
+            _socket.Abort();
+            _socket.Dispose();
+        }
     }
 
     /// <summary>Ends the session as closed (after CLOSED from the server, or a local close): the socket is aborted, nothing more is sent.</summary>
@@ -108,7 +115,10 @@ internal sealed class AblyTransportSession : IDisposable
     public void Dispose()
     {
         EndClosed();
-        _stop.Dispose();
+        lock (_endGate)
+        {
+            _stop.Dispose();
+        }
     }
 
     private async Task SendLoopAsync()

@@ -35,6 +35,7 @@ internal sealed class AblyServer : IDisposable
             : [.. Options.Keys.Select(AblyKeyEntry.Parse)];
         Authority = new AblyAuthority(Keys, Time);
         Hub = new InMemoryChannelHub(new InMemoryChannelOptions { TimeProvider = Time, MaxMessageSize = Options.MaxMessageSize });
+        Objects = new LiveObjects.ObjectsHub(Time);
         Faults = new AblyFaultInjector(this);
     }
 
@@ -60,6 +61,9 @@ internal sealed class AblyServer : IDisposable
     public AblyAuthority Authority { get; }
 
     public InMemoryChannelHub Hub { get; }
+
+    /// <summary>Every channel's LiveObjects.</summary>
+    public LiveObjects.ObjectsHub Objects { get; }
 
     public ConcurrentDictionary<string, AblyConnectionState> Connections { get; } = new(StringComparer.Ordinal);
 

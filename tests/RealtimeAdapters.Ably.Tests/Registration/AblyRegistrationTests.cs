@@ -54,6 +54,33 @@ public sealed class AblyRegistrationTests
     }
 
     [Fact]
+    public async Task AddAblyStore_BindsRealtimeAblySection_AndKeyedStoresUseTheirOwnChannel()
+    {
+        await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0 } }, Ct);
+        var builder = NewHost(new()
+        {
+            ["Realtime:Ably:Endpoint"] = emulator.AblyUrl.ToString(),
+            ["Realtime:Ably:Key"] = emulator.AblyKeys[0],
+            ["Realtime:Ably:StoreChannel"] = "todos",
+            ["Realtime:other:Ably:Endpoint"] = emulator.AblyUrl.ToString(),
+            ["Realtime:other:Ably:Key"] = emulator.AblyKeys[0],
+            ["Realtime:other:Ably:StoreChannel"] = "other",
+        });
+        builder.Services.AddRealtime().AddAblyStore().AddKeyedAblyStore("other");
+        using var host = builder.Build();
+        await host.StartAsync(Ct);
+
+        var store = host.Services.GetRequiredService<IRealtimeStore>();
+        var other = host.Services.GetRequiredKeyedService<IRealtimeStore>("other");
+        Assert.Equal(RealtimeCapabilities.Store | RealtimeCapabilities.Queries, store.Metadata.Capabilities);
+        Assert.Equal("todos", store.GetService<AblyRealtimeStore>()!.ChannelName);
+        Assert.Equal("other", other.GetService<AblyRealtimeStore>()!.ChannelName);
+        await store.SetAsync("a", 1, Ct);
+        Assert.False((await other.GetAsync("a", Ct)).Exists);
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
     public async Task AddAblyChannels_BindsDictionaries_CipherKeysAuthParamsAndHeaders_AndValidatesCipherKeysAtStart()
     {
         var key = Convert.ToBase64String(new byte[32]);

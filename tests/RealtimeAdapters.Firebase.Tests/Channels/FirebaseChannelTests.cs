@@ -96,6 +96,7 @@ public sealed class FirebaseChannelTests(EmulatorFixture fixture) : IClassFixtur
     [Fact]
     public async Task Trim_ConcurrentPublishers_KeepTheNewestAndAnExactCount()
     {
+        var all = (await Client(null).GetChannel("busy").SubscribeAsync(cancellationToken: Ct)).GetAsyncEnumerator(Ct);
         var publishers = Enumerable.Range(0, 3).Select(i => (FirebaseChannel)Client($"p{i}", o => { o.HistoryMaxCount = 20; o.TrimEvery = 7; }).GetChannel("busy")).ToList();
         await Task.WhenAll(publishers.Select(async (channel, p) =>
         {
@@ -118,11 +119,17 @@ public sealed class FirebaseChannelTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Equal(20, kept.ChildCount);
         Assert.Equal(20d, db.Get(RealtimePath.Parse("channels/busy/meta/count")).Node.GetNumber());
 
-        // The newest 20 of each publisher's order survive: the last message of every publisher is kept.
-        var data = kept.Children.Values.Select(static m => m.GetChild("data").GetString()).ToHashSet();
-        Assert.Contains("0:39", data);
-        Assert.Contains("1:39", data);
-        Assert.Contains("2:39", data);
+        // What is kept is the 20 newest of all 120, in the database's order (timestamp, then push id), whoever published them.
+        var published = new List<ChannelMessage>();
+        for (var i = 0; i < 120; i++)
+        {
+            Assert.True(await all.MoveNextAsync().AsTask().WaitAsync(TestSupport.EventTimeout, Ct), "the subscription ended");
+            published.Add(all.Current);
+        }
+
+        var newest = published.OrderBy(static m => m.Timestamp).ThenBy(static m => m.Serial, StringComparer.Ordinal).TakeLast(20).Select(static m => m.Serial).ToHashSet();
+        Assert.Equal(newest.Order(StringComparer.Ordinal), kept.Children.Keys.Order(StringComparer.Ordinal));
+        await all.DisposeAsync();
     }
 
     [Fact]
@@ -165,18 +172,29 @@ public sealed class FirebaseChannelTests(EmulatorFixture fixture) : IClassFixtur
     [Fact]
     public async Task Subscribe_MessagesPublishedWhileTheSubscriberWasDisconnected_ArriveAfterItReconnects()
     {
-        var subscriberStore = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = Emulator.FirebaseUrl, Namespace = _ns, UseEmulatorAdmin = true, ReconnectInitialDelay = TimeSpan.FromMilliseconds(200) });
+        // The subscriber waits a second or more before reconnecting, the publisher a fifth of that: the publisher is back,
+        // and publishes, while the subscriber is still away.
+        var subscriberStore = new FirebaseRealtimeStore(new FirebaseStoreOptions
+        {
+            DatabaseUrl = Emulator.FirebaseUrl, Namespace = _ns, UseEmulatorAdmin = true,
+            ReconnectInitialDelay = TimeSpan.FromSeconds(2), ReconnectJitter = 0.5,
+        });
         _created.Add(subscriberStore);
         var subscriber = new FirebaseChannelClient(subscriberStore);
         _created.Add(subscriber);
         var reader = await (await subscriber.GetChannel("gap").SubscribeAsync(cancellationToken: Ct)).GetAsyncEnumerator(Ct).ToReaderAsync();
-        var states = subscriber.Connection.WatchState().GetAsyncEnumerator(Ct);
-        var publisher = Client(null).GetChannel("gap");
+        var subscriberStates = subscriber.Connection.WatchState().GetAsyncEnumerator(Ct);
+        var publisherClient = Client(null);
+        var publisher = publisherClient.GetChannel("gap");
         await publisher.PublishAsync("before", "1", Ct);
         Assert.Equal("before", (await reader.NextAsync()).Name);
+        var publisherStates = publisherClient.Connection.WatchState().GetAsyncEnumerator(Ct);
 
         Emulator.DropFirebaseConnections(_ns);
-        await TestSupport.WaitForStateAsync(states, ConnectionState.Disconnected);
+        await TestSupport.WaitForStateAsync(subscriberStates, ConnectionState.Disconnected);
+        await TestSupport.WaitForStateAsync(publisherStates, ConnectionState.Disconnected);
+        await TestSupport.WaitForStateAsync(publisherStates, ConnectionState.Connected);
+        Assert.NotEqual(ConnectionState.Connected, subscriber.Connection.State);
         await publisher.PublishAsync("during", "2", Ct);
 
         Assert.Equal("during", (await reader.NextAsync()).Name);

@@ -6,6 +6,9 @@ namespace RealtimeAdapters.Samples.Tests.Browser;
 /// <summary>Two people edit one list in the browser, each through their own page and server-side store client.</summary>
 public abstract class TodoPageTests(BrowserFixture browser, WebAppFixture web) : BrowserTest(browser, web)
 {
+    /// <summary>Whether the list's store offers transactions: offline edits to an item removed meanwhile are then refused.</summary>
+    protected virtual bool StoreHasTransactions => true;
+
     protected static ILocator Titles(IPage page) => page.GetByTestId("items").GetByTestId("title");
 
     protected static ILocator Item(IPage page, string title) => page.Locator($"[data-testid=item][data-title='{title}']");
@@ -53,6 +56,9 @@ public abstract class TodoPageTests(BrowserFixture browser, WebAppFixture web) :
     [Fact]
     public async Task OfflineUser_EditsAreKeptLocallyThenReconciled()
     {
+        // Without compare-and-set (Ably LiveObjects) an edit replayed after the item was removed is written as an update
+        // and is not refused, so the "not applied" report this test expects cannot be given.
+        Assert.SkipUnless(StoreHasTransactions, "The store offers no transactions: a replayed edit of a removed item is not refused.");
         var list = NewName("list");
         var alice = await OpenAsync($"todo.html?list={list}&user=alice");
         var bob = await OpenAsync($"todo.html?list={list}&user=bob");
@@ -113,14 +119,7 @@ public sealed class EmulatorTodoPageTests(BrowserFixture browser, EmulatorWebApp
     }
 }
 
-public sealed class NotOfferedPageTests(BrowserFixture browser, NotOfferedWebAppFixture web) : BrowserTest(browser, web), IClassFixture<NotOfferedWebAppFixture>
+public sealed class AblyTodoPageTests(BrowserFixture browser, AblyTodoWebAppFixture web) : TodoPageTests(browser, web), IClassFixture<AblyTodoWebAppFixture>
 {
-    [Fact]
-    public async Task Pages_BackendWithoutTheContract_SayNotOfferedAndWhy()
-    {
-        var todo = await OpenAsync("todo.html?list=groceries&user=alice");
-
-        await Expect(todo.GetByTestId("notice")).ToContainTextAsync("Not offered on Ably: Ably does not offer the store yet");
-        await Expect(todo.GetByTestId("notice")).ToContainTextAsync("issue 16");
-    }
+    protected override bool StoreHasTransactions => false;
 }

@@ -34,10 +34,10 @@ public sealed class EmulatorWebAppFixture : WebAppFixture
     protected override string[] Arguments => [];
 }
 
-/// <summary>The todo list on the service that does not offer the store yet (Ably).</summary>
-public sealed class NotOfferedWebAppFixture : WebAppFixture
+/// <summary>The todo list on Ably (the store over LiveObjects) against the in-process emulator.</summary>
+public sealed class AblyTodoWebAppFixture : WebAppFixture
 {
-    protected override string[] Arguments => ["--Realtime:TodoList:Backend", "ably", "--emulator", "false"];
+    protected override string[] Arguments => ["--Realtime:TodoList:Backend", "ably"];
 }
 
 /// <summary>Chat on Firebase (channels over database paths) against the in-process emulator.</summary>

@@ -1,3 +1,4 @@
+using RealtimeAdapters.Ably;
 using Microsoft.Extensions.Configuration;
 using SampleBackends;
 
@@ -39,17 +40,21 @@ public sealed class BackendsTests
     }
 
     [Fact]
-    public async Task Create_MappingNotOfferedYet_ThrowsNotSupportedWithTheReason()
+    public async Task NotOffered_EveryBackend_OffersBothContracts()
     {
-        await using var backends = await StartAsync(("Realtime:Emulator", "false"));
+        await using var backends = await StartAsync();
 
-        var store = Assert.Throws<RealtimeNotSupportedException>(() => backends.CreateStore(BackendKind.Ably));
+        foreach (var kind in new[] { BackendKind.InMemory, BackendKind.Firebase, BackendKind.Ably })
+        {
+            Assert.Null(Backends.ChannelsNotOffered(kind));
+            Assert.Null(Backends.StoreNotOffered(kind));
+        }
 
-        Assert.Null(Backends.ChannelsNotOffered(BackendKind.Firebase));
-        Assert.Equal(RealtimeCapabilities.Store, store.Capability);
-        Assert.Contains("issue 16", store.Message, StringComparison.Ordinal);
-        Assert.Null(Backends.ChannelsNotOffered(BackendKind.Ably));
-        Assert.Null(Backends.StoreNotOffered(BackendKind.Firebase));
+        // The store on Ably is the JSON tree over LiveObjects, on the emulator here.
+        await using var store = backends.CreateStore(BackendKind.Ably);
+        Assert.IsType<AblyRealtimeStore>(store);
+        await store.SetAsync("lists/groceries/milk", true, TestContext.Current.CancellationToken);
+        Assert.True((await store.GetAsync("lists/groceries/milk", TestContext.Current.CancellationToken)).Node.GetBoolean());
     }
 
     [Fact]

@@ -9,6 +9,7 @@
 // can check the exact kind ably-js saw or should send. The file name keeps it out of `node --test` discovery.
 import readline from 'node:readline';
 import * as Ably from 'ably';
+import { LiveObjects, LiveMap } from 'ably/liveobjects';
 
 const [port, key] = process.argv.slice(2);
 if (!port || !key) {
@@ -52,6 +53,13 @@ function presence(m) {
   return { action: m.action, clientId: m.clientId, connectionId: m.connectionId ?? null, data: toWire(m.data) };
 }
 
+
+async function objectsNode(name, channel, path) {
+  const ch = client(name).channels.get(channel, { modes: ['OBJECT_SUBSCRIBE', 'OBJECT_PUBLISH'] });
+  const root = await within(ch.object.get(), 'the objects sync');
+  return path ? root.at(path) : root;
+}
+
 function client(name) {
   const c = clients.get(name);
   if (!c) throw new Error(`no client ${name}`);
@@ -59,9 +67,10 @@ function client(name) {
 }
 
 const ops = {
-  async connect({ client: name, clientId, binary }) {
+  async connect({ client: name, clientId, binary, objects }) {
     const realtime = new Ably.Realtime({
       key, clientId, endpoint: '127.0.0.1', port: Number(port), tls: false, useBinaryProtocol: !!binary, transports: ['web_socket'], logLevel: 0,
+      ...(objects ? { plugins: { LiveObjects } } : {}),
     });
     clients.set(name, realtime);
     await within(realtime.connection.whenState('connected'), 'connected');
@@ -116,6 +125,28 @@ const ops = {
   async presenceHistory({ client: name, channel }) {
     const page = await within(client(name).channels.get(channel).presence.history({ direction: 'forwards' }), 'presence history');
     return page.items.map(presence);
+  },
+  // LiveObjects (ably/liveobjects): the channel's root map as a PathObject; `path` is a dot path below it.
+  async objectsSubscribe({ client: name, channel, path }) {
+    const node = await objectsNode(name, channel, path);
+    node.subscribe((e) => write({ event: 'object', client: name, channel, path: path ?? '', changed: e.object.path(), value: node.compactJson() ?? null }));
+    return node.compactJson() ?? null;
+  },
+  async objectsGet({ client: name, channel, path }) {
+    return (await objectsNode(name, channel, path)).compactJson() ?? null;
+  },
+  async objectsBatch({ client: name, channel, path, set, remove }) {
+    const node = await objectsNode(name, channel, path);
+    await within(node.batch((ctx) => {
+      for (const [k, v] of Object.entries(set ?? {})) ctx.set(k, v);
+      for (const k of remove ?? []) ctx.remove(k);
+    }), 'the batch ACK');
+    return null;
+  },
+  async objectsSetMap({ client: name, channel, path, key: mapKey, entries }) {
+    const node = await objectsNode(name, channel, path);
+    await within(node.set(mapKey, LiveMap.create(entries ?? {})), 'the set ACK');
+    return null;
   },
   async close({ client: name }) {
     const realtime = client(name);

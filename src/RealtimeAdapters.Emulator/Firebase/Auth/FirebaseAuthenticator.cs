@@ -1,8 +1,8 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using RealtimeAdapters.Emulator.Auth;
 
 namespace RealtimeAdapters.Emulator.Firebase.Auth;
 
@@ -108,11 +108,7 @@ internal sealed class FirebaseAuthenticator
     /// <exception cref="FirebaseHttpException">The token is malformed, badly signed or expired (401).</exception>
     public FirebaseIdentity ReadToken(string token, bool lapsedUnsignedTokensValid = false)
     {
-        var parts = token.Split('.');
-        if (parts.Length != 3)
-        {
-            throw Unparseable();
-        }
+        var parts = Hs256Jwt.Split(token) ?? throw Unparseable();
 
         using var header = ParsePart(parts[0]);
         using var payload = ParsePart(parts[1]);
@@ -132,7 +128,7 @@ internal sealed class FirebaseAuthenticator
 
                 break;
             case "HS256":
-                if (_secret is null || !SignatureMatches(parts[0], parts[1], parts[2]))
+                if (_secret is null || !Hs256Jwt.SignatureMatches(parts, _secret))
                 {
                     throw Unparseable();
                 }
@@ -197,17 +193,13 @@ internal sealed class FirebaseAuthenticator
     private static string? Claim(JsonElement claims, string name) =>
         claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private bool SignatureMatches(string header, string payload, string signature)
-    {
-        var signed = Encoding.ASCII.GetBytes(header + "." + payload);
-        var expected = HMACSHA256.HashData(_secret!, signed);
-        var given = DecodeBase64Url(signature);
-        return given is not null && CryptographicOperations.FixedTimeEquals(expected, given);
-    }
-
     private static JsonDocument ParsePart(string part)
     {
-        var bytes = DecodeBase64Url(part) ?? throw Unparseable();
+        if (!Hs256Jwt.TryDecode(part, out var bytes))
+        {
+            throw Unparseable();
+        }
+
         try
         {
             return JsonDocument.Parse(bytes);
@@ -215,23 +207,6 @@ internal sealed class FirebaseAuthenticator
         catch (JsonException)
         {
             throw Unparseable();
-        }
-    }
-
-    private static byte[]? DecodeBase64Url(string text)
-    {
-        if (!Base64Url.IsValid(text))
-        {
-            return null;
-        }
-
-        try
-        {
-            return Base64Url.DecodeFromChars(text);
-        }
-        catch (FormatException)
-        {
-            return null;
         }
     }
 
