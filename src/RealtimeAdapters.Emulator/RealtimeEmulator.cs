@@ -17,6 +17,11 @@ namespace RealtimeAdapters.Emulator;
 /// A running emulator: Kestrel servers speaking the backends' wire protocols on loopback over the in-memory engine.
 /// Start one with <see cref="StartAsync"/> and dispose it to stop (open streams end at once).
 /// </summary>
+/// <remarks>
+/// Both front ends also answer <c>GET /healthz</c> (liveness), <c>GET /readyz</c> (200 once every front end listens, 503
+/// before and while stopping) and <c>GET /metrics</c> (the emulator's metrics, meter <c>RealtimeAdapters.Emulator</c>, in
+/// the Prometheus text format), before the protocol handler.
+/// </remarks>
 /// <example><code>
 /// await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 } });
 /// using var http = new HttpClient { BaseAddress = emulator.FirebaseUrl };
@@ -27,14 +32,16 @@ public sealed class RealtimeEmulator : IAsyncDisposable
     private readonly WebApplication? _firebaseApp;
     private readonly FirebaseServer? _firebase;
     private readonly Uri? _firebaseUrl;
+    private readonly OperatorEndpoints _operator;
     private int _disposed;
     private WebApplication? _ablyApp;
     private AblyServer? _ably;
     private Uri? _ablyUrl;
 
-    private RealtimeEmulator(EmulatorOptions options, WebApplication? firebaseApp, FirebaseServer? firebase, Uri? firebaseUrl)
+    private RealtimeEmulator(EmulatorOptions options, OperatorEndpoints operatorEndpoints, WebApplication? firebaseApp, FirebaseServer? firebase, Uri? firebaseUrl)
     {
         Options = options;
+        _operator = operatorEndpoints;
         _firebaseApp = firebaseApp;
         _firebase = firebase;
         _firebaseUrl = firebaseUrl;
@@ -60,6 +67,8 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         options ??= new EmulatorOptions();
         options.Validate();
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        // Metrics and probes (/metrics, /healthz, /readyz) on every front end; ready once all of them listen.
+        var operatorEndpoints = new OperatorEndpoints(new EmulatorMetrics());
         WebApplication? firebaseApp = null;
         FirebaseServer? firebase = null;
         Uri? firebaseUrl = null;
@@ -74,7 +83,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
             firebase = new FirebaseServer(options, rules, loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Firebase"));
             // RFC 6455 pings find dead clients (whose onDisconnect writes must run); the SDKs answer them without any code.
             var realtime = new WebSocketOptions { KeepAliveInterval = options.Firebase.KeepAliveInterval, KeepAliveTimeout = options.Firebase.KeepAliveInterval * 2 };
-            firebaseApp = BuildApp(options, options.Firebase.Port, loggerFactory, firebase.HandleAsync, realtime);
+            firebaseApp = BuildApp(options, options.Firebase.Port, loggerFactory, operatorEndpoints.For("Firebase"), firebase.HandleAsync, realtime);
             try
             {
                 await firebaseApp.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -83,6 +92,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
             {
                 await firebaseApp.DisposeAsync().ConfigureAwait(false);
                 firebase.Dispose();
+                operatorEndpoints.Metrics.Dispose();
                 throw;
             }
 
@@ -91,7 +101,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
             Log.Listening(logger, "firebase", firebaseUrl);
         }
 
-        var emulator = new RealtimeEmulator(options, firebaseApp, firebase, firebaseUrl);
+        var emulator = new RealtimeEmulator(options, operatorEndpoints, firebaseApp, firebase, firebaseUrl);
         if (options.Ably.Enabled)
         {
             try
@@ -105,6 +115,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
             }
         }
 
+        operatorEndpoints.Ready = true;
         return emulator;
     }
 
@@ -138,7 +149,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Ably");
         _ably = new AblyServer(Options, logger);
         // Pings keep ably-js's idle timer fed when it asks for heartbeats=false.
-        _ablyApp = BuildApp(Options, Options.Ably.Port, loggerFactory, _ably.HandleAsync, new WebSocketOptions { KeepAliveInterval = Options.Ably.MaxIdleInterval / 2 }, crossOrigin: true);
+        _ablyApp = BuildApp(Options, Options.Ably.Port, loggerFactory, _operator.For("Ably"), _ably.HandleAsync, new WebSocketOptions { KeepAliveInterval = Options.Ably.MaxIdleInterval / 2 }, crossOrigin: true);
         await _ablyApp.StartAsync(cancellationToken).ConfigureAwait(false);
         _ablyUrl = new Uri(_ablyApp.Urls.First() + "/");
         Log.Listening(logger, "ably", _ablyUrl);
@@ -191,7 +202,9 @@ public sealed class RealtimeEmulator : IAsyncDisposable
     public int DropFirebaseConnections(string? ns = null)
     {
         var firebase = _firebase ?? throw new InvalidOperationException("The Firebase front end is not enabled (EmulatorOptions.Firebase.Enabled).");
-        return firebase.Realtime.DropAll(firebase.Namespaces.Get(ns ?? Options.Firebase.DefaultNamespace));
+        var dropped = firebase.Realtime.DropAll(firebase.Namespaces.Get(ns ?? Options.Firebase.DefaultNamespace));
+        _operator.RecordFault("Firebase", "drop_connections", dropped);
+        return dropped;
     }
 
     /// <summary>How many Firebase requests arrived through the alias of <see cref="RedirectFirebaseRequests"/> (redirects followed).</summary>
@@ -205,6 +218,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
             return;
         }
 
+        _operator.Ready = false;
         _firebase?.BeginStop();
         if (_firebaseApp is not null)
         {
@@ -221,10 +235,11 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         }
 
         _ably?.Dispose();
+        _operator.Metrics.Dispose();
     }
 
     // The Firebase front end answers cross-origin requests itself (with "*", as the service does); the Ably one through BrowserAccess.
-    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, RequestDelegate handler, WebSocketOptions webSockets, bool crossOrigin = false)
+    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, Func<HttpContext, RequestDelegate, Task> operatorEndpoints, RequestDelegate handler, WebSocketOptions webSockets, bool crossOrigin = false)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -245,6 +260,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         var app = builder.Build();
         app.UseWebSockets(webSockets);
+        app.Use(operatorEndpoints);
         if (crossOrigin)
         {
             app.Use(Hosting.BrowserAccess.HandleAsync);
