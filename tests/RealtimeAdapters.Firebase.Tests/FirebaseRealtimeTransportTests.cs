@@ -412,8 +412,9 @@ public sealed class FirebaseRealtimeTransportTests(EmulatorFixture fixture) : IC
             RequestTimeout = TimeSpan.FromSeconds(10),
         });
 
-        var watching = store.WatchAsync("anything", cancellationToken: Ct).AsTask();
+        // The state stream first: the failed connect may come before WatchAsync returns.
         await using var states = store.Connection.WatchState().GetAsyncEnumerator(Ct);
+        var watching = store.WatchAsync("anything", cancellationToken: Ct).AsTask();
         await WaitForStateAsync(states, ConnectionState.Disconnected);
         Assert.False(watching.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(10));
