@@ -7,14 +7,23 @@
 //   dotnet run --project samples/TodoList -- --emulator false    the hosted service: set Realtime:Firebase:DatabaseUrl and a
 //                                                                credential (e.g. Realtime:Firebase:IdToken)
 //
+//   dotnet run --project samples/TodoList -- --crdt [--backend ably] the list as a CRDT (CollaborativeTodoList.cs, over the
+//                                                                backend's channels): both users edit offline, then converge
+//
 // The list code (SharedTodoList.cs) sees only IRealtimeStore; the backend is chosen in samples/SampleBackends/Backends.cs.
 using SampleBackends;
 using TodoList;
 
 var timeout = TimeSpan.FromSeconds(10);
-var configuration = Backends.LoadConfiguration(args);
+var crdt = args.Contains("--crdt");
+var configuration = Backends.LoadConfiguration([.. args.Where(static a => a != "--crdt")]);
 await using var backends = await Backends.StartAsync(configuration);
 var kind = backends.Select("TodoList", BackendKind.Firebase);
+if (crdt)
+{
+    return await CrdtDemo.RunAsync(backends, kind, timeout);
+}
+
 Console.WriteLine($"TodoList on {backends.Describe(kind)}");
 if (Backends.StoreNotOffered(kind) is { } reason)
 {

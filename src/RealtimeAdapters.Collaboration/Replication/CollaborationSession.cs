@@ -238,6 +238,16 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
                 return;
             }
 
+            // The flushes this pass answers: those asked for before it began (their edits are in the outbox now). A flush
+            // asked for during the pass waits for the next one, which its wake-up guarantees: a send that started before
+            // the caller's conditions changed (the network came back) must not answer it.
+            List<TaskCompletionSource<bool>> answering;
+            lock (_flushGate)
+            {
+                answering = [.. _flushWaiters];
+                _flushWaiters.Clear();
+            }
+
             var fresh = new List<CrdtOperation>();
             while (_outbox.Reader.TryRead(out var op))
             {
@@ -282,7 +292,19 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
 
             if (_outbox.Reader.Count == 0)
             {
-                CompleteWaiters(_pending.Count == 0);
+                foreach (var waiter in answering)
+                {
+                    waiter.TrySetResult(_pending.Count == 0);
+                }
+            }
+            else
+            {
+                lock (_flushGate)
+                {
+                    _flushWaiters.AddRange(answering);
+                }
+
+                Nudge();
             }
 
             if (finishing)
