@@ -59,6 +59,19 @@ internal static class PositionKeys
     // After the algorithm of "fractional indexing" (a < b, no trailing zeros; b null is +infinity).
     private static string Midpoint(string a, string? b)
     {
+        if (b is null)
+        {
+            // After a (appending): its leading top digits, then its first other digit plus one (the rest dropped); after
+            // only top digits, a "1". The same key the general case below reaches one digit per call, in linear time.
+            var top = 0;
+            while (top < a.Length && a[top] == Digits[Base - 1])
+            {
+                top++;
+            }
+
+            return top < a.Length ? string.Concat(a.AsSpan(0, top), Digits.AsSpan(Digit(a[top]) + 1, 1)) : a + Digits[1];
+        }
+
         if (b is not null)
         {
             var n = 0;

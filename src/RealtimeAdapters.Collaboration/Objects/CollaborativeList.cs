@@ -13,13 +13,15 @@ namespace RealtimeAdapters.Collaboration;
 /// Each element has a dense position key and a value, both last-writer-wins: concurrent moves of one element leave it at
 /// one place (the later move), never duplicated; concurrent inserts at one place are ordered the same on every replica,
 /// and each replica's own inserts keep their relative order. A removal is final and wins over concurrent updates and
-/// moves. Reading by index after a change rebuilds the order once (linear in the list's length).
+/// moves. The order is kept sorted as changes arrive (a binary search and one shift per change), so an edit by index or
+/// by id costs the same whatever the list's length, up to that shift; <see cref="Items"/> copies the list.
 /// </remarks>
 public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly SortedSet<(string Position, string Id)> _order = new(SlotComparer.Instance);
-    private List<CollaborativeListItem<T>>? _items;
+    // The visible elements in order: their (position, id) slots, and, at the same indexes, the items handed out.
+    private readonly List<(string Position, string Id)> _slots = [];
+    private readonly List<CollaborativeListItem<T>> _items = [];
 
     internal CollaborativeList(CollaborativeDocument document, string name)
         : base(document, name, CrdtObjectKind.List)
@@ -33,7 +35,7 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
         {
             lock (Document.Gate)
             {
-                return _order.Count;
+                return _slots.Count;
             }
         }
     }
@@ -49,7 +51,7 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
         {
             lock (Document.Gate)
             {
-                return Ordered().AsReadOnly();
+                return [.. _items];
             }
         }
     }
@@ -63,7 +65,7 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
     {
         lock (Document.Gate)
         {
-            return Insert(_order.Count, value);
+            return Insert(_slots.Count, value);
         }
     }
 
@@ -188,12 +190,15 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
                 return false;
             }
 
-            var others = Ordered().Where(i => i.Id != id).ToList();
+            // Neighbours in the list without the element: index j there is j here before the element, j + 1 after it.
+            var current = _slots.BinarySearch((_entries[id].Position!, id), SlotComparer.Instance);
+            var count = _slots.Count - 1;
             ArgumentOutOfRangeException.ThrowIfNegative(toIndex);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(toIndex, others.Count);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(toIndex, count);
+            string? Neighbour(int j) => j < 0 || j >= count ? null : _slots[j < current ? j : j + 1].Position;
             Document.Edit(this, stamp =>
             {
-                var position = PositionKeys.Between(PositionAt(others, toIndex - 1), PositionAt(others, toIndex), stamp);
+                var position = PositionKeys.Between(Neighbour(toIndex - 1), Neighbour(toIndex), stamp);
                 return [new("p:" + id, JsonString(position))];
             });
             return true;
@@ -206,16 +211,7 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
     {
         lock (Document.Gate)
         {
-            var items = Ordered();
-            for (var i = 0; i < items.Count; i++)
-            {
-                if (items[i].Id == id)
-                {
-                    return i;
-                }
-            }
-
-            return -1;
+            return _entries.TryGetValue(id, out var entry) && entry.Visible ? Math.Max(-1, _slots.BinarySearch((entry.Position!, id), SlotComparer.Instance)) : -1;
         }
     }
 
@@ -235,7 +231,9 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
 
         if (entry.Visible)
         {
-            _order.Remove((entry.Position!, id));
+            var at = _slots.BinarySearch((entry.Position!, id), SlotComparer.Instance);
+            _slots.RemoveAt(at);
+            _items.RemoveAt(at);
         }
 
         switch (key[0])
@@ -255,10 +253,11 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
 
         if (entry.Visible)
         {
-            _order.Add((entry.Position!, id));
+            var slot = (entry.Position!, id);
+            var at = ~_slots.BinarySearch(slot, SlotComparer.Instance);
+            _slots.Insert(at, slot);
+            _items.Insert(at, new(id, entry.Value!));
         }
-
-        _items = null;
     }
 
     private static readonly JsonElement TrueElement = JsonSerializer.SerializeToElement(true);
@@ -270,21 +269,7 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
     private string? PositionAt(List<CollaborativeListItem<T>> items, int index) =>
         index < 0 || index >= items.Count ? null : _entries[items[index].Id].Position;
 
-    private List<CollaborativeListItem<T>> Ordered()
-    {
-        if (_items is null)
-        {
-            var items = new List<CollaborativeListItem<T>>(_order.Count);
-            foreach (var (_, id) in _order)
-            {
-                items.Add(new(id, _entries[id].Value!));
-            }
-
-            _items = items;
-        }
-
-        return _items;
-    }
+    private List<CollaborativeListItem<T>> Ordered() => _items;
 
     private sealed class Entry
     {
