@@ -17,10 +17,12 @@ internal sealed class Collector : IAsyncDisposable
     private readonly Dictionary<string, int> _counts = [];
     private readonly List<(string Name, int Count, TaskCompletionSource Done)> _waiters = [];
 
-    private Collector(IAsyncDisposable subscription, Func<Task> read)
+    // The reader gets the collector as an argument: a closure over a variable assigned after the constructor returned
+    // could run first on the thread pool and see null (a NullReferenceException seen under load in CI).
+    private Collector(IAsyncDisposable subscription, Func<Collector, Task> read)
     {
         _subscription = subscription;
-        _reader = Task.Run(read);
+        _reader = Task.Run(() => read(this));
     }
 
     public IEnumerable<(string? Name, string Data, long At)> Arrivals => _arrivals;
@@ -29,18 +31,14 @@ internal sealed class Collector : IAsyncDisposable
     public static async Task<Collector> StartAsync(IChannel channel)
     {
         var subscription = await channel.SubscribeAsync(new ChannelSubscriptionOptions { Buffer = Unbounded }).AsTask().WaitAsync(Scenarios.Timeout).ConfigureAwait(false);
-        Collector? collector = null;
-        collector = new Collector(subscription, () => collector!.ReadAsync(subscription, static m => (m.Name, m.Data.Kind == MessageDataKind.String ? m.Data.AsString() : string.Empty)));
-        return collector;
+        return new Collector(subscription, collector => collector.ReadAsync(subscription, static m => (m.Name, m.Data.Kind == MessageDataKind.String ? m.Data.AsString() : string.Empty)));
     }
 
     /// <summary>Collects the children added to a list in a store, each <c>{ k: name, d: data }</c>.</summary>
     public static async Task<Collector> StartAsync(IRealtimeStore store, RealtimePath list)
     {
         var watch = await store.WatchAsync(list, new WatchOptions { Events = StoreEventKind.ChildAdded, Buffer = Unbounded }).AsTask().WaitAsync(Scenarios.Timeout).ConfigureAwait(false);
-        Collector? collector = null;
-        collector = new Collector(watch, () => collector!.ReadAsync(watch, static e => (e.Snapshot.Node.GetChild("k").GetString(), e.Snapshot.Node.GetChild("d").GetString())));
-        return collector;
+        return new Collector(watch, collector => collector.ReadAsync(watch, static e => (e.Snapshot.Node.GetChild("k").GetString(), e.Snapshot.Node.GetChild("d").GetString())));
     }
 
     /// <summary>A list child as <see cref="StartAsync(IRealtimeStore, RealtimePath)"/> reads it.</summary>
