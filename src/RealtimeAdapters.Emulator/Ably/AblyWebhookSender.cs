@@ -179,6 +179,15 @@ internal sealed partial class AblyWebhookSender : IDisposable
         {
             WebhookFailed(_server.Logger, url, ex.Message);
         }
+        catch (OperationCanceledException) when (!_server.Stopping.IsCancellationRequested)
+        {
+            // HttpClient's timeout: one request lost, the sender carries on.
+            WebhookFailed(_server.Logger, url, "no response within " + _http.Timeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The emulator is stopping.
+        }
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Ably webhook to {Url} failed: {Reason}")]
