@@ -30,6 +30,15 @@ public sealed class AblyEmulatorOptions
     /// <summary>The largest message in bytes (TM6 size); larger publishes are refused with 40009. 65536 by default.</summary>
     public int MaxMessageSize { get; set; } = 65536;
 
+    /// <summary>
+    /// Where to send Ably-format webhooks (channel messages, presence events, channel lifecycle), as an integration rule
+    /// in batch mode with "Sign with key" does. Empty (the default): none are sent.
+    /// </summary>
+    public IList<Uri> WebhookUrls { get; } = [];
+
+    /// <summary>The name (<c>APP.KEY</c>) of the key webhooks are signed with; the first key when omitted.</summary>
+    public string? WebhookKey { get; set; }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="RealtimeValidationException">A setting is out of range; the message names it.</exception>
     public void Validate()
@@ -53,6 +62,23 @@ public sealed class AblyEmulatorOptions
         foreach (var key in Keys)
         {
             _ = Ably.AblyKeyEntry.Parse(key);
+        }
+
+        foreach (var url in WebhookUrls)
+        {
+            if (url is null || !url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new RealtimeValidationException("Ably.WebhookUrls holds a URL that is not absolute http or https.", "Ably.WebhookUrls");
+            }
+        }
+
+        if (WebhookKey is { } name)
+        {
+            var names = Keys.Count == 0 ? [DefaultKey] : Keys;
+            if (!names.Any(k => k.StartsWith(name + ":", StringComparison.Ordinal)))
+            {
+                throw new RealtimeValidationException($"Ably.WebhookKey \"{name}\" names none of the keys.", "Ably.WebhookKey");
+            }
         }
     }
 }

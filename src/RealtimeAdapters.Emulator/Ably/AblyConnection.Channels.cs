@@ -61,6 +61,7 @@ internal sealed partial class AblyConnection
         }
 
         var link = new ChannelLink(name);
+        _server.Webhooks?.Follow(name);
 
         // Held until ATTACHED and the SYNC are queued: a publisher flushing this channel's presence (see Publish) waits
         // for them, so a presence event is queued after the SYNC that does not contain it.
@@ -246,6 +247,7 @@ internal sealed partial class AblyConnection
                     messages.Add(AblyPayloads.FromWire(m));
                 }
 
+                _server.Webhooks?.Follow(name);
                 serials = _server.Hub.Publish(name, state.ConnectionId, EnforcedClientId(), messages);
             }
             else
@@ -275,6 +277,7 @@ internal sealed partial class AblyConnection
                     // The id is the server's (connectionId:serial:index): clients order a member's events by it (RTP2b), so
                     // one taken from the client could make the member's later LEAVE look older than its ENTER.
                     var decoded = AblyPayloads.FromWire(p with { Action = action, ClientId = clientId, Id = null });
+                    _server.Webhooks?.Follow(name);
                     _server.Hub.ApplyPresence(name, state.ConnectionId, decoded);
                     list.Add(null);
                 }

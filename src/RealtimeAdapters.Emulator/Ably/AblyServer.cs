@@ -37,7 +37,11 @@ internal sealed class AblyServer : IDisposable
         Hub = new InMemoryChannelHub(new InMemoryChannelOptions { TimeProvider = Time, MaxMessageSize = Options.MaxMessageSize });
         Objects = new LiveObjects.ObjectsHub(Time);
         Faults = new AblyFaultInjector(this);
+        Webhooks = Options.WebhookUrls.Count > 0 ? new AblyWebhookSender(this) : null;
     }
+
+    /// <summary>The webhook sender, when <see cref="AblyEmulatorOptions.WebhookUrls"/> are configured.</summary>
+    public AblyWebhookSender? Webhooks { get; }
 
     /// <summary>Test seam: runs a channel drain woken by an arriving event (null: at once). Set before clients attach.</summary>
     internal Action<Action>? DrainScheduler { get; set; }
@@ -196,7 +200,11 @@ internal sealed class AblyServer : IDisposable
         return false;
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Webhooks?.Dispose();
+        _stopping.Dispose();
+    }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -430,6 +438,7 @@ internal sealed class AblyServer : IDisposable
             messages.Add(AblyPayloads.FromWire(m));
         }
 
+        Webhooks?.Follow(channel);
         var serials = Hub.Publish(channel, connectionId, clientId, messages);
         await WriteJsonAsync(context, 201, w =>
         {

@@ -34,6 +34,9 @@ internal static class EmulatorCommandLine
                                             ably listening on http://HOST:PORT key NAME:SECRET
           --ably-key NAME:SECRET[=CAPABILITY_JSON]
                                           An Ably API key (repeatable); default: one full-access key
+          --ably-webhook URL              Send Ably-format webhooks (messages, presence, channel lifecycle; batched,
+                                          signed with X-Ably-Key / X-Ably-Signature) to URL (repeatable)
+          --ably-webhook-key NAME         The key (APP.KEY) webhooks are signed with. Default: the first key
           --verbose                       Log requests and errors to standard error
           -h, --help                      Show this text
         """;
@@ -180,6 +183,31 @@ internal static class EmulatorCommandLine
 
                     options.Ably.Port = port;
                     options.Ably.Enabled = true;
+                    break;
+                }
+
+                case "--ably-webhook":
+                {
+                    var value = Value();
+                    if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                    {
+                        return Fail($"--ably-webhook needs an absolute http or https URL{Got(value)}.");
+                    }
+
+                    options.Ably.WebhookUrls.Add(url);
+                    break;
+                }
+
+                case "--ably-webhook-key":
+                {
+                    var value = Value();
+                    if (string.IsNullOrEmpty(value) || value.Contains(':', StringComparison.Ordinal))
+                    {
+                        // Never echo the value: given a full key by mistake, it would print the secret.
+                        return Fail("--ably-webhook-key needs a key name (APP.KEY, without the secret).");
+                    }
+
+                    options.Ably.WebhookKey = value;
                     break;
                 }
 

@@ -1,0 +1,104 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace RealtimeAdapters.Webhooks.Tests;
+
+/// <summary>An ASP.NET Core app on loopback serving <c>MapAblyWebhooks</c>, and a client that posts signed deliveries to it.</summary>
+internal sealed class InboundHost : IAsyncDisposable
+{
+    public const string Key = "app.hooks:hook-secret";
+    public const string KeyName = "app.hooks";
+    public const string KeySecret = "hook-secret";
+
+    private readonly WebApplication _app;
+    private readonly HttpClient _http = new();
+
+    private InboundHost(WebApplication app, Uri url, LogCapture logs)
+    {
+        _app = app;
+        Url = url;
+        Logs = logs;
+    }
+
+    public Uri Url { get; }
+
+    public LogCapture Logs { get; }
+
+    public AblyWebhookReceiver Receiver => _app.Services.GetRequiredService<AblyWebhookReceiver>();
+
+    public static async Task<InboundHost> StartAsync(Action<AblyWebhookOptions>? configure, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var logs = new LogCapture();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddAblyWebhooks(o =>
+        {
+            o.Keys.Add(Key);
+            configure?.Invoke(o);
+        });
+        var app = builder.Build();
+        app.MapAblyWebhooks("/hooks/ably");
+        await app.StartAsync(cancellationToken);
+        return new InboundHost(app, new Uri(app.Urls.First() + "/hooks/ably"), logs);
+    }
+
+    public static string Sign(string secret, byte[] body) => Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    public async Task<(int Status, string Reason)> PostAsync(byte[] body, string? keyName, string? signature, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (keyName is not null)
+        {
+            request.Headers.Add("X-Ably-Key", keyName);
+        }
+
+        if (signature is not null)
+        {
+            request.Headers.Add("X-Ably-Signature", signature);
+        }
+
+        using var response = await _http.SendAsync(request, cancellationToken);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    public Task<(int Status, string Reason)> PostSignedAsync(byte[] body, CancellationToken cancellationToken) =>
+        PostAsync(body, KeyName, Sign(KeySecret, body), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Collects every log line, to prove secrets stay out of them.</summary>
+internal sealed class LogCapture : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogCapture owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner._lines.Enqueue(formatter(state, exception) + exception);
+    }
+}
