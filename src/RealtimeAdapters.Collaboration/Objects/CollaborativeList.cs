@@ -79,13 +79,12 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
         string? id = null;
         lock (Document.Gate)
         {
-            var items = Ordered();
             ArgumentOutOfRangeException.ThrowIfNegative(index);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(index, items.Count);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(index, _slots.Count);
             Document.Edit(this, stamp =>
             {
                 id = stamp.ToString();
-                var position = PositionKeys.Between(PositionAt(items, index - 1), PositionAt(items, index), stamp);
+                var position = PositionKeys.Between(PositionAt(index - 1), PositionAt(index), stamp);
                 return [new("v:" + id, json), new("p:" + id, JsonString(position))];
             });
         }
@@ -100,7 +99,7 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
     {
         lock (Document.Gate)
         {
-            Update(Ordered()[index].Id, value);
+            Update(_slots[index].Id, value);
         }
     }
 
@@ -130,7 +129,7 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
     {
         lock (Document.Gate)
         {
-            Remove(Ordered()[index].Id);
+            Remove(_slots[index].Id);
         }
     }
 
@@ -157,10 +156,9 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
     {
         lock (Document.Gate)
         {
-            var items = Ordered();
-            if (items.Count > 0)
+            if (_slots.Count > 0)
             {
-                Document.Edit(this, _ => [.. items.Select(static i => new KeyValuePair<string, JsonElement>("d:" + i.Id, TrueElement))]);
+                Document.Edit(this, _ => [.. _slots.Select(static s => new KeyValuePair<string, JsonElement>("d:" + s.Id, TrueElement))]);
             }
         }
     }
@@ -172,7 +170,7 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
     {
         lock (Document.Gate)
         {
-            MoveTo(Ordered()[fromIndex].Id, toIndex);
+            MoveTo(_slots[fromIndex].Id, toIndex);
         }
     }
 
@@ -266,10 +264,7 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
 
     private bool IsVisible(string id) => _entries.TryGetValue(id, out var entry) && entry.Visible;
 
-    private string? PositionAt(List<CollaborativeListItem<T>> items, int index) =>
-        index < 0 || index >= items.Count ? null : _entries[items[index].Id].Position;
-
-    private List<CollaborativeListItem<T>> Ordered() => _items;
+    private string? PositionAt(int index) => index < 0 || index >= _slots.Count ? null : _slots[index].Position;
 
     private sealed class Entry
     {

@@ -108,7 +108,9 @@ internal static class ChannelRetention
             }
         }
 
-        if (updates.Count == 0)
+        // Every entry removed: messages, their id claims, presence events, expired claims (before the count joins the write).
+        var removed = updates.Count;
+        if (removed == 0)
         {
             return 0;
         }
@@ -119,6 +121,6 @@ internal static class ChannelRetention
         }
 
         await store.UpdateAsync(channel, updates, cancellationToken).ConfigureAwait(false);
-        return updates.Count - (removedMessages > 0 && options.HistoryMaxCount > 0 ? 1 : 0);
+        return removed;
     }
 }
