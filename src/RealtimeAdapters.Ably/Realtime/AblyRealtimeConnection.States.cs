@@ -22,6 +22,13 @@ internal sealed partial class AblyRealtimeConnection
     private void EnterSuspended(RealtimeException reason, DateTimeOffset retryAt)
     {
         var error = Suspended(reason);
+
+        // Channels first (RTL3c), so that whoever sees the connection suspended finds its channels suspended too.
+        foreach (var channel in _allChannels())
+        {
+            channel.OnConnectionSuspended(error);
+        }
+
         lock (_gate)
         {
             // Continuity is gone: the next connection is a clean one.
@@ -29,11 +36,6 @@ internal sealed partial class AblyRealtimeConnection
             _state.TryTransition(ConnectionState.Suspended, error, retryAt);
             ResolveWaiters(ConnectionState.Suspended, error);
             FailOutbound(error);
-        }
-
-        foreach (var channel in _allChannels())
-        {
-            channel.OnConnectionSuspended(error);
         }
     }
 
