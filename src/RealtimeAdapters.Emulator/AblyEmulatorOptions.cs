@@ -39,6 +39,19 @@ public sealed class AblyEmulatorOptions
     /// <summary>The name (<c>APP.KEY</c>) of the key webhooks are signed with; the first key when omitted.</summary>
     public string? WebhookKey { get; set; }
 
+    /// <summary>
+    /// How long a channel with webhooks must have had no attached connection, no presence member and no use before a
+    /// <c>channel.closed</c> lifecycle webhook is sent (the service releases a channel within two minutes of the last
+    /// client leaving). 2 minutes by default.
+    /// </summary>
+    public TimeSpan WebhookChannelIdle { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The first delay before a failed webhook request (5xx, timeout, no connection) is sent again; each further retry
+    /// waits √2 times longer, up to a minute. 1 second by default.
+    /// </summary>
+    public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="RealtimeValidationException">A setting is out of range; the message names it.</exception>
     public void Validate()
@@ -52,6 +65,11 @@ public sealed class AblyEmulatorOptions
         {
             throw new RealtimeValidationException(
                 "Ably.ConnectionStateTtl and Ably.MaxIdleInterval must be positive, Ably.PresenceLeaveDelay not negative.", "Ably");
+        }
+
+        if (WebhookChannelIdle <= TimeSpan.Zero || WebhookRetryDelay <= TimeSpan.Zero)
+        {
+            throw new RealtimeValidationException("Ably.WebhookChannelIdle and Ably.WebhookRetryDelay must be positive.", "Ably");
         }
 
         if (MaxMessageSize < 1)

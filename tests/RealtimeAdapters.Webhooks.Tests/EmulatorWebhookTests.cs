@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using RealtimeAdapters.Ably;
 using RealtimeAdapters.Emulator;
 
@@ -49,7 +50,9 @@ public sealed class EmulatorWebhookTests
     {
         // The endpoint knows app.hooks; the emulator signs with app.other (its first key): every delivery is refused.
         await using var host = await InboundHost.StartAsync(null, Token);
-        var options = new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0 } };
+        var emulatorLogs = new LogCapture();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(emulatorLogs).SetMinimumLevel(LogLevel.Debug));
+        var options = new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0 }, LoggerFactory = loggerFactory };
         options.Ably.Keys.Add("app.other:other-secret");
         options.Ably.Keys.Add(InboundHost.Key);
         options.Ably.WebhookUrls.Add(host.Url);
@@ -60,14 +63,12 @@ public sealed class EmulatorWebhookTests
 
         await client.GetChannel("refused").PublishAsync([new ChannelMessage("x", "y")], Token);
 
-        // Wait for the refusals to be logged (lifecycle + message), then prove nothing reached subscribers with a sentinel.
+        // Wait until the emulator has had both items (lifecycle + message) refused — in one request or two; a 4xx is
+        // final, not retried — then prove nothing reached subscribers with a sentinel.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
         timeout.CancelAfter(TimeSpan.FromSeconds(20));
-        while (host.Logs.Lines.Count(l => l.Contains("refused with 401", StringComparison.Ordinal)) < 2)
-        {
-            await Task.Yield();
-            timeout.Token.ThrowIfCancellationRequested();
-        }
+        await emulatorLogs.WaitAsync(lines => ItemsLogged(lines, "refused") >= 2, timeout.Token);
+        Assert.Contains(emulatorLogs.Lines, l => l.Contains("HTTP 401", StringComparison.Ordinal));
 
         var sentinel = System.Text.Encoding.UTF8.GetBytes($$$"""
             {"items":[{"webhookId":"w","source":"channel.lifecycle","timestamp":{{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}}},"name":"channel.opened","data":{"channelId":"sentinel"}}]}
@@ -77,5 +78,93 @@ public sealed class EmulatorWebhookTests
         Assert.True(await events.MoveNextAsync());
         Assert.Equal("sentinel", events.Current.Channel);
         Assert.All(host.Logs.Lines, l => Assert.DoesNotContain("other-secret", l, StringComparison.Ordinal));
+        Assert.All(emulatorLogs.Lines, l => Assert.DoesNotContain("other-secret", l, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task EndpointAnswers503_SameDeliveryRetriedAndProcessedOnce()
+    {
+        // The first two requests fail as an overloaded endpoint does; the service retries 5xx with the same body.
+        await using var host = await InboundHost.StartAsync(null, Token, n => n <= 2 ? 503 : null);
+        var emulatorLogs = new LogCapture();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(emulatorLogs).SetMinimumLevel(LogLevel.Debug));
+        var options = new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0, WebhookRetryDelay = TimeSpan.FromMilliseconds(50) }, LoggerFactory = loggerFactory };
+        options.Ably.Keys.Add(InboundHost.Key);
+        options.Ably.WebhookUrls.Add(new Uri(host.Url + "?code=function-secret"));
+        await using var emulator = await RealtimeEmulator.StartAsync(options, Token);
+        await using var all = host.Receiver.SubscribeAll();
+        await using var client = new AblyChannelClient(new AblyChannelClientOptions { Endpoint = emulator.AblyUrl, Key = InboundHost.Key, ClientId = "erin" });
+
+        var channel = client.GetChannel("retried");
+        for (var i = 0; i < 20; i++)
+        {
+            await channel.PublishAsync([new ChannelMessage("n", MessageData.From(i))], Token);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        var received = new List<string>();
+        await foreach (var e in all.WithCancellation(timeout.Token))
+        {
+            received.Add(e.Lifecycle?.Name ?? e.Message!.Data.AsJson().GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (received.Count == 21)
+            {
+                break;
+            }
+        }
+
+        // Every event once, in order, although some requests failed and the later events were batched behind them.
+        Assert.Equal(["channel.opened", .. Enumerable.Range(0, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))], received);
+        Assert.Contains(emulatorLogs.Lines, l => l.Contains("HTTP 503; retrying", StringComparison.Ordinal));
+        await emulatorLogs.WaitAsync(lines => ItemsLogged(lines, "delivered") >= 21, timeout.Token);
+        Assert.Equal(21, ItemsLogged(emulatorLogs.Lines, "delivered"));
+        Assert.All(emulatorLogs.Lines, l => Assert.DoesNotContain("function-secret", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LastClientDetaches_ChannelClosedAfterIdle_NextUseOpensAgain()
+    {
+        await using var host = await InboundHost.StartAsync(null, Token);
+        var options = new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0, WebhookChannelIdle = TimeSpan.FromMilliseconds(200) } };
+        options.Ably.Keys.Add(InboundHost.Key);
+        options.Ably.WebhookUrls.Add(host.Url);
+        await using var emulator = await RealtimeEmulator.StartAsync(options, Token);
+        await using var all = host.Receiver.SubscribeAll();
+        await using var client = new AblyChannelClient(new AblyChannelClientOptions { Endpoint = emulator.AblyUrl, Key = InboundHost.Key, ClientId = "fay" });
+        var channel = client.GetChannel("room");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        await using var events = all.GetAsyncEnumerator(timeout.Token);
+        await channel.Presence.EnterAsync("here", Token);
+        Assert.Equal("channel.opened", await NextLifecycleAsync(events));
+
+        // Present and attached: the channel stays open however long the idle time; leaving and detaching closes it.
+        await channel.Presence.LeaveAsync(default, Token);
+        await client.DetachAsync("room", Token);
+        Assert.Equal("channel.closed", await NextLifecycleAsync(events));
+        Assert.Equal("room", events.Current.Channel);
+
+        await channel.PublishAsync([new ChannelMessage("again", "1")], Token);
+        Assert.Equal("channel.opened", await NextLifecycleAsync(events));
+    }
+
+    private static async Task<string> NextLifecycleAsync(IAsyncEnumerator<AblyWebhookEvent> events)
+    {
+        while (await events.MoveNextAsync())
+        {
+            if (events.Current.Lifecycle is { } lifecycle)
+            {
+                return lifecycle.Name;
+            }
+        }
+
+        throw new InvalidOperationException("The events ended.");
+    }
+
+    /// <summary>The items the emulator logged as refused or delivered (one log line per request).</summary>
+    private static int ItemsLogged(IEnumerable<string> lines, string outcome) => lines
+        .Select(l => System.Text.RegularExpressions.Regex.Match(l, "^Ably webhook to \\S+ " + outcome + " \\((\\d+) items"))
+        .Where(m => m.Success)
+        .Sum(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
 }

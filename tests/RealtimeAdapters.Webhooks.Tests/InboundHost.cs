@@ -31,7 +31,11 @@ internal sealed class InboundHost : IAsyncDisposable
 
     public AblyWebhookReceiver Receiver => _app.Services.GetRequiredService<AblyWebhookReceiver>();
 
-    public static async Task<InboundHost> StartAsync(Action<AblyWebhookOptions>? configure, CancellationToken cancellationToken)
+    /// <summary>Starts the app.</summary>
+    /// <param name="configure">Changes to the endpoint's options.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="override">Given the request's number (from 1), a status to answer instead of the endpoint, or null.</param>
+    public static async Task<InboundHost> StartAsync(Action<AblyWebhookOptions>? configure, CancellationToken cancellationToken, Func<int, int?>? @override = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -43,6 +47,17 @@ internal sealed class InboundHost : IAsyncDisposable
             configure?.Invoke(o);
         });
         var app = builder.Build();
+        var requests = 0;
+        app.Use(async (context, next) =>
+        {
+            if (@override?.Invoke(Interlocked.Increment(ref requests)) is { } status)
+            {
+                context.Response.StatusCode = status;
+                return;
+            }
+
+            await next(context);
+        });
         app.MapAblyWebhooks("/hooks/ably");
         await app.StartAsync(cancellationToken);
         return new InboundHost(app, new Uri(app.Urls.First() + "/hooks/ably"), logs);
@@ -82,8 +97,30 @@ internal sealed class InboundHost : IAsyncDisposable
 internal sealed class LogCapture : ILoggerProvider
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+    private TaskCompletionSource _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <summary>Waits until the lines logged so far satisfy a condition (checked again after every new line).</summary>
+    public async Task WaitAsync(Func<IReadOnlyCollection<string>, bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var added = Volatile.Read(ref _added).Task;
+            if (condition(_lines))
+            {
+                return;
+            }
+
+            await added.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void Add(string line)
+    {
+        _lines.Enqueue(line);
+        Interlocked.Exchange(ref _added, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -99,6 +136,6 @@ internal sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._lines.Enqueue(formatter(state, exception) + exception);
+            owner.Add(formatter(state, exception) + exception);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,53 +10,82 @@ using RealtimeAdapters.Ably.Protocol;
 namespace RealtimeAdapters.Emulator.Ably;
 
 /// <summary>
-/// Sends Ably-format webhooks (<see cref="AblyEmulatorOptions.WebhookUrls"/>), as an integration rule in batch mode
-/// does: <c>POST</c> of <c>{"items":[{"webhookId","source","serial","timestamp","name","data":{"channelId","site",
-/// "messages"|"presence"}}]}</c>, signed with <c>X-Ably-Key</c> (the key name) and <c>X-Ably-Signature</c> (base64
-/// HMAC-SHA256 of the body, keyed with the key's secret). A channel is followed from the first time it is used
-/// (attached, published to, entered): a <c>channel.opened</c> lifecycle item, then its messages and presence events.
-/// One request per event, in order per channel and kind; a failed request is logged and not retried.
+/// Sends Ably-format webhooks (<see cref="AblyEmulatorOptions.WebhookUrls"/>) as an integration rule in batch mode with
+/// "Sign with key" does: <c>POST</c> of <c>{"items":[{"webhookId","source","serial","timestamp","name","data":{...}}]}</c>,
+/// signed with <c>X-Ably-Key</c> (the key name) and <c>X-Ably-Signature</c> (base64 HMAC-SHA256 of the body, keyed with
+/// the key's secret).
+/// <list type="bullet">
+/// <item>A channel is followed from the first time it is used (attached, published to, entered): a <c>channel.opened</c>
+/// lifecycle item, then its messages and presence events. Once it has had no attached connection and no presence member
+/// for <see cref="AblyEmulatorOptions.WebhookChannelIdle"/> (the service releases a channel within two minutes of the last
+/// client leaving) a <c>channel.closed</c> item follows, and the next use opens it again.</item>
+/// <item>Each URL has its own queue: while a request is in flight, later events wait and go together in the next one (at
+/// most <see cref="MaxItemsPerRequest"/> items, the oldest first).</item>
+/// <item>A request answered 5xx, not answered within the timeout, or not delivered at all is retried with the same body,
+/// after a delay growing by √2 from <see cref="AblyEmulatorOptions.WebhookRetryDelay"/> up to one minute; once its
+/// oldest event has waited <see cref="Retention"/> it is dropped (logged). A 4xx answer is final (logged).</item>
+/// </list>
 /// </summary>
 internal sealed partial class AblyWebhookSender : IDisposable
 {
+    /// <summary>The most items in one request (the service bundles the oldest 1,000 queued events).</summary>
+    public const int MaxItemsPerRequest = 1000;
+
+    /// <summary>How long an undelivered event is kept for retries (the service keeps its queue for 5 minutes).</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
     private const string WebhookConnectionId = "webhooks";
+
     private readonly AblyServer _server;
-    private readonly Uri[] _urls;
     private readonly string _keyName;
     private readonly byte[] _secret;
     private readonly string _webhookId = "emulator" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly Channel<byte[]> _queue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, byte> _followed = new(StringComparer.Ordinal);
+    private readonly Endpoint[] _endpoints;
+    private readonly ConcurrentDictionary<string, Followed> _followed = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly Task _worker;
+    private readonly ITimer _sweep;
     private long _serial;
 
     public AblyWebhookSender(AblyServer server)
     {
         _server = server;
-        _urls = [.. server.Options.WebhookUrls];
         var key = server.Options.WebhookKey is { } name
             ? server.Keys.First(k => k.Key.KeyName == name).Key
             : server.Keys[0].Key;
         _keyName = key.KeyName;
         _secret = Encoding.UTF8.GetBytes(key.Secret);
-        _worker = Task.Run(RunAsync);
+        _endpoints = [.. server.Options.WebhookUrls.Select(url => new Endpoint(url))];
+        foreach (var endpoint in _endpoints)
+        {
+            endpoint.Worker = Task.Run(() => RunAsync(endpoint));
+        }
+
+        var period = TimeSpan.FromTicks(Math.Clamp(server.Options.WebhookChannelIdle.Ticks / 2, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+        _sweep = server.Time.CreateTimer(_ => CloseIdleChannels(), null, period, period);
     }
 
-    /// <summary>Starts following a channel (once): lifecycle, messages and presence from now on.</summary>
+    /// <summary>Starts following a channel (once) — lifecycle, messages and presence from now on — and marks it used.</summary>
     public void Follow(string channel)
     {
-        if (_followed.ContainsKey(channel) || _server.Stopping.IsCancellationRequested)
+        if (_server.Stopping.IsCancellationRequested)
         {
+            return;
+        }
+
+        if (_followed.TryGetValue(channel, out var known))
+        {
+            known.LastUsed = _server.Time.GetUtcNow();
             return;
         }
 
         // Under the lock so that a second caller does not return (and publish) before the subscriptions exist.
         lock (_gate)
         {
-            if (_followed.ContainsKey(channel))
+            if (_followed.TryGetValue(channel, out known))
             {
+                known.LastUsed = _server.Time.GetUtcNow();
                 return;
             }
 
@@ -63,26 +93,21 @@ internal sealed partial class AblyWebhookSender : IDisposable
             {
                 var messages = _server.Hub.SubscribeMessages(channel, WebhookConnectionId);
                 var presence = _server.Hub.SubscribePresence(channel);
-                _followed[channel] = 0;
-                Enqueue(Item("channel.lifecycle", "channel.opened", channel, w =>
-                {
-                    w.WriteString("name", channel);
-                    w.WriteStartObject("status");
-                    w.WriteBoolean("isActive", true);
-                    w.WriteEndObject();
-                }));
+                var followed = new Followed(CancellationTokenSource.CreateLinkedTokenSource(_server.Stopping)) { LastUsed = _server.Time.GetUtcNow() };
+                _followed[channel] = followed;
+                Enqueue(Lifecycle(channel, "channel.opened", isActive: true));
                 _ = PumpAsync(messages.Subscription, m => Item("channel.message", "channel.message", channel, w =>
                 {
                     w.WritePropertyName("messages");
                     w.WriteStartArray();
                     w.WriteRawValue(AblyCodec.EncodeMessage(AblyPayloads.ToWire(m, WireFormat.Json), WireFormat.Json));
                     w.WriteEndArray();
-                }));
+                }), followed.Stop.Token);
                 _ = PumpAsync(presence.Subscription, p => Item("channel.presence", "presence.message", channel, w =>
                 {
                     w.WritePropertyName("presence");
                     w.WriteRawValue(AblyCodec.EncodePresenceMessages([AblyPayloads.ToWire(p, WireFormat.Json)], WireFormat.Json));
-                }));
+                }), followed.Stop.Token);
             }
             catch (RealtimeValidationException)
             {
@@ -93,15 +118,60 @@ internal sealed partial class AblyWebhookSender : IDisposable
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        _sweep.Dispose();
+        foreach (var endpoint in _endpoints)
+        {
+            endpoint.Queue.Writer.TryComplete();
+        }
+
+        foreach (var followed in _followed.Values)
+        {
+            followed.Stop.Cancel();
+            followed.Stop.Dispose();
+        }
+
         _http.Dispose();
     }
 
-    private async Task PumpAsync<T>(RealtimeSubscription<T> subscription, Func<T, byte[]> item)
+    /// <summary>Closes the followed channels nobody has attached to, been present on or used for the idle time.</summary>
+    private void CloseIdleChannels()
+    {
+        var now = _server.Time.GetUtcNow();
+        foreach (var (channel, followed) in _followed)
+        {
+            if (IsOccupied(channel))
+            {
+                followed.LastUsed = now;
+                continue;
+            }
+
+            if (now - followed.LastUsed < _server.Options.WebhookChannelIdle)
+            {
+                continue;
+            }
+
+            lock (_gate)
+            {
+                if (_server.Stopping.IsCancellationRequested || !_followed.TryRemove(new KeyValuePair<string, Followed>(channel, followed)))
+                {
+                    continue;
+                }
+
+                followed.Stop.Cancel();
+                followed.Stop.Dispose();
+                Enqueue(Lifecycle(channel, "channel.closed", isActive: false));
+            }
+        }
+    }
+
+    private bool IsOccupied(string channel) =>
+        _server.Hub.GetPresence(channel).Count > 0 || _server.Connections.Values.Any(c => c.IsAttached(channel));
+
+    private async Task PumpAsync<T>(RealtimeSubscription<T> subscription, Func<T, QueuedItem> item, CancellationToken stop)
     {
         try
         {
-            await foreach (var e in subscription.WithCancellation(_server.Stopping).ConfigureAwait(false))
+            await foreach (var e in subscription.WithCancellation(stop).ConfigureAwait(false))
             {
                 Enqueue(item(e));
             }
@@ -109,26 +179,43 @@ internal sealed partial class AblyWebhookSender : IDisposable
         catch (OperationCanceledException)
         {
         }
+        catch (ObjectDisposedException)
+        {
+            // The channel was closed (or the emulator stopped) while the pump started.
+        }
         finally
         {
             await subscription.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private void Enqueue(byte[] body) => _queue.Writer.TryWrite(body);
-
-    private byte[] Item(string source, string name, string channel, Action<Utf8JsonWriter> data)
+    private void Enqueue(QueuedItem item)
     {
+        foreach (var endpoint in _endpoints)
+        {
+            endpoint.Queue.Writer.TryWrite(item);
+        }
+    }
+
+    private QueuedItem Lifecycle(string channel, string name, bool isActive) => Item("channel.lifecycle", name, channel, w =>
+    {
+        w.WriteString("name", channel);
+        w.WriteStartObject("status");
+        w.WriteBoolean("isActive", isActive);
+        w.WriteEndObject();
+    });
+
+    private QueuedItem Item(string source, string name, string channel, Action<Utf8JsonWriter> data)
+    {
+        var now = _server.Time.GetUtcNow();
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteStartArray("items");
-            w.WriteStartObject();
             w.WriteString("webhookId", _webhookId);
             w.WriteString("source", source);
-            w.WriteString("serial", _webhookId + ":" + Interlocked.Increment(ref _serial).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteNumber("timestamp", _server.Time.GetUtcNow().ToUnixTimeMilliseconds());
+            w.WriteString("serial", _webhookId + ":" + Interlocked.Increment(ref _serial).ToString(CultureInfo.InvariantCulture));
+            w.WriteNumber("timestamp", now.ToUnixTimeMilliseconds());
             w.WriteString("name", name);
             w.WriteStartObject("data");
             w.WriteString("channelId", channel);
@@ -136,24 +223,26 @@ internal sealed partial class AblyWebhookSender : IDisposable
             data(w);
             w.WriteEndObject();
             w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteEndObject();
         }
 
-        return buffer.ToArray();
+        return new QueuedItem(buffer.ToArray(), now);
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(Endpoint endpoint)
     {
+        var reader = endpoint.Queue.Reader;
+        var batch = new List<QueuedItem>();
         try
         {
-            await foreach (var body in _queue.Reader.ReadAllAsync(_server.Stopping).ConfigureAwait(false))
+            while (await reader.WaitToReadAsync(_server.Stopping).ConfigureAwait(false))
             {
-                var signature = Convert.ToBase64String(HMACSHA256.HashData(_secret, body));
-                foreach (var url in _urls)
+                batch.Clear();
+                while (batch.Count < MaxItemsPerRequest && reader.TryRead(out var item))
                 {
-                    await SendAsync(url, body, signature).ConfigureAwait(false);
+                    batch.Add(item);
                 }
+
+                await DeliverAsync(endpoint.LoggedUrl, endpoint.Url, batch).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -161,7 +250,60 @@ internal sealed partial class AblyWebhookSender : IDisposable
         }
     }
 
-    private async Task SendAsync(Uri url, byte[] body, string signature)
+    /// <summary>Sends one batch, retrying what the service retries until it is delivered, refused or too old.</summary>
+    private async Task DeliverAsync(string loggedUrl, Uri url, List<QueuedItem> batch)
+    {
+        var body = Compose(batch);
+        var signature = Convert.ToBase64String(HMACSHA256.HashData(_secret, body));
+        var delay = _server.Options.WebhookRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            var failure = await SendAsync(url, body, signature).ConfigureAwait(false);
+            if (failure is null)
+            {
+                WebhookDelivered(_server.Logger, loggedUrl, batch.Count, attempt);
+                return;
+            }
+
+            if (!failure.Value.Retry)
+            {
+                WebhookRefused(_server.Logger, loggedUrl, batch.Count, failure.Value.Reason);
+                return;
+            }
+
+            if (_server.Time.GetUtcNow() - batch[0].Queued + delay > Retention)
+            {
+                WebhookDropped(_server.Logger, loggedUrl, batch.Count, attempt, failure.Value.Reason);
+                return;
+            }
+
+            WebhookRetrying(_server.Logger, loggedUrl, batch.Count, failure.Value.Reason, delay);
+            await Task.Delay(delay, _server.Time, _server.Stopping).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * Math.Sqrt(2)), MaxRetryDelay.Ticks));
+        }
+    }
+
+    private static byte[] Compose(List<QueuedItem> batch)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("items");
+            foreach (var item in batch)
+            {
+                w.WriteRawValue(item.Json, skipInputValidation: true);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Posts one body: null when delivered (2xx), else why not and whether the service would retry.</summary>
+    private async Task<(string Reason, bool Retry)?> SendAsync(Uri url, byte[] body, string signature)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
@@ -170,26 +312,56 @@ internal sealed partial class AblyWebhookSender : IDisposable
         try
         {
             using var response = await _http.SendAsync(request, _server.Stopping).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                WebhookFailed(_server.Logger, url, "HTTP " + (int)response.StatusCode);
-            }
+            var status = (int)response.StatusCode;
+            return response.IsSuccessStatusCode ? null : ("HTTP " + status.ToString(CultureInfo.InvariantCulture), status >= 500);
         }
         catch (HttpRequestException ex)
         {
-            WebhookFailed(_server.Logger, url, ex.Message);
+            return (ex.Message, true);
         }
         catch (OperationCanceledException) when (!_server.Stopping.IsCancellationRequested)
         {
-            // HttpClient's timeout: one request lost, the sender carries on.
-            WebhookFailed(_server.Logger, url, "no response within " + _http.Timeout);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The emulator is stopping.
+            // HttpClient's timeout: retried, as the service retries a request whose response timed out.
+            return ("no response within " + _http.Timeout, true);
         }
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Ably webhook to {Url} failed: {Reason}")]
-    private static partial void WebhookFailed(ILogger logger, Uri url, string reason);
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Ably webhook to {Url} refused ({Items} items, not retried): {Reason}")]
+    private static partial void WebhookRefused(ILogger logger, string url, int items, string reason);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Ably webhook to {Url} delivered ({Items} items, attempt {Attempt})")]
+    private static partial void WebhookDelivered(ILogger logger, string url, int items, int attempt);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Ably webhook to {Url} failed ({Items} items): {Reason}; retrying in {Delay}")]
+    private static partial void WebhookRetrying(ILogger logger, string url, int items, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Ably webhook to {Url} dropped ({Items} items) after {Attempts} attempts, older than the retention: {Reason}")]
+    private static partial void WebhookDropped(ILogger logger, string url, int items, int attempts, string reason);
+
+    private readonly record struct QueuedItem(byte[] Json, DateTimeOffset Queued);
+
+    private sealed class Endpoint(Uri url)
+    {
+        public Uri Url { get; } = url;
+
+        /// <summary>The URL as logged: without user information or query, which can carry credentials.</summary>
+        public string LoggedUrl { get; } = url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+
+        public Channel<QueuedItem> Queue { get; } = System.Threading.Channels.Channel.CreateUnbounded<QueuedItem>(new UnboundedChannelOptions { SingleReader = true });
+
+        public Task? Worker { get; set; }
+    }
+
+    private sealed class Followed(CancellationTokenSource stop)
+    {
+        private long _lastUsedTicks;
+
+        public CancellationTokenSource Stop { get; } = stop;
+
+        public DateTimeOffset LastUsed
+        {
+            get => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
+            set => Interlocked.Exchange(ref _lastUsedTicks, value.UtcTicks);
+        }
+    }
 }

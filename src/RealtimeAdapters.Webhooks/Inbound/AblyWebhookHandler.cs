@@ -11,7 +11,9 @@ namespace RealtimeAdapters.Webhooks;
 /// <summary>
 /// Verifies and processes one Ably webhook request. Refusals, each before anything is processed: no signature or an
 /// unknown key, or a signature that does not match the body (401); a body over the limit (413); a body that is not a
-/// delivery, or a replay — a delivery seen before, or holding an event older than the tolerance (400).
+/// delivery, or one holding an event timestamped further than the tolerance from now (400). An exact copy of a delivery
+/// accepted within the tolerance — Ably retrying a request whose answer it did not get, or a replay — is answered 200
+/// and not processed again: the sender stops retrying, and subscribers see each delivery once.
 /// </summary>
 internal sealed class AblyWebhookHandler
 {
@@ -98,10 +100,13 @@ internal sealed class AblyWebhookHandler
             }
         }
 
-        // An exact copy of a delivery accepted within the tolerance is a replay; older ones fail the timestamp check.
+        // An exact copy of a delivery accepted within the tolerance (older ones fail the timestamp check above): Ably's
+        // retry of a request whose 2xx it did not receive must be acknowledged, or it is retried until dropped; a replay
+        // by someone else gains nothing, as the events are not processed again.
         if (!Remember(signature, now))
         {
-            return (400, "Replayed delivery: this exact delivery was already accepted.", keyName);
+            Log.InboundDuplicate(_logger, keyName);
+            return (200, null, keyName);
         }
 
         _receiver.Publish(events);

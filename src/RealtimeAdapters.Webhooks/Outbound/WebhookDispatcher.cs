@@ -173,14 +173,14 @@ public sealed class WebhookDispatcher : IAsyncDisposable
             var (status, error, retryable, retryAfter) = await PostAsync(endpoint, delivery, cancellationToken).ConfigureAwait(false);
             if (error is null)
             {
-                Log.Delivered(_logger, delivery.Id, endpoint.Url, attempt);
+                Log.Delivered(_logger, delivery.Id, endpoint.LoggedUrl, attempt);
                 await ReportAsync(new WebhookAttempt(delivery.Id, endpoint.Url, attempt, WebhookAttemptOutcome.Delivered, status, null, null)).ConfigureAwait(false);
                 return;
             }
 
             if (!retryable || attempt >= _options.MaxAttempts)
             {
-                Log.DeadLettered(_logger, delivery.Id, endpoint.Url, attempt, error);
+                Log.DeadLettered(_logger, delivery.Id, endpoint.LoggedUrl, attempt, error);
                 lock (_deadLettersGate)
                 {
                     _deadLetters.Add(new WebhookDeadLetter(delivery.Id, delivery.EventType, endpoint.Url, delivery.Body, attempt, status, error, _time.GetUtcNow()));
@@ -194,7 +194,7 @@ public sealed class WebhookDispatcher : IAsyncDisposable
             var next = _time.GetUtcNow() + delay;
             // The wait is armed before observers hear of it, so a fake clock advanced from OnAttempt wakes it.
             var wait = Task.Delay(delay, _time, cancellationToken);
-            Log.RetryScheduled(_logger, delivery.Id, endpoint.Url, attempt, error, delay);
+            Log.RetryScheduled(_logger, delivery.Id, endpoint.LoggedUrl, attempt, error, delay);
             await ReportAsync(new WebhookAttempt(delivery.Id, endpoint.Url, attempt, WebhookAttemptOutcome.RetryScheduled, status, error, next)).ConfigureAwait(false);
             await wait.ConfigureAwait(false);
         }

@@ -21,6 +21,7 @@ public sealed class WebhookEndpoint
         }
 
         Url = url;
+        LoggedUrl = url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
         _secret = Encoding.UTF8.GetBytes(secret);
     }
 
@@ -29,6 +30,11 @@ public sealed class WebhookEndpoint
 
     internal ReadOnlySpan<byte> Secret => _secret;
 
-    /// <summary>The URL only: the secret is never part of the text form.</summary>
-    public override string ToString() => Url.ToString();
+    internal string LoggedUrl { get; }
+
+    /// <summary>
+    /// The URL without user information or query (either can carry a credential, e.g. <c>?code=</c> of a serverless
+    /// function): the text form and what logs show. The secret is never part of it.
+    /// </summary>
+    public override string ToString() => LoggedUrl;
 }
