@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Webhook {DeliveryId} to {Endpoint} dead-lettered after {Attempts} attempts ({Reason}).")]
     public static partial void DeadLettered(ILogger logger, string deliveryId, string endpoint, int attempts, string reason);
 
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Webhook {DeliveryId} is pending in the outbox for an endpoint no longer configured; it stays there and is not sent.")]
+    public static partial void PendingForUnknownEndpoint(ILogger logger, string deliveryId);
+
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "A webhook attempt observer threw.")]
     public static partial void ObserverFailed(ILogger logger, Exception exception);
 

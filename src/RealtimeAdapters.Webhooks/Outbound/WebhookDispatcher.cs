@@ -13,10 +13,14 @@ namespace RealtimeAdapters.Webhooks;
 /// (<c>webhook-id</c> and <c>Idempotency-Key</c>, the same on every attempt). Failures are retried with exponential
 /// backoff and jitter on the injected clock; after <see cref="WebhookDispatcherOptions.MaxAttempts"/> (or a permanent
 /// 4xx) the delivery goes to <see cref="DeadLetters"/>. Each endpoint is served in order by its own worker, so a failing
-/// endpoint delays only its own later deliveries.
+/// endpoint delays only its own later deliveries. With an <see cref="WebhookDispatcherOptions.Outbox"/> deliveries and dead
+/// letters outlive the process. Instrumented on the meter and activity source <see cref="DiagnosticsName"/>.
 /// </summary>
 public sealed class WebhookDispatcher : IAsyncDisposable
 {
+    /// <summary>The name of the dispatcher's meter and activity source (add it to OpenTelemetry's metrics and tracing).</summary>
+    public const string DiagnosticsName = "RealtimeAdapters.Webhooks";
+
     private readonly HttpClient _http;
     private readonly WebhookDispatcherOptions _options;
     private readonly ILogger _logger;
@@ -26,6 +30,9 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     private readonly Task[] _workers;
     private readonly List<WebhookDeadLetter> _deadLetters = [];
     private readonly Lock _deadLettersGate = new();
+    private readonly IWebhookOutbox? _outbox;
+    private readonly WebhookTelemetry _telemetry;
+    private long _pending;
     private int _disposed;
 
     /// <summary>Creates a dispatcher and starts one worker per endpoint.</summary>
@@ -42,7 +49,20 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         _options = options;
         _time = options.TimeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _outbox = options.Outbox;
         _queues = [.. options.Endpoints.Select(e => (e, Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true })))];
+        _telemetry = new WebhookTelemetry(options.MeterFactory, () => Volatile.Read(ref _pending), () =>
+        {
+            lock (_deadLettersGate)
+            {
+                return _deadLetters.Count;
+            }
+        });
+        if (_outbox is not null)
+        {
+            Restore(_outbox);
+        }
+
         _workers = [.. _queues.Select(q => Task.Run(() => RunAsync(q.Endpoint, q.Queue.Reader)))];
     }
 
@@ -76,9 +96,12 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         id ??= Guid.NewGuid().ToString("N");
         var body = Serialize(id, eventType, _time.GetUtcNow(), data);
+
+        // Recorded before it is queued (and before the caller hears of it): once Enqueue returns, a crash cannot lose it.
+        _outbox?.Add([.. _queues.Select(q => new WebhookOutboxEntry(id, eventType, q.Endpoint.Url, body))]);
         foreach (var (_, queue) in _queues)
         {
-            queue.Writer.TryWrite(new Delivery(id, eventType, body));
+            Queue(queue, new Delivery(id, eventType, body));
         }
 
         return id;
@@ -91,16 +114,18 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(deadLetter);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var queue = _queues.FirstOrDefault(q => q.Endpoint.Url == deadLetter.Endpoint).Queue;
         lock (_deadLettersGate)
         {
-            if (!_deadLetters.Remove(deadLetter))
+            if (queue is null || !_deadLetters.Remove(deadLetter))
             {
                 return false;
             }
+
+            _outbox?.MoveToPending(deadLetter);
         }
 
-        var queue = _queues.First(q => q.Endpoint.Url == deadLetter.Endpoint).Queue;
-        return queue.Writer.TryWrite(new Delivery(deadLetter.DeliveryId, deadLetter.EventType, deadLetter.Body));
+        return Queue(queue, new Delivery(deadLetter.DeliveryId, deadLetter.EventType, deadLetter.Body));
     }
 
     /// <summary>Stops the workers; queued and retrying deliveries are abandoned (not dead-lettered).</summary>
@@ -119,6 +144,7 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_workers).ConfigureAwait(false);
         _stopping.Dispose();
+        _telemetry.Dispose();
     }
 
     internal TimeSpan Backoff(int failedAttempts, TimeSpan? retryAfter)
@@ -133,6 +159,35 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         }
 
         return delay;
+    }
+
+    /// <summary>Takes the outbox's dead letters and queues its pending deliveries again, for the endpoints configured now.</summary>
+    private void Restore(IWebhookOutbox outbox)
+    {
+        _deadLetters.AddRange(outbox.GetDeadLetters());
+        foreach (var entry in outbox.GetPending())
+        {
+            var queue = _queues.FirstOrDefault(q => q.Endpoint.Url == entry.Endpoint).Queue;
+            if (queue is null)
+            {
+                // An endpoint removed from the configuration: kept in the outbox, reported, not sent anywhere else.
+                Log.PendingForUnknownEndpoint(_logger, entry.DeliveryId);
+                continue;
+            }
+
+            Queue(queue, new Delivery(entry.DeliveryId, entry.EventType, entry.Body));
+        }
+    }
+
+    private bool Queue(Channel<Delivery> queue, Delivery delivery)
+    {
+        if (!queue.Writer.TryWrite(delivery))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _pending);
+        return true;
     }
 
     private static ReadOnlyMemory<byte> Serialize(string id, string eventType, DateTimeOffset timestamp, JsonElement data)
@@ -170,20 +225,34 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
+            using var activity = WebhookTelemetry.StartAttempt(endpoint, delivery.Id, delivery.EventType, attempt);
+            var started = _time.GetTimestamp();
             var (status, error, retryable, retryAfter) = await PostAsync(endpoint, delivery, cancellationToken).ConfigureAwait(false);
-            if (error is null)
+            var outcome = error is null ? WebhookAttemptOutcome.Delivered
+                : !retryable || attempt >= _options.MaxAttempts ? WebhookAttemptOutcome.DeadLettered
+                : WebhookAttemptOutcome.RetryScheduled;
+            _telemetry.Record(endpoint, outcome, status, _time.GetElapsedTime(started), activity);
+            if (outcome != WebhookAttemptOutcome.RetryScheduled)
             {
+                Interlocked.Decrement(ref _pending);
+            }
+
+            if (outcome == WebhookAttemptOutcome.Delivered)
+            {
+                _outbox?.Remove(delivery.Id, endpoint.Url);
                 Log.Delivered(_logger, delivery.Id, endpoint.LoggedUrl, attempt);
                 await ReportAsync(new WebhookAttempt(delivery.Id, endpoint.Url, attempt, WebhookAttemptOutcome.Delivered, status, null, null)).ConfigureAwait(false);
                 return;
             }
 
-            if (!retryable || attempt >= _options.MaxAttempts)
+            if (outcome == WebhookAttemptOutcome.DeadLettered)
             {
-                Log.DeadLettered(_logger, delivery.Id, endpoint.LoggedUrl, attempt, error);
+                Log.DeadLettered(_logger, delivery.Id, endpoint.LoggedUrl, attempt, error!);
+                var deadLetter = new WebhookDeadLetter(delivery.Id, delivery.EventType, endpoint.Url, delivery.Body, attempt, status, error, _time.GetUtcNow());
                 lock (_deadLettersGate)
                 {
-                    _deadLetters.Add(new WebhookDeadLetter(delivery.Id, delivery.EventType, endpoint.Url, delivery.Body, attempt, status, error, _time.GetUtcNow()));
+                    _outbox?.MoveToDeadLetters(deadLetter);
+                    _deadLetters.Add(deadLetter);
                 }
 
                 await ReportAsync(new WebhookAttempt(delivery.Id, endpoint.Url, attempt, WebhookAttemptOutcome.DeadLettered, status, error, null)).ConfigureAwait(false);
@@ -194,7 +263,7 @@ public sealed class WebhookDispatcher : IAsyncDisposable
             var next = _time.GetUtcNow() + delay;
             // The wait is armed before observers hear of it, so a fake clock advanced from OnAttempt wakes it.
             var wait = Task.Delay(delay, _time, cancellationToken);
-            Log.RetryScheduled(_logger, delivery.Id, endpoint.LoggedUrl, attempt, error, delay);
+            Log.RetryScheduled(_logger, delivery.Id, endpoint.LoggedUrl, attempt, error!, delay);
             await ReportAsync(new WebhookAttempt(delivery.Id, endpoint.Url, attempt, WebhookAttemptOutcome.RetryScheduled, status, error, next)).ConfigureAwait(false);
             await wait.ConfigureAwait(false);
         }

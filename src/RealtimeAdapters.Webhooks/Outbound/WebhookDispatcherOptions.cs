@@ -27,6 +27,15 @@ public sealed class WebhookDispatcherOptions
     /// </summary>
     public Func<WebhookAttempt, ValueTask>? OnAttempt { get; set; }
 
+    /// <summary>
+    /// Where deliveries and dead letters are kept so that they outlive the process (e.g. <see cref="SqliteWebhookOutbox"/>);
+    /// in memory only when null (the default). The dispatcher does not dispose it.
+    /// </summary>
+    public IWebhookOutbox? Outbox { get; set; }
+
+    /// <summary>Creates the dispatcher's meter (the DI registration passes the container's); a meter of its own when null.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     internal void Validate()
     {
         if (Endpoints.Count == 0)
