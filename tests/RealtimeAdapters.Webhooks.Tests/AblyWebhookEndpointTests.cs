@@ -91,10 +91,10 @@ public sealed class AblyWebhookEndpointTests : IAsyncLifetime
             ("not a delivery", notJson, InboundHost.KeyName, InboundHost.Sign(InboundHost.KeySecret, notJson), 400, "Not an Ably webhook delivery"),
         };
 
-        foreach (var c in cases)
+        foreach (var (c, chunked) in cases.Select(c => (c, false)).Append((cases.Single(c => c.What == "oversized"), true)))
         {
-            var (status, reason) = await _host.PostAsync(c.Body, c.KeyName, c.Signature, Token);
-            Assert.True(status == c.Status, $"{c.What}: {status} {reason}");
+            var (status, reason) = await _host.PostAsync(c.Body, c.KeyName, c.Signature, Token, chunked);
+            Assert.True(status == c.Status, $"{c.What} (chunked: {chunked}): {status} {reason}");
             Assert.Contains(c.Reason, reason, StringComparison.Ordinal);
             Assert.DoesNotContain(InboundHost.KeySecret, reason, StringComparison.Ordinal);
         }

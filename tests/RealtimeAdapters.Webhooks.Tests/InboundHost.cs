@@ -65,9 +65,11 @@ internal sealed class InboundHost : IAsyncDisposable
 
     public static string Sign(string secret, byte[] body) => Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    public async Task<(int Status, string Reason)> PostAsync(byte[] body, string? keyName, string? signature, CancellationToken cancellationToken)
+    public async Task<(int Status, string Reason)> PostAsync(byte[] body, string? keyName, string? signature, CancellationToken cancellationToken, bool chunked = false)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new ByteArrayContent(body) };
+        // Chunked: a stream of unknown length, so no Content-Length tells the endpoint the size before it reads.
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = chunked ? new StreamContent(new UnseekableStream(body)) : new ByteArrayContent(body) };
+        request.Headers.TransferEncodingChunked = chunked;
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (keyName is not null)
         {
@@ -91,6 +93,12 @@ internal sealed class InboundHost : IAsyncDisposable
         _http.Dispose();
         await _app.DisposeAsync();
     }
+}
+
+/// <summary>A read-only stream that cannot say its length.</summary>
+internal sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+{
+    public override bool CanSeek => false;
 }
 
 /// <summary>Collects every log line, to prove secrets stay out of them.</summary>
