@@ -83,7 +83,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
             firebase = new FirebaseServer(options, rules, loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Firebase"));
             // RFC 6455 pings find dead clients (whose onDisconnect writes must run); the SDKs answer them without any code.
             var realtime = new WebSocketOptions { KeepAliveInterval = options.Firebase.KeepAliveInterval, KeepAliveTimeout = options.Firebase.KeepAliveInterval * 2 };
-            firebaseApp = BuildApp(options, options.Firebase.Port, loggerFactory, operatorEndpoints.For("Firebase"), firebase.HandleAsync, realtime);
+            firebaseApp = BuildApp(options, options.Firebase.Port, loggerFactory, operatorEndpoints.For("Firebase"), firebase.HandleAsync, realtime, Hosting.BrowserAccess.Firebase);
             try
             {
                 await firebaseApp.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -149,7 +149,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Ably");
         _ably = new AblyServer(Options, logger);
         // Pings keep ably-js's idle timer fed when it asks for heartbeats=false.
-        _ablyApp = BuildApp(Options, Options.Ably.Port, loggerFactory, _operator.For("Ably"), _ably.HandleAsync, new WebSocketOptions { KeepAliveInterval = Options.Ably.MaxIdleInterval / 2 }, crossOrigin: true);
+        _ablyApp = BuildApp(Options, Options.Ably.Port, loggerFactory, _operator.For("Ably"), _ably.HandleAsync, new WebSocketOptions { KeepAliveInterval = Options.Ably.MaxIdleInterval / 2 }, Hosting.BrowserAccess.Ably);
         await _ablyApp.StartAsync(cancellationToken).ConfigureAwait(false);
         _ablyUrl = new Uri(_ablyApp.Urls.First() + "/");
         Log.Listening(logger, "ably", _ablyUrl);
@@ -238,8 +238,8 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         _operator.Metrics.Dispose();
     }
 
-    // The Firebase front end answers cross-origin requests itself (with "*", as the service does); the Ably one through BrowserAccess.
-    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, Func<HttpContext, RequestDelegate, Task> operatorEndpoints, RequestDelegate handler, WebSocketOptions webSockets, bool crossOrigin = false)
+    // Each front end answers cross-origin requests as its service does (BrowserAccess's policies).
+    private static WebApplication BuildApp(EmulatorOptions options, int port, ILoggerFactory loggerFactory, Func<HttpContext, RequestDelegate, Task> operatorEndpoints, RequestDelegate handler, WebSocketOptions webSockets, Hosting.BrowserAccess.Policy crossOrigin)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -261,10 +261,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         var app = builder.Build();
         app.UseWebSockets(webSockets);
         app.Use(operatorEndpoints);
-        if (crossOrigin)
-        {
-            app.Use(Hosting.BrowserAccess.HandleAsync);
-        }
+        app.Use(Hosting.BrowserAccess.For(crossOrigin));
 
         app.Run(handler);
         return app;

@@ -70,7 +70,6 @@ internal sealed class FirebaseServer : IDisposable
     {
         var response = context.Response;
         var request = context.Request;
-        response.Headers.AccessControlAllowOrigin = "*";
         try
         {
             await HandleCoreAsync(context).ConfigureAwait(false);
@@ -132,18 +131,6 @@ internal sealed class FirebaseServer : IDisposable
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var rawPath = Redirects.Unalias(queryStart < 0 ? rawTarget : rawTarget[..queryStart]);
         var rawQuery = queryStart < 0 ? null : rawTarget[(queryStart + 1)..];
-
-        if (HttpMethods.IsOptions(request.Method))
-        {
-            // CORS preflight, so that browser apps on another origin can use the emulator.
-            response.Headers.AccessControlAllowMethods = "GET, PUT, POST, PATCH, DELETE, OPTIONS";
-            response.Headers.AccessControlAllowHeaders = request.Headers.AccessControlRequestHeaders.Count > 0
-                ? request.Headers.AccessControlRequestHeaders
-                : "Authorization, Content-Type, X-Firebase-ETag, X-Firebase-Decoding, X-HTTP-Method-Override, if-match, if-none-match";
-            response.Headers.AccessControlExposeHeaders = "ETag";
-            response.StatusCode = StatusCodes.Status204NoContent;
-            return;
-        }
 
         if (request.Path.Value == "/.ws")
         {
