@@ -20,6 +20,9 @@ public sealed record ComparisonRunOptions
     /// <summary>Which backends (name prefixes), or <see langword="null"/> for all.</summary>
     public IReadOnlyCollection<string>? Backends { get; init; }
 
+    /// <summary>The scenarios to run (ids of <see cref="ComparisonRunner.ScenarioIds"/>); all when null.</summary>
+    public IReadOnlyCollection<string>? Scenarios { get; init; }
+
     /// <summary>Extra backends (hosted services configured with credentials).</summary>
     public IReadOnlyList<Backend> ExtraBackends { get; init; } = [];
 
@@ -45,6 +48,12 @@ public static class ComparisonRunner
     public static async Task<(IReadOnlyList<ScenarioReport> Reports, string ReportPath)> RunAsync(ComparisonRunOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Scenarios?.FirstOrDefault(id => !ScenarioIds.Contains(id)) is { } unknown)
+        {
+            throw new ArgumentException($"Unknown scenario \"{unknown}\"; the scenarios are {string.Join(", ", ScenarioIds)}.", nameof(options));
+        }
+
+        bool Selected(string id) => options.Scenarios is null || options.Scenarios.Contains(id);
         var loadBefore = Load();
         var started = DateTimeOffset.UtcNow;
         await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 }, Ably = { Enabled = true, Port = 0 } }).ConfigureAwait(false);
@@ -61,15 +70,19 @@ public static class ComparisonRunner
             ("history", () => Scenarios.HistoryAsync(backends, w)),
             ("presence", () => Scenarios.PresenceAsync(backends, w)),
             ("wire-bytes", () => Scenarios.WireBytesAsync(backends, w)),
-        })
+        }.Where(s => Selected(s.Item1)))
         {
             await options.Log.WriteLineAsync($"{DateTimeOffset.UtcNow:HH:mm:ss} {id}…").ConfigureAwait(false);
             reports.Add(await run().ConfigureAwait(false));
         }
 
-        var wire = reports.Single(static r => r.Id == "wire-bytes");
-        var measured = wire.Get("Firebase", "deliver") is { } deliver ? deliver - w.PayloadSize : (double?)null;
-        reports.Add(CostEstimate.Price(PriceInputs.Load(options.PricesPath), measured));
+        if (Selected("cost"))
+        {
+            var wire = reports.SingleOrDefault(static r => r.Id == "wire-bytes");
+            var measured = wire?.Get("Firebase", "deliver") is { } deliver ? deliver - w.PayloadSize : (double?)null;
+            reports.Add(CostEstimate.Price(PriceInputs.Load(options.PricesPath), measured));
+        }
+
         var path = await ReportWriter.WriteAsync(options, reports, backends, started, loadBefore, Load()).ConfigureAwait(false);
         await options.Log.WriteLineAsync($"wrote {path}").ConfigureAwait(false);
         return (reports, path);

@@ -4,6 +4,7 @@ using RealtimeAdapters.Firebase;
 
 // The architects' comparison: the same scenarios on every backend, written as docs/comparison.md with SVG plots.
 //   dotnet run -c Release --project samples/Comparison [-- --small] [--out docs] [--backends InMemory,Firebase,Ably]
+//     [--scenarios channel-latency,fan-out,...] (a subset: write it elsewhere than docs with --out)
 //     [--prices samples/Comparison/prices.json]
 // Runs against an in-process emulator. A hosted Firebase database is added when Realtime:Firebase:DatabaseUrl and a
 // credential are configured, a hosted Ably app when Realtime:Ably:Key is (appsettings.json, environment variables such as
@@ -33,6 +34,7 @@ var options = new ComparisonRunOptions
     Workload = small ? ComparisonWorkload.Small : ComparisonWorkload.Full,
     WorkloadName = small ? "small" : "full",
     Backends = Arg("--backends")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+    Scenarios = Arg("--scenarios")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
     ExtraBackends = extra,
     PricesPath = Arg("--prices") ?? Path.Combine(AppContext.BaseDirectory, "prices.json"),
     Command = "dotnet run -c Release --project samples/Comparison" + (args.Length > 0 ? " -- " + string.Join(' ', args.Where(static a => !a.StartsWith("--Realtime:", StringComparison.Ordinal))) : string.Empty),

@@ -7,8 +7,8 @@ using RealtimeAdapters.Benchmarks.Ably;
 // Where the C# provider's CPU time goes: dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --ably-profile
 //   [json|msgpack] [--rounds 5] [--window 100]
 // Side by side with the official Firebase web SDK: ... -- --firebase-vs-js [--rounds 5] [--count 10000] [--children 100,10000,100000]
-// The same channel workloads on Firebase (channels over paths) and Ably: ... -- --channels-firebase-vs-ably [--rounds 3]
-//   [--count 2000] [--subscribers 1000] [--fanout-messages 20]
+// Channels on Firebase beside Ably (latency, throughput, fan-out): the comparison measures them, run just those scenarios:
+//   dotnet run -c Release --project samples/Comparison -- --backends Firebase,Ably --scenarios channel-latency,fan-out --out /tmp/cmp
 // CRDT state size after a long history, log against snapshot: ... -- --collaboration-state [--edits 100000]
 // Memory a Firebase watch keeps per cached child: ... -- --firebase-cache-memory [--children 10000] [--rounds 3]
 if (args.Length > 0 && args[0] == "--ably-vs-js")
@@ -24,11 +24,6 @@ if (args.Length > 0 && args[0] == "--firebase-vs-js")
 if (args.Length > 0 && args[0] == "--firebase-cache-memory")
 {
     return await RealtimeAdapters.Benchmarks.Firebase.FirebaseCacheMemoryRunner.RunAsync(args[1..]);
-}
-
-if (args.Length > 0 && args[0] == "--channels-firebase-vs-ably")
-{
-    return await RealtimeAdapters.Benchmarks.Comparison.ChannelsComparisonRunner.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "--collaboration-state")

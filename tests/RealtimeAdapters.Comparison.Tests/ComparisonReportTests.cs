@@ -64,6 +64,23 @@ public sealed class ComparisonReportTests : IDisposable
     }
 
     [Fact]
+    public async Task ScenarioSubset_RunsOnlyThose_AndAnUnknownIdIsRefusedNamingTheKnownOnes()
+    {
+        var (reports, _) = await ComparisonRunner.RunAsync(new ComparisonRunOptions
+        {
+            OutputDirectory = _out,
+            Workload = ComparisonWorkload.Small,
+            Backends = ["InMemory"],
+            Scenarios = ["history", "cost"],
+        }).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        Assert.Equal(["history", "cost"], reports.Select(static r => r.Id));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ComparisonRunner.RunAsync(new ComparisonRunOptions { OutputDirectory = _out, Scenarios = ["latency"] }));
+        Assert.Contains("\"latency\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("channel-latency", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CostEstimate_PricesTheWorkloadAsTheInputsSay()
     {
         var inputs = new PriceInputs
