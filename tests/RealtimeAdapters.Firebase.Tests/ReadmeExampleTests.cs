@@ -36,4 +36,27 @@ public sealed class ReadmeExampleTests(EmulatorFixture fixture) : IClassFixture<
         Assert.Equal([StoreEventKind.Value, StoreEventKind.ChildAdded, StoreEventKind.Value], kinds);
         await host.StopAsync(ct);
     }
+
+    [Fact]
+    public async Task ReadmePagingExample_GivesTheNextPage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = fixture.Emulator.FirebaseUrl, Namespace = TestSupport.NewNamespace(), UseEmulatorAdmin = true });
+        for (var i = 0; i < 30; i++)
+        {
+            await store.SetAsync($"scores/p{i:00}", DataNode.Parse($$"""{"points":{{i % 10}}}"""), ct);
+        }
+
+        // As in the README (page size 20).
+        var page = RealtimeQuery.At("scores").OrderByChild("points").WithLimitToFirst(20);
+        var first = await store.GetAsync(page, ct);
+        var last = first.Children.Last();
+        var next = await store.GetAsync(RealtimeQuery.At("scores").OrderByChild("points")
+            .WithStartAfter(last.Child("points").Node, last.Key).WithLimitToFirst(20), ct);
+
+        var all = first.Children.Concat(next.Children).Select(static c => c.Key!).ToList();
+        Assert.Equal(30, all.Count);
+        Assert.Equal(30, all.Distinct().Count());
+        Assert.Equal([.. Enumerable.Range(0, 30).OrderBy(static i => i % 10).ThenBy(static i => i).Select(static i => $"p{i:00}")], all);
+    }
 }

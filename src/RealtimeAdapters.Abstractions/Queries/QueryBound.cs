@@ -6,9 +6,10 @@ namespace RealtimeAdapters;
 public readonly record struct QueryBound(DataNode Value, string? Key = null)
 {
     /// <summary>
-    /// Whether the bound itself lies outside the range (the realtime protocol's <c>startAfter</c> / <c>endBefore</c>).
-    /// Without <see cref="Key"/>, every child with the bound value is outside. Not offered on the public query builder
-    /// yet: the REST protocol has no such bound, so only the emulator's WebSocket front end builds one.
+    /// Whether the bound itself lies outside the range (<c>startAfter</c> / <c>endBefore</c>; set by
+    /// <see cref="RealtimeQuery.WithStartAfter"/> and <see cref="RealtimeQuery.WithEndBefore"/>). Without
+    /// <see cref="Key"/>, every child with the bound value is outside; with it, children with the bound value and a key
+    /// after (or before) it are inside.
     /// </summary>
-    internal bool Exclusive { get; init; }
+    public bool Exclusive { get; init; }
 }

@@ -121,21 +121,29 @@ public sealed record RealtimeQuery
         return this with { EndAt = MakeBound("endAt", value, key) };
     }
 
-    /// <summary>Keeps children strictly after a bound in the query's order (the realtime protocol's <c>startAfter</c>).</summary>
+    /// <summary>
+    /// Keeps children strictly after a bound in the query's order (Firebase's <c>startAfter</c>): the next page after
+    /// the last child seen. Over Firebase's REST transport, which has no such bound, the server is asked for the
+    /// inclusive range without its limit and the exact query is applied to what comes back.
+    /// </summary>
     /// <param name="value">The bound value (for key order, the key).</param>
     /// <param name="key">A key that breaks ties; without one, every child with the bound value is excluded.</param>
     /// <exception cref="RealtimeValidationException">As for <see cref="WithStartAt"/>.</exception>
-    internal RealtimeQuery WithStartAfter(DataNode value, string? key = null)
+    public RealtimeQuery WithStartAfter(DataNode value, string? key = null)
     {
         var query = WithStartAt(value, key);
         return query with { StartAt = query.StartAt!.Value with { Exclusive = true } };
     }
 
-    /// <summary>Keeps children strictly before a bound in the query's order (the realtime protocol's <c>endBefore</c>).</summary>
+    /// <summary>
+    /// Keeps children strictly before a bound in the query's order (Firebase's <c>endBefore</c>): the page before the
+    /// first child seen. Over Firebase's REST transport the server is asked for the inclusive range without its limit,
+    /// and the exact query is applied to what comes back.
+    /// </summary>
     /// <param name="value">The bound value (for key order, the key).</param>
     /// <param name="key">A key that breaks ties; without one, every child with the bound value is excluded.</param>
     /// <exception cref="RealtimeValidationException">As for <see cref="WithEndAt"/>.</exception>
-    internal RealtimeQuery WithEndBefore(DataNode value, string? key = null)
+    public RealtimeQuery WithEndBefore(DataNode value, string? key = null)
     {
         var query = WithEndAt(value, key);
         return query with { EndAt = query.EndAt!.Value with { Exclusive = true } };
@@ -252,12 +260,12 @@ public sealed record RealtimeQuery
         {
             if (StartAt is { } s)
             {
-                AddBound(Add, "startAt", s);
+                AddBound(Add, s.Exclusive ? "startAfter" : "startAt", s);
             }
 
             if (EndAt is { } e)
             {
-                AddBound(Add, "endAt", e);
+                AddBound(Add, e.Exclusive ? "endBefore" : "endAt", e);
             }
         }
 

@@ -69,6 +69,10 @@ internal sealed class FirebaseHttp : IDisposable
 
     public static string JsonQuote(string value) => DataNode.FromString(value).ToJsonString();
 
+    /// <summary>Whether REST cannot say <paramref name="query"/>'s bounds (a key tie-breaker, an exclusive bound), so the server range is wider.</summary>
+    public static bool IsWidenedOnRest(RealtimeQuery query) =>
+        query.StartAt is { } s && (s.Key is not null || s.Exclusive) || query.EndAt is { } e && (e.Key is not null || e.Exclusive);
+
     public static List<KeyValuePair<string, string>> QueryParameters(RealtimeQuery query)
     {
         var list = new List<KeyValuePair<string, string>>();
@@ -80,9 +84,10 @@ internal sealed class FirebaseHttp : IDisposable
             case QueryOrderBy.Child: list.Add(new("orderBy", JsonQuote(string.Join('/', query.OrderByChildPath!.Segments)))); break;
         }
 
-        // REST has no key tie-breaker on bounds: the server gets the wider value-only range and no limit (a limit
-        // there could cut children the key would keep); the client applies the exact query to what comes back.
-        var keyed = query.StartAt?.Key is not null || query.EndAt?.Key is not null;
+        // REST has no key tie-breaker and no exclusive bound: the server gets the wider inclusive value-only range and no
+        // limit (a limit there could cut children the exact query keeps); the client applies the exact query to what
+        // comes back.
+        var keyed = IsWidenedOnRest(query);
         void AddBound(string name, QueryBound bound) => list.Add(new(name, bound.Value.ToJsonString()));
 
         if (query.IsEqualTo)

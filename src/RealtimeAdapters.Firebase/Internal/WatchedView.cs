@@ -353,7 +353,7 @@ internal sealed class WatchedView
         // empty a place in it, or bring in a child from beyond its edge, needs children the stream does not hold: it is
         // left out of the view until its change arrives from the server.
         var limit = _query.LimitToFirst ?? _query.LimitToLast;
-        var keyed = _query.StartAt?.Key is not null || _query.EndAt?.Key is not null;
+        var keyed = FirebaseHttp.IsWidenedOnRest(_query);
         var window = limit is { } l && !keyed ? _query.Select(view) : null;
         if (window is not null && window.Count < limit)
         {

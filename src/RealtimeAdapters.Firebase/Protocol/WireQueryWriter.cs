@@ -4,7 +4,7 @@ namespace RealtimeAdapters.Firebase.Protocol;
 
 /// <summary>
 /// Writes a query as the realtime protocol's query object (<c>q</c> of a listen or a get): index <c>i</c> (<c>.key</c>,
-/// <c>.value</c>, a child path; absent for the priority order), start <c>sp</c>/<c>sn</c>/<c>sin</c>, end
+/// <c>.value</c>, a child path; absent for the priority order), start <c>sp</c>/<c>sn</c>/<c>sin</c> (<c>sin</c> false for <c>startAfter</c>), end
 /// <c>ep</c>/<c>en</c>/<c>ein</c>, limit <c>l</c> with its side <c>vf</c> (<c>l</c> first, <c>r</c> last), as the
 /// official SDKs write it.
 /// </summary>
@@ -61,12 +61,14 @@ public static class WireQueryWriter
         writer.WritePropertyName(valueField);
         bound.Value.WithoutPriority().WriteTo(writer);
 
-        // The key index orders by the key itself: its bound is the key, with no name beside it.
-        if (!byKey && bound.Key is { } key)
+        // The key index orders by the key itself: its bound is the key, with no name beside it. On another index an
+        // exclusive bound without a key excludes every child with the bound value, as the SDKs say it: startAfter(v) is
+        // (v, "[MAX_NAME]"), endBefore(v) is (v, "[MIN_NAME]").
+        if (!byKey && (bound.Key ?? (bound.Exclusive ? (inclusiveField == "sin" ? "[MAX_NAME]" : "[MIN_NAME]") : null)) is { } key)
         {
             writer.WriteString(nameField, key);
         }
 
-        writer.WriteBoolean(inclusiveField, true);
+        writer.WriteBoolean(inclusiveField, !bound.Exclusive);
     }
 }

@@ -146,6 +146,26 @@ public abstract class StoreLiveQueryConformanceTests<TFixture>(TFixture fixture)
         Assert.Equal(["ChildRemoved a", "Value"], Describe(await reader.ReadUntilAsync(static e => e.Kind == StoreEventKind.Value, "a leaving")));
     }
 
+    /// <summary>A startAfter window with a limit: the bound value itself never enters, and a child leaving the window is replaced.</summary>
+    [Fact]
+    public async Task Watch_StartAfterWithLimit_BoundStaysOutAndWindowRefills()
+    {
+        RequireStore(RealtimeCapabilities.Queries);
+        var store = await NewStoreAsync();
+        await store.SetAsync("r", DataNode.Parse("""{"a":5,"b":10,"c":15,"d":20}"""), Ct);
+        var query = RealtimeQuery.At("r").OrderByValue().WithStartAfter(10).WithLimitToFirst(2);
+        await AssertInitialEventsAsync(store, query, ["c", "d"]);
+        var reader = await WatchPastInitialAsync(store, query);
+        await store.SetAsync("r/e", 10, Ct);
+        await store.SetAsync("r/f", 12, Ct);
+        Assert.Equal(["ChildRemoved d", "ChildAdded f after -", "Value"], Describe(await reader.ReadUntilAsync(static e => e.Kind == StoreEventKind.Value && e.Snapshot.HasChild("f"), "f entering")));
+        await store.SetAsync("r/f", 10, Ct);
+        // With latency compensation f leaves at once and d comes back with the server's answer (a Value between them).
+        var events = await reader.ReadUntilAsync(static e => e.Kind == StoreEventKind.Value && !e.Snapshot.HasChild("f") && e.Snapshot.HasChild("d"), "f leaving, d back");
+        Assert.Equal(["ChildRemoved f", "ChildAdded d after c"], Describe(events).Where(static d => d != "Value"));
+        Assert.Equal(["c", "d"], events[^1].Snapshot.Children.Select(static c => c.Key!));
+    }
+
     /// <summary>An equalTo watch follows children as the compared child changes.</summary>
     [Fact]
     public async Task Watch_EqualToQuery_FollowsMatchingChildren()

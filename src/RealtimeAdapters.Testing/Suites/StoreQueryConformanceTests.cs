@@ -93,6 +93,39 @@ public abstract class StoreQueryConformanceTests<TFixture>(TFixture fixture) : C
         Assert.Equal(["frank", "dave", "bob", "alice"], await KeysAsync(store, ByPoints.WithEndAt(10, "b")));
     }
 
+    /// <summary>startAfter without a key leaves out every child with the bound value; with a key, only those up to it.</summary>
+    [Fact]
+    public async Task OrderByChild_StartAfter_ExcludesTheBound()
+    {
+        var store = await ScoresStoreAsync();
+        Assert.Equal(["alice", "carol", "erin"], await KeysAsync(store, ByPoints.WithStartAfter(7)));
+        Assert.Equal(["erin"], await KeysAsync(store, ByPoints.WithStartAfter(10)));
+        Assert.Equal(["carol", "erin"], await KeysAsync(store, ByPoints.WithStartAfter(10, "alice")));
+        Assert.Equal(["dave", "bob", "alice", "carol", "erin"], await KeysAsync(store, ByPoints.WithStartAfter(DataNode.Null)));
+    }
+
+    /// <summary>endBefore without a key leaves out every child with the bound value; with a key, only those from it.</summary>
+    [Fact]
+    public async Task OrderByChild_EndBefore_ExcludesTheBound()
+    {
+        var store = await ScoresStoreAsync();
+        Assert.Equal(["frank", "dave", "bob"], await KeysAsync(store, ByPoints.WithEndBefore(10)));
+        Assert.Equal(["frank", "dave", "bob", "alice"], await KeysAsync(store, ByPoints.WithEndBefore(10, "carol")));
+        Assert.Equal(["alice", "carol"], await KeysAsync(store, ByPoints.WithStartAfter(7).WithEndBefore(15)));
+    }
+
+    /// <summary>Paging: startAfter the last child seen with limitToFirst gives the next page; endBefore the first with limitToLast, the previous one.</summary>
+    [Fact]
+    public async Task ExclusiveBoundsWithLimits_PageThroughTheChildren()
+    {
+        var store = await ScoresStoreAsync();
+        Assert.Equal(["carol", "erin"], await KeysAsync(store, ByPoints.WithStartAfter(10, "alice").WithLimitToFirst(2)));
+        Assert.Equal(["dave", "bob"], await KeysAsync(store, ByPoints.WithEndBefore(10, "alice").WithLimitToLast(2)));
+        Assert.Equal(["carol", "dave"], await KeysAsync(store, RealtimeQuery.At("scores").OrderByKey().WithStartAfter("bob").WithLimitToFirst(2)));
+        Assert.Equal(["alice", "bob"], await KeysAsync(store, RealtimeQuery.At("scores").OrderByKey().WithEndBefore("carol")));
+        Assert.Equal(["erin"], await KeysAsync(store, RealtimeQuery.At("scores").OrderByKey().WithStartAfter("dave").WithEndBefore("frank")));
+    }
+
     /// <summary>A key on equalTo narrows the match to that child.</summary>
     [Fact]
     public async Task OrderByChild_EqualToWithKey_KeepsOneChild()
