@@ -24,6 +24,7 @@ internal sealed class AblyProviderWorkload : IAsyncDisposable
     private IRealtimeSubscription<ChannelMessage>? _subscription;
     private Task _reader = Task.CompletedTask;
     private long[] _latencies = [];
+    private long[] _receivedAt = [];
     private int _expected;
     private int _received;
     private TaskCompletionSource _roundDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,10 +56,14 @@ internal sealed class AblyProviderWorkload : IAsyncDisposable
         return workload;
     }
 
+    /// <summary>What the runtime did during the last round (garbage collections, pauses, gaps between receipts).</summary>
+    public RoundDiagnostics? LastDiagnostics { get; private set; }
+
     /// <summary>Publishes <paramref name="count"/> messages and waits until all are acknowledged and received.</summary>
     public async Task<WorkloadResult> RunAsync(int count)
     {
         _latencies = new long[count];
+        _receivedAt = new long[count];
         _roundDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _received, 0);
         Volatile.Write(ref _expected, count);
@@ -66,6 +71,7 @@ internal sealed class AblyProviderWorkload : IAsyncDisposable
         var inflight = new Queue<ValueTask>(_window);
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
+        var gcBefore = GcCounts.Now();
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
@@ -87,6 +93,7 @@ internal sealed class AblyProviderWorkload : IAsyncDisposable
         var elapsed = Stopwatch.GetElapsedTime(start);
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
+        LastDiagnostics = RoundDiagnostics.From(GcCounts.Now() - gcBefore, _receivedAt, _latencies);
         return WorkloadResult.From(count, elapsed, _latencies.Select(t => t * 1_000_000.0 / Stopwatch.Frequency).ToArray(), cpu);
     }
 
@@ -103,6 +110,7 @@ internal sealed class AblyProviderWorkload : IAsyncDisposable
             if (index < _latencies.Length)
             {
                 _latencies[index] = now - sent;
+                _receivedAt[index] = now;
             }
 
             _received = index + 1;
@@ -136,4 +144,53 @@ internal sealed class AblyProviderWorkload : IAsyncDisposable
         await _publisher.DisposeAsync().ConfigureAwait(false);
         await _subscriber.DisposeAsync().ConfigureAwait(false);
     }
+}
+
+/// <summary>Garbage collections by generation and the runtime's total pause time, to subtract one reading from another.</summary>
+internal readonly record struct GcCounts(int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+{
+    public static GcCounts Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    public static GcCounts operator -(GcCounts a, GcCounts b) => new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Paused - b.Paused);
+}
+
+/// <summary>
+/// Where a round's tail latency may come from: the collections and pause time during it, the longest gap between two
+/// receipts, and how many of the slowest 1% of messages arrived right after such a gap (a stall of the receiving side:
+/// GC, thread pool, timers) rather than spread out (queueing upstream).
+/// </summary>
+internal sealed record RoundDiagnostics(GcCounts Gc, double LongestGapMs, int GapsOver5Ms, int TailAfterGap, int Tail)
+{
+    public static RoundDiagnostics From(GcCounts gc, long[] receivedAt, long[] latencies)
+    {
+        static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+        var longest = 0L;
+        var gaps = 0;
+        var afterGap = new bool[receivedAt.Length];
+        for (var i = 1; i < receivedAt.Length; i++)
+        {
+            var gap = receivedAt[i] - receivedAt[i - 1];
+            longest = Math.Max(longest, gap);
+            if (Ms(gap) > 5)
+            {
+                gaps++;
+                afterGap[i] = true;
+            }
+        }
+
+        // The slowest 1%: how many of them are the first receipt after a gap of more than 5 ms, or within 50 receipts of one.
+        var tail = Enumerable.Range(0, latencies.Length).OrderByDescending(i => latencies[i]).Take(Math.Max(1, latencies.Length / 100)).ToList();
+        var lastGap = -1;
+        var nearGap = new bool[receivedAt.Length];
+        for (var i = 0; i < receivedAt.Length; i++)
+        {
+            lastGap = afterGap[i] ? i : lastGap;
+            nearGap[i] = lastGap >= 0 && i - lastGap < 50;
+        }
+
+        return new(gc, Ms(longest), gaps, tail.Count(i => nearGap[i]), tail.Count);
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"GC gen0/1/2 {Gc.Gen0}/{Gc.Gen1}/{Gc.Gen2}, paused {Gc.Paused.TotalMilliseconds:F1} ms; longest receive gap {LongestGapMs:F1} ms, {GapsOver5Ms} gaps > 5 ms; {TailAfterGap} of the {Tail} slowest within 50 receipts after such a gap");
 }

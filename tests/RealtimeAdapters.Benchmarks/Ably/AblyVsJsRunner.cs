@@ -89,6 +89,7 @@ internal static class AblyVsJsRunner
                 report.AppendLine(Row(round.ToString(CultureInfo.InvariantCulture), "C#", a));
                 report.AppendLine(Row(round.ToString(CultureInfo.InvariantCulture), "ably-js", b));
                 Console.Error.WriteLine($"{format} round {round}: C# {a.PerSecond:N0}/s p99 {a.P99Us:N0} µs {a.CpuUsPerMessage:N1} µs CPU/msg; ably-js {b.PerSecond:N0}/s p99 {b.P99Us:N0} µs {b.CpuUsPerMessage:N1} µs CPU/msg");
+                Console.Error.WriteLine($"{format} round {round}: C# {csharp.LastDiagnostics}");
             }
 
             report.AppendLine();
