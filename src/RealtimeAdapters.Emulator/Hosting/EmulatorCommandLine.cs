@@ -146,7 +146,7 @@ internal static class EmulatorCommandLine
                 {
                     var value = Value();
                     if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ||
-                        seconds <= 0 || seconds > 86400)
+                        seconds is not (> 0 and <= 86400))
                     {
                         return Fail($"--firebase-keepalive needs a number of seconds above 0 and at most 86400{Got(value)}.");
                     }
@@ -228,7 +228,7 @@ internal static class EmulatorCommandLine
                 {
                     var value = Value();
                     if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ||
-                        seconds <= 0 || seconds > 86400)
+                        seconds is not (> 0 and <= 86400))
                     {
                         return Fail($"{name} needs a number of seconds above 0 and at most 86400{Got(value)}.");
                     }
@@ -248,7 +248,7 @@ internal static class EmulatorCommandLine
                 case "--ably-max-rate-per-connection" or "--ably-max-rate-per-channel":
                 {
                     var value = Value();
-                    if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate) || rate > 1_000_000)
+                    if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate) || rate is not (>= 0 and <= 1_000_000))
                     {
                         return Fail($"{name} needs a number of messages per second up to 1000000, 0 for no limit{Got(value)}.");
                     }
