@@ -241,6 +241,7 @@ internal sealed partial class AblyConnection
                     var size = MessageSize.Of(m);
                     if (size > _server.Options.MaxMessageSize)
                     {
+                        _server.Metrics.RecordRefusal(EmulatorLimits.Ably, EmulatorLimits.MessageSize);
                         throw AblyAuthority.Fail(AblyErrorCodes.MessageTooLarge, $"Message too large: {size} bytes, the limit is {_server.Options.MaxMessageSize}.");
                     }
 

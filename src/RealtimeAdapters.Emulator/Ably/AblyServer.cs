@@ -471,6 +471,7 @@ internal sealed class AblyServer : IDisposable
             var size = MessageSize.Of(m);
             if (size > Options.MaxMessageSize)
             {
+                Metrics.RecordRefusal(EmulatorLimits.Ably, EmulatorLimits.MessageSize);
                 throw AblyAuthority.Fail(AblyErrorCodes.MessageTooLarge, $"Message too large: {size} bytes, the limit is {Options.MaxMessageSize}.");
             }
 

@@ -18,6 +18,9 @@ internal static class EmulatorLimits
     /// <summary>A publish over the per-channel message rate (Ably 42913).</summary>
     public const string ChannelRate = "channel_rate";
 
+    /// <summary>A published message over the message size limit (Ably 40009; the connection stays).</summary>
+    public const string MessageSize = "message_size";
+
     /// <summary>A WebSocket message over the frame or message size limit (the connection is closed).</summary>
     public const string FrameSize = "frame_size";
 

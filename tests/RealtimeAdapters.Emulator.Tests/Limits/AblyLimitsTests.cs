@@ -135,6 +135,22 @@ public sealed class AblyLimitsTests
     }
 
     [Fact]
+    public async Task MessageOverMaxMessageSize_Nack40009_Counted_ConnectionStays()
+    {
+        await using var emulator = await StartAsync(o => o.MaxMessageSize = 100, time: false);
+        await using var client = await ConnectedAsync(emulator);
+
+        await client.SendAsync($$"""{"action":15,"channel":"m","msgSerial":0,"messages":[{"data":"{{new string('x', 200)}}"}]}""");
+        var nack = await client.ReceiveActionAsync(Nack);
+        var next = await PublishAsync(client, "m", 1, 1);
+
+        Assert.Equal(40009, nack["error"]!["code"]!.GetValue<int>());
+        Assert.Equal(Ack, next["action"]!.GetValue<int>());
+        Assert.Contains(
+            "realtime_emulator_limits_refused_total{realtime_emulator_limit=\"message_size\",realtime_provider=\"Ably\"} 1\n", await MetricsAsync(emulator), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RestBodyOverTheLimit_40009_ThenSmallerBodiesAccepted()
     {
         await using var emulator = await StartAsync(o => o.MaxRequestBodySize = 1000, time: false);
