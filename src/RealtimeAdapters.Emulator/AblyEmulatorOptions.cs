@@ -63,6 +63,13 @@ public sealed class AblyEmulatorOptions
     public double MaxMessagesPerSecondPerChannel { get; set; }
 
     /// <summary>
+    /// The protocol messages per second (every frame: publishes, ATTACH/DETACH, HEARTBEAT…) one realtime connection may
+    /// send, a token bucket holding one second's worth; one over it ends the connection with ERROR 42924, as the service's
+    /// flood protection does for a runaway client (about 2000/s there). 0 (the default) means no limit.
+    /// </summary>
+    public double MaxProtocolMessagesPerSecond { get; set; }
+
+    /// <summary>
     /// How long a realtime connection may send nothing (no frame of any kind: a HEARTBEAT keeps it open) before the
     /// emulator sends DISCONNECTED with 80003 and closes it; the client can resume. <see langword="null"/> (the default)
     /// means never.
@@ -82,6 +89,8 @@ public sealed class AblyEmulatorOptions
     /// <exception cref="RealtimeValidationException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
+        static bool IsRate(double rate) => rate >= 0 && double.IsFinite(rate);
+
         if (Port is < 0 or > 65535)
         {
             throw new RealtimeValidationException($"Invalid Ably port {Port}: use 0 (any free port) to 65535.", "Ably.Port");
@@ -108,11 +117,10 @@ public sealed class AblyEmulatorOptions
             throw new RealtimeValidationException("Ably.MaxConnectionsPerIp must not be negative (0: no limit).", "Ably.MaxConnectionsPerIp");
         }
 
-        if (!(MaxMessagesPerSecondPerConnection >= 0) || !(MaxMessagesPerSecondPerChannel >= 0) ||
-            double.IsInfinity(MaxMessagesPerSecondPerConnection) || double.IsInfinity(MaxMessagesPerSecondPerChannel))
+        if (!IsRate(MaxMessagesPerSecondPerConnection) || !IsRate(MaxMessagesPerSecondPerChannel) || !IsRate(MaxProtocolMessagesPerSecond))
         {
             throw new RealtimeValidationException(
-                "Ably.MaxMessagesPerSecondPerConnection and Ably.MaxMessagesPerSecondPerChannel must be finite and not negative (0: no limit).",
+                "Ably.MaxMessagesPerSecondPerConnection, Ably.MaxMessagesPerSecondPerChannel and Ably.MaxProtocolMessagesPerSecond must be finite and not negative (0: no limit).",
                 "Ably.MaxMessagesPerSecondPerConnection");
         }
 

@@ -9,6 +9,7 @@ namespace RealtimeAdapters.Emulator.Ably;
 internal sealed partial class AblyConnection
 {
     private ITimer? _idleTimer;
+    private TokenBucket? _protocolRate;
 
     /// <summary>The messages per second this connection may publish, as announced in <c>connectionDetails.maxInboundRate</c>.</summary>
     private long AnnouncedInboundRate =>
@@ -35,9 +36,13 @@ internal sealed partial class AblyConnection
             : null;
     }
 
-    /// <summary>Starts the idle timer, when <see cref="AblyEmulatorOptions.IdleTimeout"/> is set; every frame received restarts it.</summary>
-    private ITimer? StartIdleTimer()
+    /// <summary>
+    /// Starts the limits of a connected transport: its protocol message rate and its idle timer (when
+    /// <see cref="AblyEmulatorOptions.IdleTimeout"/> is set; every frame received restarts it, see <see cref="ActiveAsync"/>).
+    /// </summary>
+    private ITimer? StartLimits()
     {
+        _protocolRate = _server.Rates.NewProtocolBucket();
         if (_server.Options.IdleTimeout is not { } timeout)
         {
             return null;
@@ -47,13 +52,28 @@ internal sealed partial class AblyConnection
         return _idleTimer;
     }
 
-    /// <summary>A frame arrived: the connection is not idle.</summary>
-    private void Active()
+    /// <summary>
+    /// A frame arrived: the connection is not idle. Answers <see langword="false"/>, having ended the connection with ERROR
+    /// 42924, when the frame is over <see cref="AblyEmulatorOptions.MaxProtocolMessagesPerSecond"/>.
+    /// </summary>
+    private async Task<bool> ActiveAsync()
     {
         if (_server.Options.IdleTimeout is { } timeout)
         {
             _idleTimer?.Change(timeout, Timeout.InfiniteTimeSpan);
         }
+
+        if (_protocolRate is null || _protocolRate.TryTake(1))
+        {
+            return true;
+        }
+
+        _server.Metrics.RecordRefusal(EmulatorLimits.Ably, EmulatorLimits.ProtocolRate);
+        await FailAsync(ErrorInfo.Create(
+            AblyErrorCodes.ConnectionRateLimitFatal3,
+            string.Create(CultureInfo.InvariantCulture, $"Connection terminated for abuse (inbound protocol message rate exceeded {_server.Options.MaxProtocolMessagesPerSecond}/s).")))
+            .ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>Ends a connection that sent nothing for the idle timeout with DISCONNECTED (80003); the client can resume.</summary>

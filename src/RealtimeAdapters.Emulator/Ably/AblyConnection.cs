@@ -76,7 +76,7 @@ internal sealed partial class AblyConnection : IDisposable
             using var heartbeat = heartbeats
                 ? _server.Time.CreateTimer(_ => Post(new ProtocolMessage { Action = ProtocolAction.Heartbeat }), null, _server.Options.MaxIdleInterval / 2, _server.Options.MaxIdleInterval / 2)
                 : null;
-            using var idle = StartIdleTimer();
+            using var idle = StartLimits();
             await ReceiveLoopAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
@@ -162,7 +162,10 @@ internal sealed partial class AblyConnection : IDisposable
             }
             while (!result.EndOfMessage);
 
-            Active();
+            if (!await ActiveAsync().ConfigureAwait(false))
+            {
+                return;
+            }
 
             ProtocolMessage message;
             try

@@ -22,6 +22,10 @@ internal sealed class AblyRateLimits(AblyEmulatorOptions options, TimeProvider t
     public TokenBucket? NewConnectionBucket() =>
         options.MaxMessagesPerSecondPerConnection > 0 ? new TokenBucket(options.MaxMessagesPerSecondPerConnection, time) : null;
 
+    /// <summary>A new transport's protocol message bucket, or <see langword="null"/> when frames have no rate limit.</summary>
+    public TokenBucket? NewProtocolBucket() =>
+        options.MaxProtocolMessagesPerSecond > 0 ? new TokenBucket(options.MaxProtocolMessagesPerSecond, time) : null;
+
     /// <summary>
     /// Takes <paramref name="count"/> messages from the connection's bucket (if any) and the channel's; answers the error to
     /// refuse the publish with, having taken nothing, or <see langword="null"/> when it may go ahead.

@@ -50,6 +50,9 @@ internal static class EmulatorCommandLine
           --ably-max-rate-per-channel MESSAGES
                                           Messages per second all publishers may publish on one channel; over it
                                           42913 (NACK, or HTTP 429 over REST). Default: 0 (no limit)
+          --ably-max-protocol-rate MESSAGES
+                                          Protocol messages (frames of any kind) per second one connection may send;
+                                          over it ERROR 42924 and the connection is closed. Default: 0 (no limit)
           --ably-max-message BYTES        Largest message (40009). Default: 65536
           --ably-max-frame BYTES          Largest realtime frame (ERROR 40009, connection closed). Default: 524288
           --ably-max-body BYTES           Largest REST request body (40009). Default: 4194304
@@ -245,7 +248,7 @@ internal static class EmulatorCommandLine
                     break;
                 }
 
-                case "--ably-max-rate-per-connection" or "--ably-max-rate-per-channel":
+                case "--ably-max-rate-per-connection" or "--ably-max-rate-per-channel" or "--ably-max-protocol-rate":
                 {
                     var value = Value();
                     if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate) || rate is not (>= 0 and <= 1_000_000))
@@ -253,13 +256,17 @@ internal static class EmulatorCommandLine
                         return Fail($"{name} needs a number of messages per second up to 1000000, 0 for no limit{Got(value)}.");
                     }
 
-                    if (name == "--ably-max-rate-per-connection")
+                    switch (name)
                     {
-                        options.Ably.MaxMessagesPerSecondPerConnection = rate;
-                    }
-                    else
-                    {
-                        options.Ably.MaxMessagesPerSecondPerChannel = rate;
+                        case "--ably-max-rate-per-connection":
+                            options.Ably.MaxMessagesPerSecondPerConnection = rate;
+                            break;
+                        case "--ably-max-rate-per-channel":
+                            options.Ably.MaxMessagesPerSecondPerChannel = rate;
+                            break;
+                        default:
+                            options.Ably.MaxProtocolMessagesPerSecond = rate;
+                            break;
                     }
 
                     break;

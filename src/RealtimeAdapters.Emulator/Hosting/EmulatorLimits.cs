@@ -15,6 +15,9 @@ internal static class EmulatorLimits
     /// <summary>A publish over the per-connection message rate (Ably 42911).</summary>
     public const string ConnectionRate = "connection_rate";
 
+    /// <summary>A connection over the protocol message rate, ended (Ably 42924).</summary>
+    public const string ProtocolRate = "protocol_rate";
+
     /// <summary>A publish over the per-channel message rate (Ably 42913).</summary>
     public const string ChannelRate = "channel_rate";
 

@@ -43,7 +43,7 @@ public class EmulatorCommandLineTests
         [
             "--ably-port", "0", "--firebase-port", "0",
             "--firebase-max-connections-per-ip", "10", "--firebase-idle-timeout", "120",
-            "--ably-max-connections-per-ip=20", "--ably-max-rate-per-connection", "50", "--ably-max-rate-per-channel", "12.5",
+            "--ably-max-connections-per-ip=20", "--ably-max-rate-per-connection", "50", "--ably-max-rate-per-channel", "12.5", "--ably-max-protocol-rate", "100",
             "--ably-max-message", "1000", "--ably-max-frame", "2000", "--ably-max-body", "3000", "--ably-idle-timeout", "30",
         ]);
 
@@ -54,6 +54,7 @@ public class EmulatorCommandLineTests
         Assert.Equal(20, options.Ably.MaxConnectionsPerIp);
         Assert.Equal(50, options.Ably.MaxMessagesPerSecondPerConnection);
         Assert.Equal(12.5, options.Ably.MaxMessagesPerSecondPerChannel);
+        Assert.Equal(100, options.Ably.MaxProtocolMessagesPerSecond);
         Assert.Equal(1000, options.Ably.MaxMessageSize);
         Assert.Equal(2000, options.Ably.MaxFrameSize);
         Assert.Equal(3000, options.Ably.MaxRequestBodySize);
@@ -63,6 +64,7 @@ public class EmulatorCommandLineTests
         Assert.Equal(0, defaults.Ably.MaxConnectionsPerIp);
         Assert.Equal(0, defaults.Ably.MaxMessagesPerSecondPerConnection);
         Assert.Equal(0, defaults.Ably.MaxMessagesPerSecondPerChannel);
+        Assert.Equal(0, defaults.Ably.MaxProtocolMessagesPerSecond);
         Assert.Equal(AblyEmulatorOptions.DefaultMaxFrameSize, defaults.Ably.MaxFrameSize);
         Assert.Null(defaults.Ably.IdleTimeout);
         foreach (var flag in new[] { "--firebase-max-connections-per-ip", "--firebase-idle-timeout", "--ably-max-rate-per-channel", "--ably-max-frame", "--ably-idle-timeout" })

@@ -73,6 +73,35 @@ public sealed class AblyLimitsTests
     }
 
     [Fact]
+    public async Task ProtocolMessageRate_OneFrameOver_Error42924AndClosed_OtherConnectionServed()
+    {
+        await using var emulator = await StartAsync(o => o.MaxProtocolMessagesPerSecond = 3);
+        await using var flooding = await ConnectedAsync(emulator);
+        await using var other = await ConnectedAsync(emulator);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await HeartbeatAsync(flooding);
+        }
+
+        await flooding.SendAsync("""{"action":0}""");
+        var error = await flooding.ReceiveActionAsync(Error);
+
+        Assert.Equal(42924, error["error"]!["code"]!.GetValue<int>());
+        Assert.Equal(429, error["error"]!["statusCode"]!.GetValue<int>());
+        Assert.Null(await flooding.ReceiveAsync());
+        await HeartbeatAsync(other);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 3; i++)
+        {
+            await HeartbeatAsync(other);
+        }
+
+        Assert.Contains(
+            "realtime_emulator_limits_refused_total{realtime_emulator_limit=\"protocol_rate\",realtime_provider=\"Ably\"} 1\n", await MetricsAsync(emulator), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConnectedMessage_AnnouncesTheConfiguredRateAndFrameSize()
     {
         await using var emulator = await StartAsync(o =>
