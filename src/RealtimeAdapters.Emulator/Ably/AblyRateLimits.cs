@@ -10,6 +10,8 @@ namespace RealtimeAdapters.Emulator.Ably;
 /// <see cref="AblyEmulatorOptions.MaxMessagesPerSecondPerChannel"/>): one token bucket per connection, held by the
 /// connection, and one per channel, held here. A publish takes its messages from both or from neither, and a refusal is
 /// the service's non-fatal rate-limit error (42911, 42913; HTTP status 429): the publish is rejected, the connection stays.
+/// The protocol message rate (<see cref="AblyEmulatorOptions.MaxProtocolMessagesPerSecond"/>) has a bucket per transport,
+/// which the transport checks itself: exceeding it is fatal (42924).
 /// </summary>
 internal sealed class AblyRateLimits(AblyEmulatorOptions options, TimeProvider time, EmulatorMetrics metrics)
 {
