@@ -38,7 +38,7 @@ public sealed class AblyLimitsTests
         Assert.Equal(Ack, (await PublishAsync(first, "c", 0, 1))["action"]!.GetValue<int>());
         Assert.Equal(Ack, (await PublishAsync(second, "c", 0, 1))["action"]!.GetValue<int>());
         var metrics = await MetricsAsync(emulator);
-        Assert.Contains("realtime_emulator_limits_refused_total{realtime_emulator_limit=\"connections_per_ip\",realtime_provider=\"Ably\"} 1\n", metrics, StringComparison.Ordinal);
+        AssertRefused(metrics, "connections_per_ip", 1);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class AblyLimitsTests
         Assert.DoesNotContain("m1", stored);
         Assert.Contains("m2", stored);
         var metrics = await MetricsAsync(emulator);
-        Assert.Contains("realtime_emulator_limits_refused_total{realtime_emulator_limit=\"connection_rate\",realtime_provider=\"Ably\"} 2\n", metrics, StringComparison.Ordinal);
+        AssertRefused(metrics, "connection_rate", 2);
         Assert.Contains("realtime_emulator_errors_total{error_type=\"42911\",realtime_provider=\"Ably\"} 2\n", metrics, StringComparison.Ordinal);
     }
 
@@ -97,8 +97,7 @@ public sealed class AblyLimitsTests
             await HeartbeatAsync(other);
         }
 
-        Assert.Contains(
-            "realtime_emulator_limits_refused_total{realtime_emulator_limit=\"protocol_rate\",realtime_provider=\"Ably\"} 1\n", await MetricsAsync(emulator), StringComparison.Ordinal);
+        await AssertRefusedAsync(emulator, "protocol_rate", 1);
     }
 
     [Fact]
@@ -143,7 +142,7 @@ public sealed class AblyLimitsTests
         Assert.Equal("42913", restOver.Headers.GetValues("X-Ably-ErrorCode").Single());
         Assert.Equal(Ack, later["action"]!.GetValue<int>());
         var metrics = await MetricsAsync(emulator);
-        Assert.Contains("realtime_emulator_limits_refused_total{realtime_emulator_limit=\"channel_rate\",realtime_provider=\"Ably\"} 2\n", metrics, StringComparison.Ordinal);
+        AssertRefused(metrics, "channel_rate", 2);
     }
 
     [Fact]
@@ -159,8 +158,7 @@ public sealed class AblyLimitsTests
         Assert.Equal(40009, error["error"]!["code"]!.GetValue<int>());
         Assert.Null(await big.ReceiveAsync());
         Assert.Equal(Ack, (await PublishAsync(other, "f", 0, 1))["action"]!.GetValue<int>());
-        Assert.Contains(
-            "realtime_emulator_limits_refused_total{realtime_emulator_limit=\"frame_size\",realtime_provider=\"Ably\"} 1\n", await MetricsAsync(emulator), StringComparison.Ordinal);
+        await AssertRefusedAsync(emulator, "frame_size", 1);
     }
 
     [Fact]
@@ -175,8 +173,7 @@ public sealed class AblyLimitsTests
 
         Assert.Equal(40009, nack["error"]!["code"]!.GetValue<int>());
         Assert.Equal(Ack, next["action"]!.GetValue<int>());
-        Assert.Contains(
-            "realtime_emulator_limits_refused_total{realtime_emulator_limit=\"message_size\",realtime_provider=\"Ably\"} 1\n", await MetricsAsync(emulator), StringComparison.Ordinal);
+        await AssertRefusedAsync(emulator, "message_size", 1);
     }
 
     [Fact]
@@ -192,8 +189,7 @@ public sealed class AblyLimitsTests
         Assert.Equal(HttpStatusCode.BadRequest, tooBig.StatusCode);
         Assert.Equal("40009", tooBig.Headers.GetValues("X-Ably-ErrorCode").Single());
         Assert.Equal(HttpStatusCode.Created, small.StatusCode);
-        Assert.Contains(
-            "realtime_emulator_limits_refused_total{realtime_emulator_limit=\"body_size\",realtime_provider=\"Ably\"} 1\n", await MetricsAsync(emulator), StringComparison.Ordinal);
+        await AssertRefusedAsync(emulator, "body_size", 1);
     }
 
     [Fact]
@@ -214,8 +210,7 @@ public sealed class AblyLimitsTests
         Assert.Equal(80003, disconnected["error"]!["code"]!.GetValue<int>());
         Assert.Null(await silent.ReceiveAsync());
         await HeartbeatAsync(talking);
-        Assert.Contains(
-            "realtime_emulator_limits_refused_total{realtime_emulator_limit=\"idle_timeout\",realtime_provider=\"Ably\"} 1\n", await MetricsAsync(emulator), StringComparison.Ordinal);
+        await AssertRefusedAsync(emulator, "idle_timeout", 1);
 
         // The heartbeat restarted its timer: silent from now on, it goes too.
         _time.Advance(TimeSpan.FromSeconds(10));
@@ -278,6 +273,11 @@ public sealed class AblyLimitsTests
         await client.SendAsync("""{"action":0,"id":"beat"}""");
         await client.ReceiveActionAsync(0);
     }
+
+    private static async Task AssertRefusedAsync(RealtimeEmulator emulator, string limit, int count) => AssertRefused(await MetricsAsync(emulator), limit, count);
+
+    private static void AssertRefused(string metrics, string limit, int count) =>
+        Assert.Contains($"realtime_emulator_limits_refused_total{{realtime_emulator_limit=\"{limit}\",realtime_provider=\"Ably\"}} {count}\n", metrics, StringComparison.Ordinal);
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 

@@ -36,8 +36,8 @@ public sealed class FirebaseLimitsTests
         Assert.Contains("peak connections limit", await refusedStream.Response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, write.Status);
         Assert.Equal("ok", RealtimeWireClient.Status((await socket.RequestAsync("p", RealtimeWireClient.Body("""{"p":"/b","d":2}"""))).Answer));
-        var metrics = await host.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct);
-        Assert.Contains("realtime_emulator_limits_refused_total{realtime_emulator_limit=\"connections_per_ip\",realtime_provider=\"Firebase\"} 2\n", metrics, StringComparison.Ordinal);
+        var metrics = await MetricsAsync(host);
+        AssertRefused(metrics, "connections_per_ip", 2);
     }
 
     [Fact]
@@ -63,8 +63,8 @@ public sealed class FirebaseLimitsTests
         var gone = await talking.PushAsync();
         Assert.Equal("gone", (string?)gone["b"]!["d"]);
         await talking.DrainAsync();
-        var metrics = await host.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct);
-        Assert.Contains("realtime_emulator_limits_refused_total{realtime_emulator_limit=\"idle_timeout\",realtime_provider=\"Firebase\"} 1\n", metrics, StringComparison.Ordinal);
+        var metrics = await MetricsAsync(host);
+        AssertRefused(metrics, "idle_timeout", 1);
     }
 
     [Fact]
@@ -81,9 +81,9 @@ public sealed class FirebaseLimitsTests
 
         Assert.Equal(HttpStatusCode.BadRequest, body.Status);
         Assert.Equal("ok", RealtimeWireClient.Status((await other.RequestAsync("p", RealtimeWireClient.Body("""{"p":"/z","d":1}"""))).Answer));
-        var metrics = await host.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct);
-        Assert.Contains("realtime_emulator_limits_refused_total{realtime_emulator_limit=\"frame_size\",realtime_provider=\"Firebase\"} 1\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("realtime_emulator_limits_refused_total{realtime_emulator_limit=\"body_size\",realtime_provider=\"Firebase\"} 1\n", metrics, StringComparison.Ordinal);
+        var metrics = await MetricsAsync(host);
+        AssertRefused(metrics, "frame_size", 1);
+        AssertRefused(metrics, "body_size", 1);
         Assert.Contains("realtime_emulator_errors_total{error_type=\"protocol_error\",realtime_provider=\"Firebase\"} 1\n", metrics, StringComparison.Ordinal);
     }
 
@@ -96,7 +96,12 @@ public sealed class FirebaseLimitsTests
         var answer = (await client.RequestAsync("p", RealtimeWireClient.Body("""{"p":"/a","d":1}"""))).Answer;
 
         Assert.Equal("permission_denied", RealtimeWireClient.Status(answer));
-        var metrics = await host.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct);
+        var metrics = await MetricsAsync(host);
         Assert.Contains("realtime_emulator_errors_total{error_type=\"permission_denied\",realtime_provider=\"Firebase\"} 1\n", metrics, StringComparison.Ordinal);
     }
+
+    private static Task<string> MetricsAsync(EmulatorHost host) => host.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct);
+
+    private static void AssertRefused(string metrics, string limit, int count) =>
+        Assert.Contains($"realtime_emulator_limits_refused_total{{realtime_emulator_limit=\"{limit}\",realtime_provider=\"Firebase\"}} {count}\n", metrics, StringComparison.Ordinal);
 }
