@@ -6,6 +6,9 @@ public sealed class AblyEmulatorOptions
     /// <summary>The key created when <see cref="Keys"/> is empty: full access (<c>{"*":["*"]}</c>).</summary>
     public const string DefaultKey = "emulator.default:emulator-secret";
 
+    /// <summary>The default <see cref="MaxFrameSize"/>: 512 KiB.</summary>
+    public const int DefaultMaxFrameSize = 512 * 1024;
+
     /// <summary>Whether to serve the Ably protocol. Off by default; the command line's <c>--ably-port</c> turns it on.</summary>
     public bool Enabled { get; set; }
 
@@ -29,6 +32,49 @@ public sealed class AblyEmulatorOptions
 
     /// <summary>The largest message in bytes (TM6 size); larger publishes are refused with 40009. 65536 by default.</summary>
     public int MaxMessageSize { get; set; } = 65536;
+
+    /// <summary>
+    /// The largest realtime frame in bytes (announced as <c>connectionDetails.maxFrameSize</c>); a larger frame gets an
+    /// ERROR with 40009 and the connection is closed. 524288 (512 KiB, the service's) by default.
+    /// </summary>
+    public int MaxFrameSize { get; set; } = DefaultMaxFrameSize;
+
+    /// <summary>The largest REST request body in bytes; a larger one gets 40009 (HTTP 400). 4 MiB by default.</summary>
+    public int MaxRequestBodySize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// How many realtime WebSocket connections one client IP address may hold open at once; one more is refused before the
+    /// upgrade with HTTP 429 and error 42922 (the client backs off and retries). 0 (the default) means no limit.
+    /// </summary>
+    public int MaxConnectionsPerIp { get; set; }
+
+    /// <summary>
+    /// The messages per second one realtime connection may publish (messages and presence updates, a token bucket holding
+    /// one second's worth); a publish over it is NACKed with 42911 and the connection stays. Also announced as
+    /// <c>connectionDetails.maxInboundRate</c>. 0 (the default) means no limit (the service allows 50 by default).
+    /// </summary>
+    public double MaxMessagesPerSecondPerConnection { get; set; }
+
+    /// <summary>
+    /// The messages per second all publishers together may publish on one channel (realtime and REST); over it a realtime
+    /// publish is NACKed and a REST publish refused (HTTP 429) with 42913. 0 (the default) means no limit (the service
+    /// allows 50 by default).
+    /// </summary>
+    public double MaxMessagesPerSecondPerChannel { get; set; }
+
+    /// <summary>
+    /// The protocol messages per second (every frame: publishes, ATTACH/DETACH, HEARTBEAT…) one realtime connection may
+    /// send, a token bucket holding one second's worth; one over it ends the connection with ERROR 42924, as the service's
+    /// flood protection does for a runaway client (about 2000/s there). 0 (the default) means no limit.
+    /// </summary>
+    public double MaxProtocolMessagesPerSecond { get; set; }
+
+    /// <summary>
+    /// How long a realtime connection may send nothing (no frame of any kind: a HEARTBEAT keeps it open) before the
+    /// emulator sends DISCONNECTED with 80003 and closes it; the client can resume. <see langword="null"/> (the default)
+    /// means never.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; set; }
 
     /// <summary>
     /// Where to send Ably-format webhooks (channel messages, presence events, channel lifecycle), as an integration rule
@@ -56,6 +102,8 @@ public sealed class AblyEmulatorOptions
     /// <exception cref="RealtimeValidationException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
+        static bool IsRate(double rate) => rate >= 0 && double.IsFinite(rate);
+
         if (Port is < 0 or > 65535)
         {
             throw new RealtimeValidationException($"Invalid Ably port {Port}: use 0 (any free port) to 65535.", "Ably.Port");
@@ -75,6 +123,28 @@ public sealed class AblyEmulatorOptions
         if (MaxMessageSize < 1)
         {
             throw new RealtimeValidationException("Ably.MaxMessageSize must be positive.", "Ably.MaxMessageSize");
+        }
+
+        if (MaxFrameSize < 1 || MaxRequestBodySize < 1)
+        {
+            throw new RealtimeValidationException("Ably.MaxFrameSize and Ably.MaxRequestBodySize must be positive.", "Ably.MaxFrameSize");
+        }
+
+        if (MaxConnectionsPerIp < 0)
+        {
+            throw new RealtimeValidationException("Ably.MaxConnectionsPerIp must not be negative (0: no limit).", "Ably.MaxConnectionsPerIp");
+        }
+
+        if (!IsRate(MaxMessagesPerSecondPerConnection) || !IsRate(MaxMessagesPerSecondPerChannel) || !IsRate(MaxProtocolMessagesPerSecond))
+        {
+            throw new RealtimeValidationException(
+                "Ably.MaxMessagesPerSecondPerConnection, Ably.MaxMessagesPerSecondPerChannel and Ably.MaxProtocolMessagesPerSecond must be finite and not negative (0: no limit).",
+                "Ably.MaxMessagesPerSecondPerConnection");
+        }
+
+        if (IdleTimeout <= TimeSpan.Zero)
+        {
+            throw new RealtimeValidationException("Ably.IdleTimeout must be positive (null: no idle timeout).", "Ably.IdleTimeout");
         }
 
         foreach (var key in Keys)

@@ -87,6 +87,7 @@ public sealed class AblyFaultInjector
             return false;
         }
 
+        _server.RecordFault("drop_transport");
         await transport.DropAsync().ConfigureAwait(false);
         return true;
     }
@@ -111,6 +112,7 @@ public sealed class AblyFaultInjector
             return false;
         }
 
+        _server.RecordFault("disconnect");
         await transport.DisconnectByServerAsync(ErrorInfo.Create(errorCode, message)).ConfigureAwait(false);
         return true;
     }
@@ -130,6 +132,7 @@ public sealed class AblyFaultInjector
             return false;
         }
 
+        _server.RecordFault("request_reauth");
         await transport.RequestReauthAsync().ConfigureAwait(false);
         return true;
     }
@@ -157,6 +160,7 @@ public sealed class AblyFaultInjector
             return false;
         }
 
+        _server.RecordFault("detach_channel");
         await transport.DetachByServerAsync(channel, ErrorInfo.Create(errorCode, message)).ConfigureAwait(false);
         return true;
     }
@@ -178,6 +182,7 @@ public sealed class AblyFaultInjector
             return false;
         }
 
+        _server.RecordFault("forget_connection");
         state.Forget(_server);
         return true;
     }

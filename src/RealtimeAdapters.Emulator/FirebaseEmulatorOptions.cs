@@ -80,6 +80,20 @@ public sealed class FirebaseEmulatorOptions
     /// </summary>
     public string? DefaultWriteSizeLimit { get; set; }
 
+    /// <summary>
+    /// How many realtime WebSockets and event streams one client IP address may hold open at once; one more is refused
+    /// with HTTP 429 (a WebSocket before the upgrade; the SDKs retry with backoff). 0 (the default) means no limit.
+    /// </summary>
+    public int MaxConnectionsPerIp { get; set; }
+
+    /// <summary>
+    /// How long a realtime WebSocket may send nothing (the SDKs send a keep-alive frame <c>0</c> after 45 s of silence, so
+    /// use more than that) before the emulator closes it with status 1001 (its onDisconnect writes run, the client
+    /// reconnects). Event streams are not affected: their clients never send. <see langword="null"/> (the default) means
+    /// never.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="RealtimeValidationException">A setting is out of range; the message names it.</exception>
     public void Validate()
@@ -102,6 +116,16 @@ public sealed class FirebaseEmulatorOptions
         if (MaxRequestBodySize is < 1 or > int.MaxValue)
         {
             throw new RealtimeValidationException("Firebase.MaxRequestBodySize must be from 1 byte to 2 GB.", "Firebase.MaxRequestBodySize");
+        }
+
+        if (MaxConnectionsPerIp < 0)
+        {
+            throw new RealtimeValidationException("Firebase.MaxConnectionsPerIp must not be negative (0: no limit).", "Firebase.MaxConnectionsPerIp");
+        }
+
+        if (IdleTimeout <= TimeSpan.Zero)
+        {
+            throw new RealtimeValidationException("Firebase.IdleTimeout must be positive (null: no idle timeout).", "Firebase.IdleTimeout");
         }
 
         if (StreamBufferCapacity < 1)

@@ -80,7 +80,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
                 rules = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
             }
 
-            firebase = new FirebaseServer(options, rules, loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Firebase"));
+            firebase = new FirebaseServer(options, rules, loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Firebase"), operatorEndpoints.Metrics);
             // RFC 6455 pings find dead clients (whose onDisconnect writes must run); the SDKs answer them without any code.
             var realtime = new WebSocketOptions { KeepAliveInterval = options.Firebase.KeepAliveInterval, KeepAliveTimeout = options.Firebase.KeepAliveInterval * 2 };
             firebaseApp = BuildApp(options, options.Firebase.Port, loggerFactory, operatorEndpoints.For("Firebase"), firebase.HandleAsync, realtime, Hosting.BrowserAccess.Firebase);
@@ -147,7 +147,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
     private async Task StartAblyAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Ably");
-        _ably = new AblyServer(Options, logger);
+        _ably = new AblyServer(Options, logger, _operator.Metrics);
         // Pings keep ably-js's idle timer fed when it asks for heartbeats=false.
         _ablyApp = BuildApp(Options, Options.Ably.Port, loggerFactory, _operator.For("Ably"), _ably.HandleAsync, new WebSocketOptions { KeepAliveInterval = Options.Ably.MaxIdleInterval / 2 }, Hosting.BrowserAccess.Ably);
         await _ablyApp.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -203,7 +203,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
     {
         var firebase = _firebase ?? throw new InvalidOperationException("The Firebase front end is not enabled (EmulatorOptions.Firebase.Enabled).");
         var dropped = firebase.Realtime.DropAll(firebase.Namespaces.Get(ns ?? Options.Firebase.DefaultNamespace));
-        _operator.RecordFault("Firebase", "drop_connections", dropped);
+        _operator.RecordFault(EmulatorLimits.Firebase, "drop_connections", dropped);
         return dropped;
     }
 

@@ -46,10 +46,10 @@ async function spawnEmulator(args, ready) {
   };
 }
 
-/** The Ably front end, with a full-access key and a limited one. */
-export async function startEmulator() {
+/** The Ably front end, with a full-access key and a limited one (and `extraArgs`, e.g. limits). */
+export async function startEmulator(extraArgs = []) {
   const { match, stop } = await spawnEmulator(
-    ['--ably-port', '0', '--ably-key', FULL_KEY, '--ably-key', `${LIMITED_KEY}=${LIMITED_CAPABILITY}`],
+    ['--ably-port', '0', '--ably-key', FULL_KEY, '--ably-key', `${LIMITED_KEY}=${LIMITED_CAPABILITY}`, ...extraArgs],
     /^ably listening on http:\/\/127\.0\.0\.1:(\d+) key (\S+:\S+)$/);
   return { port: Number(match[1]), key: match[2], stop };
 }

@@ -211,7 +211,7 @@ internal sealed partial class AblyConnection
         var name = message.Channel ?? string.Empty;
         var state = _state!;
         var presence = message.Action == ProtocolAction.Presence;
-        var result = state.PublishOnce(message.MsgSerial, () => PublishNow(message, name), out var duplicate);
+        var result = state.PublishOnce(message.MsgSerial, () => RefuseOverRate(message, name) ?? PublishNow(message, name), out var duplicate);
         if (presence && !duplicate && result.Action == ProtocolAction.Ack)
         {
             // The hub has fanned the event out into each attached connection's subscription; move it into their outbound
@@ -241,6 +241,7 @@ internal sealed partial class AblyConnection
                     var size = MessageSize.Of(m);
                     if (size > _server.Options.MaxMessageSize)
                     {
+                        _server.Metrics.RecordRefusal(EmulatorLimits.Ably, EmulatorLimits.MessageSize);
                         throw AblyAuthority.Fail(AblyErrorCodes.MessageTooLarge, $"Message too large: {size} bytes, the limit is {_server.Options.MaxMessageSize}.");
                     }
 

@@ -139,6 +139,8 @@ internal sealed partial class AblyConnection
             return;
         }
 
+        CountError(message);
+
         if (Interlocked.Increment(ref _backlog) > MaxOutboundBacklog && IsLive)
         {
             // The client stopped reading: cut the transport rather than buffer without bound (it can resume).
@@ -152,6 +154,7 @@ internal sealed partial class AblyConnection
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (_outbound.Writer.TryWrite(new Outbound(message, done)))
         {
+            CountError(message);
             await done.Task.ConfigureAwait(false);
         }
     }

@@ -84,7 +84,7 @@ internal sealed partial class AblyConnection
         {
             var connectionId = _server.Hub.CreateConnectionId();
             var connectionKey = connectionId + "!" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 16);
-            _state = new AblyConnectionState(connectionId, connectionKey, auth, clientId);
+            _state = new AblyConnectionState(connectionId, connectionKey, auth, clientId) { InboundRate = _server.Rates.NewConnectionBucket() };
             _server.Connections[connectionKey] = _state;
         }
 
@@ -112,8 +112,8 @@ internal sealed partial class AblyConnection
             ClientId = _state.ClientId,
             ConnectionKey = _state.ConnectionKey,
             MaxMessageSize = _server.Options.MaxMessageSize,
-            MaxFrameSize = MaxFrameSize,
-            MaxInboundRate = 1000,
+            MaxFrameSize = _server.Options.MaxFrameSize,
+            MaxInboundRate = AnnouncedInboundRate,
             ConnectionStateTtl = (long)_server.Options.ConnectionStateTtl.TotalMilliseconds,
             MaxIdleInterval = (long)_server.Options.MaxIdleInterval.TotalMilliseconds,
             ServerId = "realtimeadapters-emulator",

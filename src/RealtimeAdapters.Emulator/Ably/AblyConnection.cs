@@ -20,7 +20,6 @@ internal sealed partial class AblyConnection : IDisposable
 {
     /// <summary>Outbound frames a client may leave unread before its transport is dropped.</summary>
     internal const int MaxOutboundBacklog = 200_000;
-    private const int MaxFrameSize = 512 * 1024;
     private const int SyncPageSize = 100;
     private static long _syncCount;
     private readonly AblyServer _server;
@@ -77,6 +76,7 @@ internal sealed partial class AblyConnection : IDisposable
             using var heartbeat = heartbeats
                 ? _server.Time.CreateTimer(_ => Post(new ProtocolMessage { Action = ProtocolAction.Heartbeat }), null, _server.Options.MaxIdleInterval / 2, _server.Options.MaxIdleInterval / 2)
                 : null;
+            using var idle = StartLimits();
             await ReceiveLoopAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
@@ -94,6 +94,7 @@ internal sealed partial class AblyConnection : IDisposable
         finally
         {
             MarkNotLive();
+            _idleTimer?.Dispose();
             _expiryTimer?.Dispose();
             _reauthTimer?.Dispose();
             await DrainCloseAsync(_socket).ConfigureAwait(false);
@@ -153,13 +154,18 @@ internal sealed partial class AblyConnection : IDisposable
                 }
 
                 frame.Write(buffer, 0, result.Count);
-                if (frame.Length > MaxFrameSize)
+                if (frame.Length > _server.Options.MaxFrameSize)
                 {
-                    await FailAsync(ErrorInfo.Create(AblyErrorCodes.MessageTooLarge, "Frame larger than maxFrameSize.")).ConfigureAwait(false);
+                    await RefuseFrameAsync().ConfigureAwait(false);
                     return;
                 }
             }
             while (!result.EndOfMessage);
+
+            if (!await ActiveAsync().ConfigureAwait(false))
+            {
+                return;
+            }
 
             ProtocolMessage message;
             try

@@ -40,6 +40,9 @@ internal sealed class AblyConnectionState
 
     public AblyConnection? Transport { get; private set; }
 
+    /// <summary>The connection's inbound message rate (kept across resumes), or <see langword="null"/> when it has no limit.</summary>
+    public Hosting.TokenBucket? InboundRate { get; init; }
+
     /// <summary>Completes when the current transport is lost (the leave and expiry timers are running); for tests.</summary>
     public Task TransportLost => _lost.Task;
 

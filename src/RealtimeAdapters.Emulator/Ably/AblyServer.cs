@@ -25,9 +25,10 @@ internal sealed class AblyServer : IDisposable
     private int _refuseConnections;
     private int _ignoreAttaches;
 
-    public AblyServer(EmulatorOptions options, ILogger logger)
+    public AblyServer(EmulatorOptions options, ILogger logger, EmulatorMetrics metrics)
     {
         Options = options.Ably;
+        Metrics = metrics;
         Time = options.TimeProvider;
         _logger = logger;
         Keys = Options.Keys.Count == 0
@@ -37,8 +38,19 @@ internal sealed class AblyServer : IDisposable
         Hub = new InMemoryChannelHub(new InMemoryChannelOptions { TimeProvider = Time, MaxMessageSize = Options.MaxMessageSize });
         Objects = new LiveObjects.ObjectsHub(Time);
         Faults = new AblyFaultInjector(this);
+        ConnectionsPerIp = new ConnectionsPerAddress(Options.MaxConnectionsPerIp);
+        Rates = new AblyRateLimits(Options, Time, metrics);
         Webhooks = Options.WebhookUrls.Count > 0 ? new AblyWebhookSender(this) : null;
     }
+
+    /// <summary>The emulator's metrics: refusals by a limit, errors inside open sockets, injected faults.</summary>
+    public EmulatorMetrics Metrics { get; }
+
+    /// <summary>The realtime connections each client address holds (<see cref="AblyEmulatorOptions.MaxConnectionsPerIp"/>).</summary>
+    public ConnectionsPerAddress ConnectionsPerIp { get; }
+
+    /// <summary>The inbound message rates per connection and per channel.</summary>
+    public AblyRateLimits Rates { get; }
 
     /// <summary>The webhook sender, when <see cref="AblyEmulatorOptions.WebhookUrls"/> are configured.</summary>
     public AblyWebhookSender? Webhooks { get; }
@@ -178,10 +190,24 @@ internal sealed class AblyServer : IDisposable
     }
 
     /// <summary>Takes one pending ignored attach, if any (fault injection).</summary>
-    public bool TryTakeIgnoredAttach() => TryTake(ref _ignoreAttaches);
+    public bool TryTakeIgnoredAttach() => TryTake(ref _ignoreAttaches, "ignore_attach");
 
     /// <summary>Takes one pending refusal, if any (fault injection).</summary>
-    private bool TryTakeRefusal() => TryTake(ref _refuseConnections);
+    private bool TryTakeRefusal() => TryTake(ref _refuseConnections, "refuse_connection");
+
+    /// <summary>Counts a fault injected into this front end (<c>realtime_emulator_faults_total</c>).</summary>
+    public void RecordFault(string fault) => Metrics.RecordFault(EmulatorLimits.Ably, fault);
+
+    private bool TryTake(ref int counter, string fault)
+    {
+        if (!TryTake(ref counter))
+        {
+            return false;
+        }
+
+        RecordFault(fault);
+        return true;
+    }
 
     private static bool TryTake(ref int counter)
     {
@@ -218,6 +244,19 @@ internal sealed class AblyServer : IDisposable
                     // Before the upgrade, as a front end without capacity would answer; clients back off and retry.
                     var refused = ErrorInfo.Create(AblyErrorCodes.InternalConnectionError, "Connection refused: the emulator was told to refuse (fault injection).") with { StatusCode = 503 };
                     await WriteErrorAsync(context, refused, format).ConfigureAwait(false);
+                    return;
+                }
+
+                using var lease = ConnectionsPerIp.TryOpen(context.Connection.RemoteIpAddress);
+                if (lease is null)
+                {
+                    // Refused before the upgrade, as flood protection at the service's edge answers (42922, HTTP 429): a
+                    // client backs off and retries, the connections already open go on.
+                    Metrics.RecordRefusal(EmulatorLimits.Ably, EmulatorLimits.ConnectionsPerIp);
+                    var tooMany = ErrorInfo.Create(
+                        AblyErrorCodes.TooManyRequests,
+                        string.Create(CultureInfo.InvariantCulture, $"Rate limit exceeded; too many connections from this address (at most {Options.MaxConnectionsPerIp} open at once)."));
+                    await WriteErrorAsync(context, tooMany, format).ConfigureAwait(false);
                     return;
                 }
 
@@ -432,10 +471,16 @@ internal sealed class AblyServer : IDisposable
             var size = MessageSize.Of(m);
             if (size > Options.MaxMessageSize)
             {
+                Metrics.RecordRefusal(EmulatorLimits.Ably, EmulatorLimits.MessageSize);
                 throw AblyAuthority.Fail(AblyErrorCodes.MessageTooLarge, $"Message too large: {size} bytes, the limit is {Options.MaxMessageSize}.");
             }
 
             messages.Add(AblyPayloads.FromWire(m));
+        }
+
+        if (Rates.TryPublish(null, channel, Math.Max(1, messages.Count)) is { } refused)
+        {
+            throw new AblyProtocolException(refused);
         }
 
         Webhooks?.Follow(channel);
@@ -624,13 +669,15 @@ internal sealed class AblyServer : IDisposable
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > 4 * 1024 * 1024)
+            if (buffer.Length > Options.MaxRequestBodySize)
             {
-                throw AblyAuthority.Fail(AblyErrorCodes.MessageTooLarge, "Request body too large.");
+                Metrics.RecordRefusal(EmulatorLimits.Ably, EmulatorLimits.BodySize);
+                throw AblyAuthority.Fail(
+                    AblyErrorCodes.MessageTooLarge,
+                    string.Create(CultureInfo.InvariantCulture, $"Request body too large: the limit is {Options.MaxRequestBodySize} bytes."));
             }
         }
 
-        _ = this;
         return buffer.ToArray();
     }
 

@@ -17,6 +17,9 @@ internal static class FirebaseMessages
     public static string PayloadTooLarge(long limit) =>
         $"Payload is too large: the request body exceeds the limit of {limit} bytes.";
 
+    public static string TooManyConnections(string ns, int limit) =>
+        $"The Firebase database '{ns}' has reached its peak connections limit for this client address: at most {limit} realtime connections and streams open at once.";
+
     public static string WriteTooBig(string limit, double seconds, int target) =>
         $"Write too big: its estimated duration ({seconds:0.##} s) exceeds the writeSizeLimit {limit} target of {target} s; write less at once or use a larger writeSizeLimit.";
 

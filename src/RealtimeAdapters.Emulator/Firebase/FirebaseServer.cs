@@ -27,8 +27,9 @@ internal sealed class FirebaseServer : IDisposable
     private readonly FirebaseAuthenticator _authenticator;
     private readonly CancellationTokenSource _stopping = new();
 
-    public FirebaseServer(EmulatorOptions options, string? rules, ILogger logger)
+    public FirebaseServer(EmulatorOptions options, string? rules, ILogger logger, EmulatorMetrics metrics)
     {
+        Metrics = metrics;
         _options = options.Firebase;
         _time = options.TimeProvider;
         _logger = logger;
@@ -37,7 +38,14 @@ internal sealed class FirebaseServer : IDisposable
         Namespaces = new FirebaseNamespaces(initialRules, _time, logger);
         Writer = new FirebaseWriter(_options, _time);
         Realtime = new RealtimeEndpoint(this);
+        ConnectionsPerIp = new ConnectionsPerAddress(_options.MaxConnectionsPerIp);
     }
+
+    /// <summary>The emulator's metrics: refusals by a limit, errors inside open sockets.</summary>
+    public EmulatorMetrics Metrics { get; }
+
+    /// <summary>The realtime connections and streams each client address holds (<see cref="FirebaseEmulatorOptions.MaxConnectionsPerIp"/>).</summary>
+    public ConnectionsPerAddress ConnectionsPerIp { get; }
 
     /// <summary>The realtime WebSocket endpoint (<c>/.ws</c>), which the official SDKs use.</summary>
     public RealtimeEndpoint Realtime { get; }
@@ -139,7 +147,11 @@ internal sealed class FirebaseServer : IDisposable
                 throw FirebaseHttpException.BadRequest("The realtime endpoint /.ws takes WebSocket upgrades only.");
             }
 
-            await Realtime.AcceptAsync(context).ConfigureAwait(false);
+            using (OpenConnection(context, context.Request.Query["ns"].FirstOrDefault() ?? _options.DefaultNamespace))
+            {
+                await Realtime.AcceptAsync(context).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -176,7 +188,10 @@ internal sealed class FirebaseServer : IDisposable
             case "GET":
                 if (IsEventStream(request))
                 {
-                    await FirebaseEventStream.RunAsync(this, context, ns, identity, target, parameters).ConfigureAwait(false);
+                    using (OpenConnection(context, ns.Name))
+                    {
+                        await FirebaseEventStream.RunAsync(this, context, ns, identity, target, parameters).ConfigureAwait(false);
+                    }
                 }
                 else
                 {
@@ -551,6 +566,27 @@ internal sealed class FirebaseServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// A slot for a realtime connection or a stream of the client's address, held until it ends; over
+    /// <see cref="FirebaseEmulatorOptions.MaxConnectionsPerIp"/> the request is refused with 429 (before any upgrade).
+    /// </summary>
+    private IDisposable OpenConnection(HttpContext context, string ns)
+    {
+        if (ConnectionsPerIp.TryOpen(context.Connection.RemoteIpAddress) is { } lease)
+        {
+            return lease;
+        }
+
+        Metrics.RecordRefusal(EmulatorLimits.Firebase, EmulatorLimits.ConnectionsPerIp);
+        throw new FirebaseHttpException(StatusCodes.Status429TooManyRequests, FirebaseMessages.TooManyConnections(FirebaseQueryParameters.Printable(ns), ConnectionsPerIp.Max));
+    }
+
+    private FirebaseHttpException PayloadTooLarge(long limit)
+    {
+        Metrics.RecordRefusal(EmulatorLimits.Firebase, EmulatorLimits.BodySize);
+        return FirebaseHttpException.BadRequest(FirebaseMessages.PayloadTooLarge(limit));
+    }
+
     private async Task<ReadOnlyMemory<byte>> ReadBodyBytesAsync(HttpContext context)
     {
         var limit = _options.MaxRequestBodySize;
@@ -560,7 +596,7 @@ internal sealed class FirebaseServer : IDisposable
         {
             if (declared > limit)
             {
-                throw FirebaseHttpException.BadRequest(FirebaseMessages.PayloadTooLarge(limit));
+                throw PayloadTooLarge(limit);
             }
 
             // The length is known and within the limit: read straight into a buffer of that size.
@@ -583,7 +619,7 @@ internal sealed class FirebaseServer : IDisposable
 
                 if (buffer.Length + read > limit)
                 {
-                    throw FirebaseHttpException.BadRequest(FirebaseMessages.PayloadTooLarge(limit));
+                    throw PayloadTooLarge(limit);
                 }
 
                 buffer.Write(chunk, 0, read);

@@ -29,6 +29,11 @@ internal static class EmulatorCommandLine
           --firebase-token-secret-file FILE
                                           File holding the secret that HS256 ID tokens are signed with
                                           (unsigned alg-none tokens are always accepted)
+          --firebase-max-connections-per-ip N
+                                          Realtime WebSockets and event streams one client address may hold open;
+                                          one more gets HTTP 429. Default: 0 (no limit)
+          --firebase-idle-timeout SECONDS Close a realtime WebSocket that sends nothing for this long (status 1001;
+                                          the SDKs send a keep-alive after 45 s idle). Default: none
           --ably-port PORT                Serve the Ably REST + realtime protocol; 0 picks a free port. Alone (without
                                           --firebase-port) it serves Ably only. Ready line:
                                             ably listening on http://HOST:PORT key NAME:SECRET
@@ -37,6 +42,22 @@ internal static class EmulatorCommandLine
           --ably-webhook URL              Send Ably-format webhooks (messages, presence, channel lifecycle; batched,
                                           signed with X-Ably-Key / X-Ably-Signature) to URL (repeatable)
           --ably-webhook-key NAME         The key (APP.KEY) webhooks are signed with. Default: the first key
+          --ably-max-connections-per-ip N Realtime connections one client address may hold open; one more gets
+                                          HTTP 429 with error 42922. Default: 0 (no limit)
+          --ably-max-rate-per-connection MESSAGES
+                                          Messages per second one connection may publish; over it a publish is
+                                          NACKed with 42911. Default: 0 (no limit)
+          --ably-max-rate-per-channel MESSAGES
+                                          Messages per second all publishers may publish on one channel; over it
+                                          42913 (NACK, or HTTP 429 over REST). Default: 0 (no limit)
+          --ably-max-protocol-rate MESSAGES
+                                          Protocol messages (frames of any kind) per second one connection may send;
+                                          over it ERROR 42924 and the connection is closed. Default: 0 (no limit)
+          --ably-max-message BYTES        Largest message (40009). Default: 65536
+          --ably-max-frame BYTES          Largest realtime frame (ERROR 40009, connection closed). Default: 524288
+          --ably-max-body BYTES           Largest REST request body (40009). Default: 4194304
+          --ably-idle-timeout SECONDS     Send DISCONNECTED (80003) and close a realtime connection that sends
+                                          nothing for this long. Default: none
           --verbose                       Log requests and errors to standard error
           -h, --help                      Show this text
         """;
@@ -128,7 +149,7 @@ internal static class EmulatorCommandLine
                 {
                     var value = Value();
                     if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ||
-                        seconds <= 0 || seconds > 86400)
+                        seconds is not (> 0 and <= 86400))
                     {
                         return Fail($"--firebase-keepalive needs a number of seconds above 0 and at most 86400{Got(value)}.");
                     }
@@ -183,6 +204,95 @@ internal static class EmulatorCommandLine
 
                     options.Ably.Port = port;
                     options.Ably.Enabled = true;
+                    break;
+                }
+
+                case "--firebase-max-connections-per-ip" or "--ably-max-connections-per-ip":
+                {
+                    var value = Value();
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+                    {
+                        return Fail($"{name} needs a number of connections, 0 for no limit{Got(value)}.");
+                    }
+
+                    if (name.StartsWith("--firebase", StringComparison.Ordinal))
+                    {
+                        options.Firebase.MaxConnectionsPerIp = count;
+                    }
+                    else
+                    {
+                        options.Ably.MaxConnectionsPerIp = count;
+                    }
+
+                    break;
+                }
+
+                case "--firebase-idle-timeout" or "--ably-idle-timeout":
+                {
+                    var value = Value();
+                    if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ||
+                        seconds is not (> 0 and <= 86400))
+                    {
+                        return Fail($"{name} needs a number of seconds above 0 and at most 86400{Got(value)}.");
+                    }
+
+                    if (name.StartsWith("--firebase", StringComparison.Ordinal))
+                    {
+                        options.Firebase.IdleTimeout = TimeSpan.FromSeconds(seconds);
+                    }
+                    else
+                    {
+                        options.Ably.IdleTimeout = TimeSpan.FromSeconds(seconds);
+                    }
+
+                    break;
+                }
+
+                case "--ably-max-rate-per-connection" or "--ably-max-rate-per-channel" or "--ably-max-protocol-rate":
+                {
+                    var value = Value();
+                    if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate) || rate is not (>= 0 and <= 1_000_000))
+                    {
+                        return Fail($"{name} needs a number of messages per second up to 1000000, 0 for no limit{Got(value)}.");
+                    }
+
+                    switch (name)
+                    {
+                        case "--ably-max-rate-per-connection":
+                            options.Ably.MaxMessagesPerSecondPerConnection = rate;
+                            break;
+                        case "--ably-max-rate-per-channel":
+                            options.Ably.MaxMessagesPerSecondPerChannel = rate;
+                            break;
+                        default:
+                            options.Ably.MaxProtocolMessagesPerSecond = rate;
+                            break;
+                    }
+
+                    break;
+                }
+
+                case "--ably-max-message" or "--ably-max-frame" or "--ably-max-body":
+                {
+                    var value = Value();
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) || bytes < 1)
+                    {
+                        return Fail($"{name} needs a positive number of bytes up to 2147483647{Got(value)}.");
+                    }
+
+                    switch (name)
+                    {
+                        case "--ably-max-message":
+                            options.Ably.MaxMessageSize = bytes;
+                            break;
+                        case "--ably-max-frame":
+                            options.Ably.MaxFrameSize = bytes;
+                            break;
+                        default:
+                            options.Ably.MaxRequestBodySize = bytes;
+                            break;
+                    }
+
                     break;
                 }
 

@@ -5,8 +5,8 @@ namespace RealtimeAdapters.Emulator.Hosting;
 /// <summary>
 /// The emulator's own instruments, on one <see cref="Meter"/> per emulator named <see cref="MeterName"/> (so that two
 /// emulators in one process keep their counts apart), tagged <c>realtime.provider</c> (<c>Firebase</c>, <c>Ably</c>) like
-/// the library's: connections open and their lifetimes (churn), request durations, refusals and failures by type, and
-/// injected faults.
+/// the library's: connections open and their lifetimes (churn), request durations, refusals and failures by type (HTTP
+/// answers, and errors sent inside an open socket), refusals by a configured limit, and injected faults.
 /// </summary>
 internal sealed class EmulatorMetrics : IDisposable
 {
@@ -18,6 +18,13 @@ internal sealed class EmulatorMetrics : IDisposable
     public const string RequestDurationName = "realtime.emulator.request.duration";
     public const string ErrorsName = "realtime.emulator.errors";
     public const string FaultsName = "realtime.emulator.faults";
+    public const string RefusalsName = "realtime.emulator.limits.refused";
+
+    /// <summary>The tag naming the limit of a refusal (<see cref="Refused"/>).</summary>
+    public const string LimitTag = "realtime.emulator.limit";
+
+    /// <summary>The tag naming the kind of an injected fault (<see cref="Faults"/>).</summary>
+    public const string FaultTag = "realtime.emulator.fault";
 
     /// <summary>Request durations span sub-millisecond reads to long-poll-like streams; connections live for minutes.</summary>
     private static readonly double[] SecondsBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -30,8 +37,13 @@ internal sealed class EmulatorMetrics : IDisposable
         ConnectionsActive = Meter.CreateUpDownCounter<long>(ConnectionsActiveName, "{connection}", "WebSocket connections currently open.");
         ConnectionDuration = Meter.CreateHistogram(ConnectionDurationName, "s", "Lifetime of closed WebSocket connections (its count is the connections closed).", advice: seconds);
         RequestDuration = Meter.CreateHistogram(RequestDurationName, "s", "Duration of HTTP requests other than WebSocket connections, by status code.", advice: seconds);
-        Errors = Meter.CreateCounter<long>(ErrorsName, "{error}", "Requests refused (error.type: the status code) or failed (error.type: the exception type).");
+        Errors = Meter.CreateCounter<long>(
+            ErrorsName,
+            "{error}",
+            "Requests refused (error.type: the status code) or failed (error.type: the exception type), and errors sent inside an open socket (error.type: the Ably error code, or the Firebase status).");
         Faults = Meter.CreateCounter<long>(FaultsName, "{fault}", "Faults injected through the emulator's test hooks, by kind (realtime.emulator.fault).");
+        Refused = Meter.CreateCounter<long>(
+            RefusalsName, "{refusal}", "Connections, requests, frames and messages refused by a configured limit, by limit (realtime.emulator.limit).");
     }
 
     public Meter Meter { get; }
@@ -48,6 +60,19 @@ internal sealed class EmulatorMetrics : IDisposable
     public Counter<long> Errors { get; }
 
     public Counter<long> Faults { get; }
+
+    public Counter<long> Refused { get; }
+
+    /// <summary>Counts one refusal by a limit (<see cref="EmulatorLimits"/> names them) of a front end.</summary>
+    public void RecordRefusal(string provider, string limit) => Refused.Add(1, Provider(provider), new(LimitTag, limit));
+
+    /// <summary>Counts an error a front end sent inside an open socket (an Ably ERROR/NACK code, a Firebase refusal status).</summary>
+    public void RecordSocketError(string provider, string errorType) => Errors.Add(1, Provider(provider), new(RealtimeDiagnostics.ErrorTypeTag, errorType));
+
+    /// <summary>Counts a fault injected through a test hook, e.g. <c>drop_connections</c>.</summary>
+    public void RecordFault(string provider, string fault, long count = 1) => Faults.Add(count, Provider(provider), new(FaultTag, fault));
+
+    private static KeyValuePair<string, object?> Provider(string provider) => new(RealtimeDiagnostics.ProviderTag, provider);
 
     public void Dispose()
     {

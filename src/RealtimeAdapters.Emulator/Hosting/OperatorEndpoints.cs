@@ -96,8 +96,7 @@ internal sealed class OperatorEndpoints(EmulatorMetrics metrics)
     }
 
     /// <summary>Counts a fault injected through a test hook, e.g. <c>drop_connections</c>.</summary>
-    public void RecordFault(string provider, string fault, long count) =>
-        metrics.Faults.Add(count, new KeyValuePair<string, object?>(RealtimeDiagnostics.ProviderTag, provider), new("realtime.emulator.fault", fault));
+    public void RecordFault(string provider, string fault, long count) => metrics.RecordFault(provider, fault, count);
 
     private static async Task WriteAsync(HttpContext context, int status, string contentType, string body)
     {

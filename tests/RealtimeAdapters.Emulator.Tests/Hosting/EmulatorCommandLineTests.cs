@@ -35,6 +35,44 @@ public class EmulatorCommandLineTests
         Assert.True(result.Verbose);
     }
 
+    [Fact]
+    public void Parse_Limits_Applied_AndNoneByDefault()
+    {
+        var defaults = EmulatorCommandLine.Parse([]).Options!;
+        var result = EmulatorCommandLine.Parse(
+        [
+            "--ably-port", "0", "--firebase-port", "0",
+            "--firebase-max-connections-per-ip", "10", "--firebase-idle-timeout", "120",
+            "--ably-max-connections-per-ip=20", "--ably-max-rate-per-connection", "50", "--ably-max-rate-per-channel", "12.5", "--ably-max-protocol-rate", "100",
+            "--ably-max-message", "1000", "--ably-max-frame", "2000", "--ably-max-body", "3000", "--ably-idle-timeout", "30",
+        ]);
+
+        Assert.Null(result.Error);
+        var options = result.Options!;
+        Assert.Equal(10, options.Firebase.MaxConnectionsPerIp);
+        Assert.Equal(TimeSpan.FromSeconds(120), options.Firebase.IdleTimeout);
+        Assert.Equal(20, options.Ably.MaxConnectionsPerIp);
+        Assert.Equal(50, options.Ably.MaxMessagesPerSecondPerConnection);
+        Assert.Equal(12.5, options.Ably.MaxMessagesPerSecondPerChannel);
+        Assert.Equal(100, options.Ably.MaxProtocolMessagesPerSecond);
+        Assert.Equal(1000, options.Ably.MaxMessageSize);
+        Assert.Equal(2000, options.Ably.MaxFrameSize);
+        Assert.Equal(3000, options.Ably.MaxRequestBodySize);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Ably.IdleTimeout);
+        Assert.Equal(0, defaults.Firebase.MaxConnectionsPerIp);
+        Assert.Null(defaults.Firebase.IdleTimeout);
+        Assert.Equal(0, defaults.Ably.MaxConnectionsPerIp);
+        Assert.Equal(0, defaults.Ably.MaxMessagesPerSecondPerConnection);
+        Assert.Equal(0, defaults.Ably.MaxMessagesPerSecondPerChannel);
+        Assert.Equal(0, defaults.Ably.MaxProtocolMessagesPerSecond);
+        Assert.Equal(AblyEmulatorOptions.DefaultMaxFrameSize, defaults.Ably.MaxFrameSize);
+        Assert.Null(defaults.Ably.IdleTimeout);
+        foreach (var flag in new[] { "--firebase-max-connections-per-ip", "--firebase-idle-timeout", "--ably-max-rate-per-channel", "--ably-max-frame", "--ably-idle-timeout" })
+        {
+            Assert.Contains(flag, EmulatorCommandLine.Usage, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("-h")]
@@ -55,6 +93,16 @@ public class EmulatorCommandLineTests
     [InlineData(new[] { "--firebase-namespace", "a b" }, "--firebase-namespace needs a name")]
     [InlineData(new[] { "stray" }, "Unexpected argument")]
     [InlineData(new[] { "--verbose=yes" }, "--verbose takes no value")]
+    [InlineData(new[] { "--firebase-max-connections-per-ip", "-1" }, "--firebase-max-connections-per-ip needs a number of connections")]
+    [InlineData(new[] { "--ably-max-connections-per-ip", "many" }, "--ably-max-connections-per-ip needs a number of connections")]
+    [InlineData(new[] { "--firebase-keepalive", "NaN" }, "--firebase-keepalive needs")]
+    [InlineData(new[] { "--firebase-idle-timeout", "NaN" }, "--firebase-idle-timeout needs a number of seconds")]
+    [InlineData(new[] { "--firebase-idle-timeout", "0" }, "--firebase-idle-timeout needs a number of seconds")]
+    [InlineData(new[] { "--ably-idle-timeout" }, "--ably-idle-timeout needs a number of seconds")]
+    [InlineData(new[] { "--ably-max-rate-per-connection", "-5" }, "--ably-max-rate-per-connection needs a number of messages per second")]
+    [InlineData(new[] { "--ably-max-rate-per-channel", "NaN" }, "--ably-max-rate-per-channel needs a number of messages per second")]
+    [InlineData(new[] { "--ably-max-frame", "0" }, "--ably-max-frame needs a positive number of bytes")]
+    [InlineData(new[] { "--ably-max-body", "99999999999" }, "--ably-max-body needs a positive number of bytes")]
     public void Parse_BadArguments_Error(string[] args, string expected)
     {
         var result = EmulatorCommandLine.Parse(args);

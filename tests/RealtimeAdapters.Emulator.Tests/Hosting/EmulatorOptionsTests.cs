@@ -12,6 +12,12 @@ public class EmulatorOptionsTests
     [InlineData("Firebase.MaxRequestBodySize")]
     [InlineData("Firebase.DefaultNamespace")]
     [InlineData("Firebase.RulesFile")]
+    [InlineData("Firebase.MaxConnectionsPerIp")]
+    [InlineData("Firebase.IdleTimeout")]
+    [InlineData("Ably.MaxFrameSize")]
+    [InlineData("Ably.MaxConnectionsPerIp")]
+    [InlineData("Ably.MaxMessagesPerSecondPerConnection")]
+    [InlineData("Ably.IdleTimeout")]
     public async Task StartAsync_InvalidSetting_ValidationExceptionNamingIt(string setting)
     {
         var options = new EmulatorOptions { Firebase = { Port = 0 } };
@@ -23,6 +29,12 @@ public class EmulatorOptionsTests
             case "Firebase.SplitMessageTimeout": options.Firebase.SplitMessageTimeout = TimeSpan.Zero; break;
             case "Firebase.MaxRequestBodySize": options.Firebase.MaxRequestBodySize = 0; break;
             case "Firebase.DefaultNamespace": options.Firebase.DefaultNamespace = "a/b"; break;
+            case "Firebase.MaxConnectionsPerIp": options.Firebase.MaxConnectionsPerIp = -1; break;
+            case "Firebase.IdleTimeout": options.Firebase.IdleTimeout = TimeSpan.Zero; break;
+            case "Ably.MaxFrameSize": options.Ably.MaxFrameSize = 0; break;
+            case "Ably.MaxConnectionsPerIp": options.Ably.MaxConnectionsPerIp = -1; break;
+            case "Ably.MaxMessagesPerSecondPerConnection": options.Ably.MaxMessagesPerSecondPerChannel = double.NaN; break;
+            case "Ably.IdleTimeout": options.Ably.IdleTimeout = TimeSpan.FromSeconds(-1); break;
             case "Firebase.RulesFile":
                 options.Firebase.Rules = "{}";
                 options.Firebase.RulesFile = "x.json";

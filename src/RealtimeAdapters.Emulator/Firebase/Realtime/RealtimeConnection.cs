@@ -24,6 +24,7 @@ internal sealed class RealtimeConnection : IDisposable
     private readonly FrameAssembler _frames;
     private readonly RealtimeRequestHandler _requests;
     private ITimer? _splitTimer;
+    private ITimer? _idleTimer;
     private volatile bool _stopServing;
     private string? _endReason;
 
@@ -77,6 +78,11 @@ internal sealed class RealtimeConnection : IDisposable
             }
 
             _endpoint.Register(this);
+            if (Server.Options.IdleTimeout is { } idle)
+            {
+                _idleTimer = Server.Time.CreateTimer(_ => CloseIdle(idle), null, idle, Timeout.InfiniteTimeSpan);
+            }
+
             Sender.Post(RealtimeMessages.Handshake(Server.Time.GetUtcNow().ToUnixTimeMilliseconds(), HandshakeHost(), SessionId));
             Log.RealtimeOpened(Server.Logger, Id, Namespace.Name);
             await ReceiveLoopAsync(socket).ConfigureAwait(false);
@@ -100,7 +106,30 @@ internal sealed class RealtimeConnection : IDisposable
     {
         _endReason ??= "replaced by the same client's new connection";
         _stopServing = true;
-        Sender.Close(WebSocketCloseStatus.NormalClosure, "replaced by a newer connection");
+        CloseAfterQueued(WebSocketCloseStatus.NormalClosure, "replaced by a newer connection");
+    }
+
+    /// <summary>
+    /// Closes a connection that sent nothing for <see cref="FirebaseEmulatorOptions.IdleTimeout"/>: status 1001 (going
+    /// away), its onDisconnect writes run, the client reconnects.
+    /// </summary>
+    private void CloseIdle(TimeSpan timeout)
+    {
+        if (_stopServing)
+        {
+            return;
+        }
+
+        _stopServing = true;
+        _endReason ??= $"idle: nothing received for {timeout.TotalSeconds:0.###} s";
+        Server.Metrics.RecordRefusal(EmulatorLimits.Firebase, EmulatorLimits.IdleTimeout);
+        CloseAfterQueued(WebSocketCloseStatus.EndpointUnavailable, "idle timeout");
+    }
+
+    /// <summary>A close frame after what is queued, and no more waiting than a live client needs to answer it.</summary>
+    private void CloseAfterQueued(WebSocketCloseStatus status, string reason)
+    {
+        Sender.Close(status, reason);
         try
         {
             _closing.CancelAfter(TimeSpan.FromSeconds(2));
@@ -172,6 +201,12 @@ internal sealed class RealtimeConnection : IDisposable
             }
             while (!result.EndOfMessage);
 
+            // Any message, the SDKs' keep-alive "0" included, shows the client is there.
+            if (Server.Options.IdleTimeout is { } idle)
+            {
+                _idleTimer?.Change(idle, Timeout.InfiniteTimeSpan);
+            }
+
             if (_stopServing)
             {
                 // After a protocol error only the client's close is awaited; anything else it sends is dropped.
@@ -184,6 +219,7 @@ internal sealed class RealtimeConnection : IDisposable
             }
             else if (tooLarge)
             {
+                Server.Metrics.RecordRefusal(EmulatorLimits.Firebase, EmulatorLimits.FrameSize);
                 Fail($"a frame exceeds the limit of {limit} bytes");
             }
             else
@@ -203,12 +239,15 @@ internal sealed class RealtimeConnection : IDisposable
         }
         catch (InvalidDataException ex)
         {
+            // The only refusal of the assembler: a split message over the size limit.
+            Server.Metrics.RecordRefusal(EmulatorLimits.Firebase, EmulatorLimits.FrameSize);
             Fail(ex.Message);
             return;
         }
 
         if (!complete)
         {
+
             if (_frames.IsBuffering && _splitTimer is null)
             {
                 var timeout = Server.Options.SplitMessageTimeout;
@@ -278,21 +317,15 @@ internal sealed class RealtimeConnection : IDisposable
         _stopServing = true;
         _endReason ??= "protocol error";
         Log.RealtimeProtocolError(Server.Logger, Id, problem);
+        Server.Metrics.RecordSocketError(EmulatorLimits.Firebase, "protocol_error");
         Sender.Post(RealtimeMessages.Error("Protocol error: " + problem));
-        Sender.Close(WebSocketCloseStatus.ProtocolError, "protocol error");
-        try
-        {
-            // If the client does not answer the close, stop waiting for it.
-            _closing.CancelAfter(TimeSpan.FromSeconds(2));
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        CloseAfterQueued(WebSocketCloseStatus.ProtocolError, "protocol error");
     }
 
     private async Task EndAsync(WebSocket socket, Task writer)
     {
         _splitTimer?.Dispose();
+        _idleTimer?.Dispose();
         Access.Dispose();
         Listens.Clear();
         RunDisconnectWrites();

@@ -1,6 +1,7 @@
 using RealtimeAdapters.Firebase.Protocol;
 using System.Text.Json;
 using RealtimeAdapters.Emulator.Firebase.Auth;
+using RealtimeAdapters.Emulator.Hosting;
 
 namespace RealtimeAdapters.Emulator.Firebase.Realtime;
 
@@ -100,6 +101,7 @@ internal sealed class RealtimeRequestHandler(RealtimeConnection connection)
 
     private void Refuse(long? request, string status, string reason)
     {
+        connection.Server.Metrics.RecordSocketError(EmulatorLimits.Firebase, status);
         if (request is { } r)
         {
             connection.Sender.Post(RealtimeMessages.Refused(r, status, reason));

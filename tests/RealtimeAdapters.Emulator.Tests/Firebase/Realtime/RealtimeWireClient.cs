@@ -21,6 +21,9 @@ internal sealed class RealtimeWireClient : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
+    /// <summary>The status of the server's close frame, once one arrived.</summary>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
     /// <summary>The handshake's session id (after <see cref="ConnectAsync"/> with <c>handshake: true</c>).</summary>
     public string? SessionId { get; private set; }
 
