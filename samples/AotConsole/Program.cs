@@ -42,7 +42,7 @@ await host.StartAsync(ct);
 var store = host.Services.GetRequiredService<IRealtimeStore>();
 var json = AotJson.Default;
 RealtimePath path = "aot/greeting";
-await using (var watch = await store.WatchAsync(path, cancellationToken: ct))
+await using (var watch = await store.WatchAsync(path, new WatchOptions { Events = StoreEventKind.Value }, ct))
 {
     await store.SetAsync(path, new Greeting("hello from native AOT", 1), json.Greeting, ct);
     await foreach (var change in watch.WithCancellation(ct))
