@@ -123,5 +123,21 @@ public static class AblyRealtimeBuilderExtensions
     }
 
     // Bound where the options type is known, so that the configuration binding generator emits the binding (trimming, AOT).
-    private static void Bind(IConfiguration section, AblyChannelClientOptions options) => section.Bind(options);
+    private static void Bind(IConfiguration section, AblyChannelClientOptions options)
+    {
+        section.Bind(options);
+
+        // The generator does not set init-only properties, and AblyTokenParams is an immutable record: its keys are read here.
+        var tokenParams = section.GetSection(nameof(AblyChannelClientOptions.TokenParams));
+        if (tokenParams.Exists())
+        {
+            var current = options.TokenParams ?? new AblyTokenParams();
+            options.TokenParams = current with
+            {
+                Ttl = tokenParams.GetValue<TimeSpan?>(nameof(AblyTokenParams.Ttl)) ?? current.Ttl,
+                Capability = tokenParams[nameof(AblyTokenParams.Capability)] ?? current.Capability,
+                ClientId = tokenParams[nameof(AblyTokenParams.ClientId)] ?? current.ClientId,
+            };
+        }
+    }
 }

@@ -35,10 +35,8 @@ public sealed class InMemoryChannelsProviderOptions : IValidatableObject
     [Range(1, MaxMessageSizeLimit, ErrorMessage = "the message size limit must be between {1} and {2} bytes.")]
     public int MaxMessageSize { get; set; } = 65536;
 
-    private static readonly TimeSpan MinHistoryRetention = TimeSpan.FromMilliseconds(1);
-    private static readonly TimeSpan MaxHistoryRetention = TimeSpan.FromDays(365);
-
     /// <summary>How long messages stay in history: more than zero and at most 365 days; two minutes by default.</summary>
+    [Internal.TimeSpanRange("00:00:00.001", "365.00:00:00", ErrorMessage = "the history retention must be between {1} and {2}.")]
     public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The most messages each channel keeps in history, 0 to <see cref="MaxHistoryPerChannelLimit"/>; 10,000 by default.</summary>
@@ -49,12 +47,6 @@ public sealed class InMemoryChannelsProviderOptions : IValidatableObject
     /// <param name="validationContext">The validation context.</param>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        // Checked here rather than with [Range(typeof(TimeSpan), ...)], whose type converter trimming cannot follow.
-        if (HistoryRetention < MinHistoryRetention || HistoryRetention > MaxHistoryRetention)
-        {
-            yield return new ValidationResult($"the history retention must be between {MinHistoryRetention} and {MaxHistoryRetention}.", [nameof(HistoryRetention)]);
-        }
-
         if (ClientId is not null && (ClientId.Length == 0 || ClientId == "*"))
         {
             yield return new ValidationResult("the client id must not be empty or the wildcard '*'; leave it unset for an anonymous client.", [nameof(ClientId)]);
