@@ -22,12 +22,12 @@ fail() { echo "aot test FAILED: $*" >&2; echo "aot: 0 passed, 1 failed"; exit 1;
 start=$(date +%s)
 dotnet publish "$root/samples/AotConsole" -c Release -r linux-x64 -o "$work/publish" -nologo -v:m > "$work/publish.log" 2>&1 \
   || { cat "$work/publish.log" >&2; fail "dotnet publish (native AOT)"; }
-warnings=$( (grep -E ': warning [A-Z]+[0-9]+' "$work/publish.log" || true) | sort -u | wc -l)
+warnings=$( (grep -E 'warning [A-Z]+[0-9]+:' "$work/publish.log" || true) | sort -u | wc -l)
 binary="$work/publish/AotConsole"
 [ -x "$binary" ] || fail "no native binary in the publish folder"
 [ -e "$work/publish/AotConsole.dll" ] && fail "the publish folder holds a managed AotConsole.dll: not a native AOT publish"
 echo "published natively in $(( $(date +%s) - start )) s: AotConsole $(( $(stat -c %s "$binary") / 1024 )) KiB, ${warnings} warnings"
-[ "$warnings" -eq 0 ] || { grep -E ': warning [A-Z]+[0-9]+' "$work/publish.log" | sort -u >&2; fail "the publish had warnings"; }
+[ "$warnings" -eq 0 ] || { grep -E 'warning [A-Z]+[0-9]+:' "$work/publish.log" | sort -u >&2; fail "the publish had warnings"; }
 
 # 2. The emulator built from this repository (CI has built the solution; build it here otherwise).
 emulator="$root/src/RealtimeAdapters.Emulator/bin/Release/net10.0/RealtimeAdapters.Emulator.dll"
