@@ -90,7 +90,7 @@ public static class AblyRealtimeBuilderExtensions
     private static RealtimeBuilder AddCore(RealtimeBuilder builder, object? serviceKey, IConfiguration? configuration, Action<AblyChannelClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddProviderOptions(serviceKey, AblyChannelClientOptions.ConfigurationSection, configuration, configure);
+        builder.AddProviderOptions(serviceKey, AblyChannelClientOptions.ConfigurationSection, Bind, configuration, configure);
         var name = RealtimeBuilder.GetOptionsName(serviceKey);
         return builder.AddKeyedChannelClient(serviceKey, sp => new AblyChannelClient(ResolveOptions(sp, name)));
     }
@@ -98,7 +98,7 @@ public static class AblyRealtimeBuilderExtensions
     private static RealtimeBuilder AddStoreCore(RealtimeBuilder builder, object? serviceKey, IConfiguration? configuration, Action<AblyChannelClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddProviderOptions(serviceKey, AblyChannelClientOptions.ConfigurationSection, configuration, configure);
+        builder.AddProviderOptions(serviceKey, AblyChannelClientOptions.ConfigurationSection, Bind, configuration, configure);
         var name = RealtimeBuilder.GetOptionsName(serviceKey);
         return builder.AddKeyedStore(serviceKey, sp => new AblyRealtimeStore(ResolveOptions(sp, name)));
     }
@@ -120,5 +120,24 @@ public static class AblyRealtimeBuilderExtensions
         }
 
         return options;
+    }
+
+    // Bound where the options type is known, so that the configuration binding generator emits the binding (trimming, AOT).
+    private static void Bind(IConfiguration section, AblyChannelClientOptions options)
+    {
+        section.Bind(options);
+
+        // The generator does not set init-only properties, and AblyTokenParams is an immutable record: its keys are read here.
+        var tokenParams = section.GetSection(nameof(AblyChannelClientOptions.TokenParams));
+        if (tokenParams.Exists())
+        {
+            var current = options.TokenParams ?? new AblyTokenParams();
+            options.TokenParams = current with
+            {
+                Ttl = tokenParams.GetValue<TimeSpan?>(nameof(AblyTokenParams.Ttl)) ?? current.Ttl,
+                Capability = tokenParams[nameof(AblyTokenParams.Capability)] ?? current.Capability,
+                ClientId = tokenParams[nameof(AblyTokenParams.ClientId)] ?? current.ClientId,
+            };
+        }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using RealtimeAdapters;
 using RealtimeAdapters.Firebase;
+using RealtimeAdapters.Firebase.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -109,7 +110,7 @@ public static class FirebaseRealtimeBuilderExtensions
     private static RealtimeBuilder AddChannelsCore(RealtimeBuilder builder, object? serviceKey, IConfiguration? configuration, Action<FirebaseChannelOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.AddProviderOptions(serviceKey, FirebaseChannelOptions.ConfigurationSection, configuration, configure);
+        var options = builder.AddProviderOptions(serviceKey, FirebaseChannelOptions.ConfigurationSection, BindChannels, configuration, configure);
         if (configuration is null)
         {
             // The connection settings are the store's unless the channels' section names a database of its own. Applied after
@@ -119,7 +120,10 @@ public static class FirebaseRealtimeBuilderExtensions
             {
                 if (o.Database is { DatabaseUrl: null } database)
                 {
-                    sp.GetService<IConfiguration>()?.GetSection(storeSection).Bind(database);
+                    if (sp.GetService<IConfiguration>() is { } root)
+                    {
+                        BindStore(root.GetSection(storeSection), database);
+                    }
                 }
             });
         }
@@ -136,7 +140,7 @@ public static class FirebaseRealtimeBuilderExtensions
     private static RealtimeBuilder AddCore(RealtimeBuilder builder, object? serviceKey, IConfiguration? configuration, Action<FirebaseStoreOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddProviderOptions(serviceKey, FirebaseStoreOptions.ConfigurationSection, configuration, configure);
+        builder.AddProviderOptions(serviceKey, FirebaseStoreOptions.ConfigurationSection, BindStore, configuration, configure);
         var name = RealtimeBuilder.GetOptionsName(serviceKey);
         return builder.AddKeyedStore(serviceKey, sp =>
         {
@@ -145,4 +149,9 @@ public static class FirebaseRealtimeBuilderExtensions
             return new FirebaseRealtimeStore(options);
         });
     }
+
+    // Bound through the settings configuration can hold, by the configuration binding generator (trimming, AOT).
+    private static void BindChannels(IConfiguration section, FirebaseChannelOptions options) => FirebaseChannelSettings.Bind(section, options);
+
+    private static void BindStore(IConfiguration section, FirebaseStoreOptions options) => FirebaseStoreSettings.Bind(section, options);
 }

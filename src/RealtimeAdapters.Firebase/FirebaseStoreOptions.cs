@@ -224,7 +224,7 @@ public sealed class FirebaseStoreOptions : IValidatableObject
     internal void ThrowIfInvalid()
     {
         var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true))
+        if (!Internal.OptionsValidation.TryValidate(this, results))
         {
             var first = results[0];
             throw new RealtimeValidationException($"Invalid Firebase store options: {first.ErrorMessage}", first.MemberNames.FirstOrDefault());

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,14 +11,14 @@ namespace RealtimeAdapters;
 /// Registers realtime stores and channel clients in a service collection; returned by
 /// <c>services.AddRealtime()</c>. Provider packages add extension methods to it (<c>AddInMemoryStore</c>,
 /// <c>AddInMemoryChannels</c>, ...); their registrations go through <see cref="AddStore"/>, <see cref="AddChannelClient"/>
-/// and <see cref="AddProviderOptions{TOptions}"/> so that decorators (for every registration: <see cref="UseStore"/>,
+/// and <see cref="AddProviderOptions{TOptions}(object?, string, Action{Microsoft.Extensions.Configuration.IConfiguration, TOptions}, Microsoft.Extensions.Configuration.IConfiguration?, Action{TOptions}?)"/> so that decorators (for every registration: <see cref="UseStore"/>,
 /// <see cref="UseChannelClient"/>; for one: <see cref="ConfigureStore"/>, <see cref="ConfigureKeyedChannelClient"/> and their siblings),
 /// configuration binding, validation at start and the test swap (<c>ReplaceRealtimeWithInMemory</c>) work the same for
 /// every provider.
 /// </summary>
 /// <remarks>
 /// <para>One store and one channel client per key: a later registration under the same key (or unkeyed) replaces the
-/// earlier one, together with the options the earlier provider registered through <see cref="AddProviderOptions{TOptions}"/>
+/// earlier one, together with the options the earlier provider registered through <see cref="AddProviderOptions{TOptions}(object?, string, Action{Microsoft.Extensions.Configuration.IConfiguration, TOptions}, Microsoft.Extensions.Configuration.IConfiguration?, Action{TOptions}?)"/>
 /// (their binding, validation and start-up check). Stores and clients are singletons owned by the container, which disposes them
 /// (asynchronously: dispose the container with <c>DisposeAsync</c>).</para>
 /// <para>Configuration layout: provider options bind from <c>Realtime:&lt;Provider&gt;</c> for the unkeyed registration and
@@ -168,7 +169,8 @@ public sealed class RealtimeBuilder
     /// <see cref="GetConfigurationPath"/> (when the container has one), then passed to <paramref name="configure"/>;
     /// validated with their DataAnnotations attributes and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>
     /// when the host starts (<c>ValidateOnStart</c>) and whenever they are read. They belong to the store or channel client
-    /// registered next under the same key: when that registration is replaced, they are removed with it.
+    /// registered next under the same key: when that registration is replaced, they are removed with it. Binds by
+    /// reflection; a trimmed or native AOT application's provider uses the overload that takes the binding.
     /// </summary>
     /// <typeparam name="TOptions">The options type.</typeparam>
     /// <param name="serviceKey">The registration key, or <see langword="null"/>.</param>
@@ -176,13 +178,40 @@ public sealed class RealtimeBuilder
     /// <param name="configuration">An explicit configuration section to bind instead of the default path.</param>
     /// <param name="configure">Code configuration, applied after binding.</param>
     /// <returns>The options builder, for further configuration or validation.</returns>
-    public OptionsBuilder<TOptions> AddProviderOptions<TOptions>(
+    [RequiresUnreferencedCode(ReflectionBindingMessage)]
+    [RequiresDynamicCode(ReflectionBindingMessage)]
+    public OptionsBuilder<TOptions> AddProviderOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TOptions>(
         object? serviceKey,
         string providerSection,
         IConfiguration? configuration = null,
         Action<TOptions>? configure = null)
+        where TOptions : class =>
+        // The configuration binding generator cannot bind a type parameter: this overload binds by reflection on purpose.
+        AddProviderOptions(serviceKey, providerSection, static (section, options) => section.Bind(options), configuration, configure);
+
+    /// <summary>
+    /// Registers a provider's options for one registration key as <see cref="AddProviderOptions{TOptions}(object?, string, IConfiguration?, Action{TOptions}?)"/>
+    /// does, binding configuration with <paramref name="bind"/>: a call such as <c>(section, o) => section.Bind(o)</c> made
+    /// where the options type is known, which the configuration binding source generator
+    /// (<c>EnableConfigurationBindingGenerator</c>) turns into code that trimming and native AOT keep.
+    /// </summary>
+    /// <typeparam name="TOptions">The options type.</typeparam>
+    /// <param name="serviceKey">The registration key, or <see langword="null"/>.</param>
+    /// <param name="providerSection">The provider's configuration section below <c>Realtime</c> (or below <c>Realtime:&lt;key&gt;</c>).</param>
+    /// <param name="bind">Binds a configuration section onto the options.</param>
+    /// <param name="configuration">An explicit configuration section to bind instead of the default path.</param>
+    /// <param name="configure">Code configuration, applied after binding.</param>
+    /// <returns>The options builder, for further configuration or validation.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The required binding parameter comes before the optional ones, so calls stay unambiguous.")]
+    public OptionsBuilder<TOptions> AddProviderOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TOptions>(
+        object? serviceKey,
+        string providerSection,
+        Action<IConfiguration, TOptions> bind,
+        IConfiguration? configuration = null,
+        Action<TOptions>? configure = null)
         where TOptions : class
     {
+        ArgumentNullException.ThrowIfNull(bind);
         CheckKey(serviceKey);
         var name = GetOptionsName(serviceKey);
         var path = GetConfigurationPath(serviceKey, providerSection);
@@ -192,12 +221,18 @@ public sealed class RealtimeBuilder
         if (configuration is not null)
         {
             path = (configuration as IConfigurationSection)?.Path ?? path;
-            options.Configure(o => configuration.Bind(o));
+            options.Configure(o => bind(configuration, o));
         }
         else
         {
             // The application's configuration is optional: a bare ServiceCollection (a test) has none.
-            options.Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(path).Bind(o));
+            options.Configure<IServiceProvider>((o, sp) =>
+            {
+                if (sp.GetService<IConfiguration>() is { } root)
+                {
+                    bind(root.GetSection(path), o);
+                }
+            });
         }
 
         if (configure is not null)
@@ -210,6 +245,10 @@ public sealed class RealtimeBuilder
         registrations.RecordOptions(Services, first, serviceKey);
         return options;
     }
+
+    private const string ReflectionBindingMessage =
+        "Binds the options from configuration by reflection, which trimming and native AOT cannot follow. " +
+        "Use the overload that takes the binding, with the configuration binding source generator enabled.";
 
     private RealtimeBuilder Configure<TService>(object? serviceKey, Action<RealtimeRegistrationBuilder<TService>> configure)
         where TService : class

@@ -23,7 +23,7 @@ public static class RealtimeServiceCollectionExtensions
     /// <summary>
     /// For tests: replaces every <see cref="IRealtimeStore"/> and <see cref="IChannelClient"/> registration — keyed and
     /// unkeyed, whatever the provider — with an in-memory one under the same key, and drops the validation of the options
-    /// providers registered through <see cref="RealtimeBuilder.AddProviderOptions{TOptions}"/> (a test has no Firebase URL
+    /// providers registered through <see cref="RealtimeBuilder.AddProviderOptions{TOptions}(object?, string, Action{Microsoft.Extensions.Configuration.IConfiguration, TOptions}, Microsoft.Extensions.Configuration.IConfiguration?, Action{TOptions}?)"/> (a test has no Firebase URL
     /// or Ably key), so that the host starts. Call it after the application's own
     /// registrations, e.g. in <c>ConfigureTestServices</c>. Decorators such as telemetry still apply.
     /// </summary>

@@ -11,12 +11,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 work="$(mktemp -d)"
 # A version no earlier run used, so the global packages folder cannot serve a stale copy; removed from it at the end.
 version="0.0.0-consumer.$(date +%s).$$"
-emulator_pid=""
+# shellcheck source=../lib/emulator.sh
+source "$root/tests/lib/emulator.sh"
 cleanup() {
-  if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
-    kill -TERM "$emulator_pid" 2>/dev/null || true
-    wait "$emulator_pid" 2>/dev/null || true
-  fi
+  emulator_stop
   rm -rf "$work"
   local cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
   rm -rf "$cache"/realtimeadapters*/"$version"
@@ -55,18 +53,7 @@ dotnet tool install RealtimeAdapters.Emulator --version "$version" --tool-path "
   --configfile "$work/nuget.config" > "$work/tool.log" 2>&1 || { cat "$work/tool.log" >&2; fail "dotnet tool install"; }
 "$work/tools/realtime-emulator" --help > "$work/help.txt" 2>&1 || true
 grep -q -- '--firebase-port' "$work/help.txt" || { cat "$work/help.txt" >&2; fail "realtime-emulator --help"; }
-"$work/tools/realtime-emulator" --firebase-port 0 --ably-port 0 --ably-key consumer.key:secret \
-  > "$work/emulator.out" 2> "$work/emulator.err" &
-emulator_pid=$!
-for _ in $(seq 1 600); do
-  if grep -q '^firebase listening on ' "$work/emulator.out" && grep -q '^ably listening on ' "$work/emulator.out"; then break; fi
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.err" >&2; fail "the emulator tool exited"; }
-  sleep 0.1
-done
-firebase_url=$(sed -n 's/^firebase listening on \(\S*\).*/\1/p' "$work/emulator.out")
-ably_url=$(sed -n 's/^ably listening on \(\S*\) key .*/\1/p' "$work/emulator.out")
-ably_key=$(sed -n 's/^ably listening on \S* key \(\S*\).*/\1/p' "$work/emulator.out")
-[ -n "$firebase_url" ] && [ -n "$ably_url" ] && [ -n "$ably_key" ] || { cat "$work/emulator.out" "$work/emulator.err" >&2; fail "no ready lines from the emulator tool"; }
+emulator_start "$work" consumer.key:secret "$work/tools/realtime-emulator" || fail "starting the emulator tool"
 echo "emulator tool installed and ready in $(( $(date +%s) - start )) s: firebase $firebase_url, ably $ably_url"
 
 # 4. A fresh application outside the repository (no Directory.Build.props, no central versions, no project references).

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace RealtimeAdapters;
 
@@ -31,8 +33,21 @@ public static class ChannelExtensions
     /// <param name="data">The payload.</param>
     /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
+    [RequiresUnreferencedCode(RealtimeJson.ReflectionMessage)]
+    [RequiresDynamicCode(RealtimeJson.ReflectionMessage)]
     public static ValueTask PublishAsync<T>(this IChannel channel, string? name, T data, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default) =>
         channel.PublishAsync(new ChannelMessage(name, MessageData.From(data, options)), cancellationToken);
+
+    /// <summary>Publishes one event with a payload serialized with source-generated metadata.</summary>
+    /// <typeparam name="T">The payload type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="name">The event name.</param>
+    /// <param name="data">The payload.</param>
+    /// <param name="typeInfo">Serializer metadata.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The JsonTypeInfo<T> overload beside the JsonSerializerOptions one, as for the store's SetAsync: the parameter types differ, so calls stay unambiguous.")]
+    public static ValueTask PublishAsync<T>(this IChannel channel, string? name, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        channel.PublishAsync(new ChannelMessage(name, MessageData.From(data, typeInfo)), cancellationToken);
 
     /// <summary>Subscribes to some event names only.</summary>
     /// <param name="channel">The channel.</param>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -52,6 +53,8 @@ public readonly struct MessageData : IEquatable<MessageData>
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="value">The value.</param>
     /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
+    [RequiresUnreferencedCode(RealtimeJson.ReflectionMessage)]
+    [RequiresDynamicCode(RealtimeJson.ReflectionMessage)]
     public static MessageData From<T>(T value, JsonSerializerOptions? options = null) => value switch
     {
         null => None,
@@ -91,16 +94,31 @@ public readonly struct MessageData : IEquatable<MessageData>
     /// <summary>Reads the payload as <typeparamref name="T"/>: JSON deserialized, strings as JSON strings, binary as base64.</summary>
     /// <typeparam name="T">The target type.</typeparam>
     /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
-    public T? GetValue<T>(JsonSerializerOptions? options = null)
+    /// <exception cref="JsonException">The payload does not fit <typeparamref name="T"/>.</exception>
+    [RequiresUnreferencedCode(RealtimeJson.ReflectionMessage)]
+    [RequiresDynamicCode(RealtimeJson.ReflectionMessage)]
+    [SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The JsonTypeInfo<T> overload beside it has as many parameters and a different type, as DataSnapshot.GetValue has.")]
+    public T? GetValue<T>(JsonSerializerOptions? options = null) =>
+        GetValue((JsonTypeInfo<T>)(options ?? RealtimeJson.DefaultOptions).GetTypeInfo(typeof(T)));
+
+    /// <summary>
+    /// Reads the payload as <typeparamref name="T"/> with source-generated metadata (trimming and AOT friendly): JSON
+    /// deserialized, strings as JSON strings, binary as base64.
+    /// </summary>
+    /// <typeparam name="T">The target type.</typeparam>
+    /// <param name="typeInfo">Serializer metadata for <typeparamref name="T"/>.</param>
+    /// <exception cref="JsonException">The payload does not fit <typeparamref name="T"/>.</exception>
+    public T? GetValue<T>(JsonTypeInfo<T> typeInfo)
     {
-        options ??= RealtimeJson.DefaultOptions;
+        ArgumentNullException.ThrowIfNull(typeInfo);
         return Kind switch
         {
             MessageDataKind.None => default,
             MessageDataKind.String when typeof(T) == typeof(string) => (T)_value!,
             MessageDataKind.Binary when typeof(T) == typeof(byte[]) => (T)(object)((byte[])_value!).ToArray(),
-            MessageDataKind.Json => ((JsonElement)_value!).Deserialize<T>(options),
-            _ => JsonSerializer.SerializeToElement(_value, options).Deserialize<T>(options),
+            MessageDataKind.Json => ((JsonElement)_value!).Deserialize(typeInfo),
+            MessageDataKind.String => JsonSerializer.SerializeToElement((string)_value!, RealtimeJsonContext.Default.String).Deserialize(typeInfo),
+            _ => JsonSerializer.SerializeToElement((byte[])_value!, RealtimeJsonContext.Default.ByteArray).Deserialize(typeInfo),
         };
     }
 

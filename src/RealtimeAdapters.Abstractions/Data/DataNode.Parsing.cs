@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -59,6 +60,8 @@ public sealed partial class DataNode
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="value">The value.</param>
     /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
+    [RequiresUnreferencedCode(RealtimeJson.ReflectionMessage)]
+    [RequiresDynamicCode(RealtimeJson.ReflectionMessage)]
     public static DataNode FromValue<T>(T value, JsonSerializerOptions? options = null) =>
         value is DataNode node ? node : FromJson(JsonSerializer.SerializeToElement(value, options ?? RealtimeJson.DefaultOptions));
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -88,6 +89,8 @@ public sealed class DataSnapshot
     /// <typeparam name="T">The target type.</typeparam>
     /// <param name="options">Serializer options; <see cref="RealtimeJson.DefaultOptions"/> when omitted.</param>
     /// <exception cref="JsonException">The data does not fit <typeparamref name="T"/>.</exception>
+    [RequiresUnreferencedCode(RealtimeJson.ReflectionMessage)]
+    [RequiresDynamicCode(RealtimeJson.ReflectionMessage)]
     public T? GetValue<T>(JsonSerializerOptions? options = null) => RealtimeJson.Deserialize<T>(Node, options);
 
     /// <summary>Reads the value as <typeparamref name="T"/> with source-generated metadata (trimming and AOT friendly).</summary>

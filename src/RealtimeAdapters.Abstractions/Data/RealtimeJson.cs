@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -8,21 +9,36 @@ namespace RealtimeAdapters;
 /// <summary>JSON conventions shared by every provider.</summary>
 public static class RealtimeJson
 {
+    /// <summary>What the reflection-based overloads say to trimming and native AOT users.</summary>
+    internal const string ReflectionMessage =
+        "Serializes by reflection over the value's type, which trimming and native AOT cannot follow. " +
+        "Use the overload that takes a JsonTypeInfo<T> (from a source-generated JsonSerializerContext).";
+
     /// <summary>
     /// The serializer options typed helpers use when none are given: <see cref="JsonSerializerDefaults.Web"/>
-    /// (camelCase names, case-insensitive reads, numbers read from strings).
+    /// (camelCase names, case-insensitive reads, numbers read from strings). Where reflection-based serialization is
+    /// disabled (native AOT, or <c>JsonSerializerIsReflectionEnabledByDefault=false</c>), they know only strings, bytes
+    /// and JSON nodes; use the <see cref="JsonTypeInfo{T}"/> overloads there.
     /// </summary>
     public static JsonSerializerOptions DefaultOptions { get; } = CreateDefaultOptions();
 
-    internal static JsonTypeInfo<JsonNode> JsonNodeTypeInfo { get; } =
-        (JsonTypeInfo<JsonNode>)JsonSerializerOptions.Default.GetTypeInfo(typeof(JsonNode));
+    internal static JsonTypeInfo<JsonNode> JsonNodeTypeInfo => RealtimeJsonContext.Default.JsonNode;
 
     private static JsonSerializerOptions CreateDefaultOptions()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        options.MakeReadOnly(populateMissingResolver: true);
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = JsonSerializer.IsReflectionEnabledByDefault ? CreateReflectionResolver() : RealtimeJsonContext.Default,
+        };
+        options.MakeReadOnly();
         return options;
     }
+
+    // The same guard JsonSerializerOptions.Default uses: the feature switch is false under native AOT and trimming, where
+    // this branch is removed, and true elsewhere, where reflection metadata is what callers of the options overloads expect.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached only when JsonSerializer.IsReflectionEnabledByDefault is true.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only when JsonSerializer.IsReflectionEnabledByDefault is true.")]
+    private static DefaultJsonTypeInfoResolver CreateReflectionResolver() => new();
 
     /// <summary>
     /// Reads <paramref name="node"/> as <typeparamref name="T"/>. Objects the Firebase array rule would render as arrays
@@ -56,6 +72,8 @@ public static class RealtimeJson
     /// <param name="node">The node.</param>
     /// <param name="options">Serializer options; <see cref="DefaultOptions"/> when omitted.</param>
     /// <exception cref="JsonException">The data does not fit <typeparamref name="T"/>.</exception>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     public static T? Deserialize<T>(DataNode node, JsonSerializerOptions? options = null) =>
         Deserialize(node, (JsonTypeInfo<T>)(options ?? DefaultOptions).GetTypeInfo(typeof(T)));
 

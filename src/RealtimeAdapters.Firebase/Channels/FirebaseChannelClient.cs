@@ -236,7 +236,7 @@ public sealed class FirebaseChannelClient : IChannelClient
     private static FirebaseRealtimeStore CreateStore(FirebaseChannelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        System.ComponentModel.DataAnnotations.Validator.ValidateObject(options, new(options), validateAllProperties: true);
+        Internal.OptionsValidation.Validate(options);
 
         // A message is delivered once, with the database's timestamp: no locally estimated events.
         options.Database.LatencyCompensation = false;

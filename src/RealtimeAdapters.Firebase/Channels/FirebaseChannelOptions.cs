@@ -87,7 +87,7 @@ public sealed class FirebaseChannelOptions : IValidatableObject
             yield break;
         }
 
-        foreach (var result in Database.Validate(new ValidationContext(Database)))
+        foreach (var result in Database.Validate(new ValidationContext(Database, nameof(Database), null, null)))
         {
             yield return new ValidationResult($"Database: {result.ErrorMessage}", [.. result.MemberNames.Select(static m => $"{nameof(Database)}:{m}")]);
         }

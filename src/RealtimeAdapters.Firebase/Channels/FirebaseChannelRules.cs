@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace RealtimeAdapters.Firebase;
 
@@ -87,11 +88,13 @@ public static class FirebaseChannelRules
                 },
             },
         };
-        return JsonSerializer.Serialize(new Dictionary<string, object> { ["rules"] = rules }, RulesJson.Options);
-    }
-
-    private static class RulesJson
-    {
-        public static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+        return JsonSerializer.Serialize(new Dictionary<string, object> { ["rules"] = rules }, FirebaseChannelRulesJsonContext.Default.DictionaryStringObject);
     }
 }
+
+/// <summary>Source-generated metadata for the rules document: nested dictionaries of strings and string arrays.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(Dictionary<string, object>))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class FirebaseChannelRulesJsonContext : JsonSerializerContext;

@@ -36,7 +36,7 @@ public sealed class InMemoryChannelsProviderOptions : IValidatableObject
     public int MaxMessageSize { get; set; } = 65536;
 
     /// <summary>How long messages stay in history: more than zero and at most 365 days; two minutes by default.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "365.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = "the history retention must be between {1} and {2}.")]
+    [Internal.TimeSpanRange("00:00:00.001", "365.00:00:00", ErrorMessage = "the history retention must be between {1} and {2}.")]
     public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The most messages each channel keeps in history, 0 to <see cref="MaxHistoryPerChannelLimit"/>; 10,000 by default.</summary>

@@ -110,7 +110,7 @@ public static class InMemoryRealtimeBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<InMemoryBackends>();
-        builder.AddProviderOptions(serviceKey, InMemoryStoreProviderOptions.ConfigurationSection, configuration, configure);
+        builder.AddProviderOptions(serviceKey, InMemoryStoreProviderOptions.ConfigurationSection, BindStore, configuration, configure);
         var name = RealtimeBuilder.GetOptionsName(serviceKey);
         return builder.AddKeyedStore(serviceKey, sp =>
         {
@@ -127,7 +127,7 @@ public static class InMemoryRealtimeBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<InMemoryBackends>();
-        builder.AddProviderOptions(serviceKey, InMemoryChannelsProviderOptions.ConfigurationSection, configuration, configure);
+        builder.AddProviderOptions(serviceKey, InMemoryChannelsProviderOptions.ConfigurationSection, BindChannels, configuration, configure);
         var name = RealtimeBuilder.GetOptionsName(serviceKey);
         return builder.AddKeyedChannelClient(serviceKey, sp =>
         {
@@ -144,4 +144,10 @@ public static class InMemoryRealtimeBuilderExtensions
             return new InMemoryChannelClient(hub, new InMemoryChannelClientOptions { ClientId = options.ClientId, EchoMessages = options.EchoMessages });
         });
     }
+
+    // Bound where the options type is known, so that the configuration binding generator emits the binding (trimming, AOT).
+    private static void BindStore(IConfiguration section, InMemoryStoreProviderOptions options) => section.Bind(options);
+
+    // Bound where the options type is known, so that the configuration binding generator emits the binding (trimming, AOT).
+    private static void BindChannels(IConfiguration section, InMemoryChannelsProviderOptions options) => section.Bind(options);
 }

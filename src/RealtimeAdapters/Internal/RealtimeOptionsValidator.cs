@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace RealtimeAdapters.Internal;
 
-/// <summary>Marks the validators <see cref="RealtimeBuilder.AddProviderOptions{TOptions}"/> registers, so that the test swap can drop them.</summary>
+/// <summary>Marks the validators <see cref="RealtimeBuilder.AddProviderOptions{TOptions}(object?, string, Action{Microsoft.Extensions.Configuration.IConfiguration, TOptions}, Microsoft.Extensions.Configuration.IConfiguration?, Action{TOptions}?)"/> registers, so that the test swap can drop them.</summary>
 internal interface IRealtimeOptionsValidator;
 
 /// <summary>
@@ -12,13 +13,16 @@ internal interface IRealtimeOptionsValidator;
 /// named options instance, reported with the configuration path of each invalid member so that the message says which
 /// setting to fix.
 /// </summary>
-internal sealed class RealtimeOptionsValidator<TOptions>(string name, string configurationPath) : IValidateOptions<TOptions>, IRealtimeOptionsValidator
+internal sealed class RealtimeOptionsValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TOptions>(string name, string configurationPath) : IValidateOptions<TOptions>, IRealtimeOptionsValidator
     where TOptions : class
 {
     public string Name { get; } = name;
 
     public string ConfigurationPath { get; } = configurationPath;
 
+    // The options factory creates exactly TOptions (never a subtype), whose members DynamicallyAccessedMembers keeps: the
+    // properties and attributes the validator reads are there after trimming. Nested objects are not walked.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "TOptions is the runtime type and its members are kept (DynamicallyAccessedMembers.All).")]
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
         if (!string.Equals(name ?? Microsoft.Extensions.Options.Options.DefaultName, Name, StringComparison.Ordinal))
@@ -28,7 +32,7 @@ internal sealed class RealtimeOptionsValidator<TOptions>(string name, string con
 
         ArgumentNullException.ThrowIfNull(options);
         var results = new List<ValidationResult>();
-        if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        if (Validator.TryValidateObject(options, new ValidationContext(options, typeof(TOptions).Name, null, null), results, validateAllProperties: true))
         {
             return ValidateOptionsResult.Success;
         }

@@ -85,4 +85,6 @@ public class TypedReadTests
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(TypedReadTests.Todo))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(byte[]))]
 internal sealed partial class TestJsonContext : JsonSerializerContext;
