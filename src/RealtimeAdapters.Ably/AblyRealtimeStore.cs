@@ -31,6 +31,10 @@ public sealed class AblyRealtimeStore : IRealtimeStore
 {
     private static readonly RealtimeProviderMetadata StoreMetadata = new(AblyChannelClient.Name, RealtimeCapabilities.Store | RealtimeCapabilities.Queries);
 
+    // A write refused because its view was stale is planned again at most this many times in all.
+    private const int MaxWriteAttempts = 4;
+    private static readonly string InvalidObjectCode = AblyErrorCodes.InvalidObject.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private readonly AblyChannelClient _client;
     private readonly AblyChannel _channel;
     private readonly ObjectsReplica _replica;
@@ -46,7 +50,7 @@ public sealed class AblyRealtimeStore : IRealtimeStore
     {
         ArgumentNullException.ThrowIfNull(options);
         _client = new AblyChannelClient(options);
-        _replica = new ObjectsReplica(options.TimeProvider);
+        _replica = new ObjectsReplica(options.TimeProvider, () => _client.RealtimeConnection.ObjectsGCGracePeriod ?? ObjectsCollection.DefaultGracePeriod);
         _pushIds = new PushIdGenerator(options.TimeProvider);
         _channel = _client.GetObjectsChannel(options.StoreChannel, _replica.Handle);
         ChannelName = options.StoreChannel;
@@ -57,6 +61,9 @@ public sealed class AblyRealtimeStore : IRealtimeStore
 
     /// <inheritdoc />
     public RealtimeProviderMetadata Metadata => StoreMetadata;
+
+    /// <summary>The replica of the channel's objects (for tests).</summary>
+    internal ObjectsReplica Replica => _replica;
 
     /// <inheritdoc />
     public IRealtimeConnection Connection => _client.Connection;
@@ -212,25 +219,45 @@ public sealed class AblyRealtimeStore : IRealtimeStore
     private async ValueTask WriteAsync(Action<WritePlanner> plan, CancellationToken cancellationToken)
     {
         await ReadyAsync(cancellationToken).ConfigureAwait(false);
-        var operations = _replica.Plan(AblyChannelClient.Name, plan);
-        if (operations.Count == 0)
+        for (var attempt = 1; ; attempt++)
         {
+            var (operations, version) = _replica.Plan(AblyChannelClient.Name, plan);
+            if (operations.Count == 0)
+            {
+                return;
+            }
+
+            var messages = new ObjectMessage[operations.Count];
+            for (var i = 0; i < operations.Count; i++)
+            {
+                messages[i] = new ObjectMessage { Operation = operations[i] };
+            }
+
+            CheckSize(messages);
+            PublishResult? result;
+            try
+            {
+                result = await _channel.PublishObjectsAsync(messages, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RealtimeException ex) when (attempt < MaxWriteAttempts && IsStale(ex, version))
+            {
+                // Planned against a view the service had moved on from (a map removed and deleted meanwhile): the refusal
+                // follows the operations that moved it, so the write is planned again against them.
+                continue;
+            }
+
+            if (result?.Serials is { } serials)
+            {
+                _replica.ApplyAcknowledged(operations, serials, _client.RealtimeConnection.SiteCode);
+            }
+
             return;
         }
-
-        var messages = new ObjectMessage[operations.Count];
-        for (var i = 0; i < operations.Count; i++)
-        {
-            messages[i] = new ObjectMessage { Operation = operations[i] };
-        }
-
-        CheckSize(messages);
-        var result = await _channel.PublishObjectsAsync(messages, cancellationToken).ConfigureAwait(false);
-        if (result?.Serials is { } serials)
-        {
-            _replica.ApplyAcknowledged(operations, serials, _client.RealtimeConnection.SiteCode);
-        }
     }
+
+    /// <summary>A refusal of an invalid object (92000) when the replica changed after the plan was made.</summary>
+    private bool IsStale(RealtimeException error, long plannedAt) =>
+        error.ErrorCode == InvalidObjectCode && _replica.Version != plannedAt;
 
     /// <summary>A write larger than the connection's maxMessageSize is refused before it is sent (40009), as the service would.</summary>
     private void CheckSize(ObjectMessage[] messages)

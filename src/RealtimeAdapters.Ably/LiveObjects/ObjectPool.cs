@@ -98,12 +98,15 @@ internal sealed class ObjectPool
                 changed?.Add((target.Id, null));
                 return true;
             case ObjectOperationAction.ObjectDelete when target.Id != ObjectIds.Root:
+                // RTLO4e: a deleted object is empty and stays deleted; the references it held are dropped.
                 target.Tombstone = true;
+                target.TombstonedAt = serialTimestamp;
+                target.Count = 0;
                 if (target.IsMap)
                 {
                     foreach (var key in target.Entries.Keys.ToList())
                     {
-                        SetEntry(target, key, new ObjectsMapEntry { Timeserial = serial, Tombstone = true }, null, force: true);
+                        SetEntry(target, key, new ObjectsMapEntry { Timeserial = serial, Tombstone = true, SerialTimestamp = serialTimestamp }, null, force: true);
                     }
                 }
 
@@ -170,6 +173,117 @@ internal sealed class ObjectPool
                 }
             }
         }
+    }
+
+    /// <summary>Adds to <paramref name="into"/> the objects <paramref name="op"/> would stop referencing: the entry it overwrites or removes, every entry a clear removes.</summary>
+    public void CollectDroppedReferences(ObjectOperation op, List<string> into)
+    {
+        if (!_objects.TryGetValue(op.ObjectId, out var map) || !map.IsMap)
+        {
+            return;
+        }
+
+        var key = op.Action switch
+        {
+            ObjectOperationAction.MapSet => op.MapSetKey,
+            ObjectOperationAction.MapRemove => op.MapRemoveKey,
+            _ => null,
+        };
+        foreach (var (k, entry) in map.Entries)
+        {
+            if ((op.Action == ObjectOperationAction.MapClear || (key is not null && k == key)) && !entry.Tombstone && entry.Data?.ObjectId is { } child)
+            {
+                into.Add(child);
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="objectId"/> is a live object (not the root) that no live map entry references.</summary>
+    public bool IsOrphan(string objectId) =>
+        objectId != ObjectIds.Root && _objects.TryGetValue(objectId, out var o) && !o.Tombstone && ParentsOf(objectId).Count == 0;
+
+    /// <summary>The objects the live entries of <paramref name="objectId"/> reference.</summary>
+    public List<string> ChildrenOf(string objectId)
+    {
+        var children = new List<string>();
+        if (_objects.TryGetValue(objectId, out var o))
+        {
+            foreach (var (_, entry) in o.Entries)
+            {
+                if (!entry.Tombstone && entry.Data?.ObjectId is { } child)
+                {
+                    children.Add(child);
+                }
+            }
+        }
+
+        return children;
+    }
+
+    /// <summary>The live objects that cannot be reached from the root (references in cycles, objects created and never linked).</summary>
+    public List<string> Unreachable()
+    {
+        var reached = new HashSet<string>(StringComparer.Ordinal) { ObjectIds.Root };
+        var pending = new Stack<string>();
+        pending.Push(ObjectIds.Root);
+        while (pending.TryPop(out var id))
+        {
+            foreach (var child in ChildrenOf(id))
+            {
+                if (reached.Add(child))
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+
+        return [.. _objects.Values.Where(o => !o.Tombstone && !reached.Contains(o.Id)).Select(o => o.Id)];
+    }
+
+    /// <summary>
+    /// Collects tombstones older than <paramref name="gracePeriodMs"/> at <paramref name="nowMs"/> (RTO10): deleted objects
+    /// leave the pool, removed map entries leave their maps. A tombstone with no timestamp is stamped now and collected a
+    /// grace period later.
+    /// </summary>
+    /// <returns>How many objects and entries were collected.</returns>
+    public (int Objects, int Entries) CollectTombstones(long nowMs, long gracePeriodMs)
+    {
+        var objects = 0;
+        var entries = 0;
+        foreach (var o in _objects.Values.ToList())
+        {
+            if (o.Tombstone && o.Id != ObjectIds.Root)
+            {
+                o.TombstonedAt ??= nowMs;
+                if (nowMs - o.TombstonedAt >= gracePeriodMs)
+                {
+                    _objects.Remove(o.Id);
+                    objects++;
+                }
+
+                continue;
+            }
+
+            foreach (var (key, entry) in o.Entries.ToList())
+            {
+                if (!entry.Tombstone)
+                {
+                    continue;
+                }
+
+                if (entry.SerialTimestamp is null)
+                {
+                    o.Entries[key] = entry with { SerialTimestamp = nowMs };
+                }
+                else if (nowMs - entry.SerialTimestamp >= gracePeriodMs)
+                {
+                    o.Entries.Remove(key);
+                    entries++;
+                }
+            }
+        }
+
+        return (objects, entries);
     }
 
     /// <summary>Every object's state for a sync: fully materialised (creates included), so no <c>createOp</c> is sent.</summary>

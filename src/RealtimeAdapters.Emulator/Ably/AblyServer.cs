@@ -203,6 +203,7 @@ internal sealed class AblyServer : IDisposable
     public void Dispose()
     {
         Webhooks?.Dispose();
+        Objects.Dispose();
         _stopping.Dispose();
     }
 

@@ -31,7 +31,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     /// including <c>root</c>, <c>state</c> always present), and subscribes <paramref name="post"/> to later operations.
     /// </summary>
     /// <returns>The subscription; dispose it when the attachment ends.</returns>
-    public IDisposable Attach(Action attached, Action<ProtocolMessage> post)
+    public IDisposable Attach(string connectionId, Action attached, Action<ProtocolMessage> post)
     {
         lock (_gate)
         {
@@ -56,7 +56,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
             }
             while (offset < states.Count);
 
-            var subscriber = new Subscriber(this, post);
+            var subscriber = new Subscriber(this, connectionId, post);
             _subscribers.Add(subscriber);
             return subscriber;
         }
@@ -76,6 +76,15 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
 
         lock (_gate)
         {
+            // A connection whose view was held stale gets the operations it missed before its publish is answered.
+            foreach (var subscriber in _subscribers)
+            {
+                if (subscriber.ConnectionId == connectionId)
+                {
+                    subscriber.Release();
+                }
+            }
+
             var operations = new List<ObjectOperation>(messages.Count);
             var created = new Dictionary<string, bool>(StringComparer.Ordinal);
             foreach (var message in messages)
@@ -83,14 +92,15 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
                 operations.Add(Check(message.Operation ?? throw Fail(AblyErrorCodes.InvalidObject, "An OBJECT message needs an operation."), created, maxMessageSize));
             }
 
-            var now = Math.Max(_lastMs, time.GetUtcNow().ToUnixTimeMilliseconds());
-            _lastMs = now;
+            var now = Now();
             var serials = new string?[operations.Count];
             var broadcast = new ObjectMessage[operations.Count];
+            var dropped = new List<string>();
             for (var i = 0; i < operations.Count; i++)
             {
-                var serial = string.Create(CultureInfo.InvariantCulture, $"{now:D14}-{++_sequence:D9}@{SiteCode}");
+                var serial = NextSerial(now);
                 serials[i] = serial;
+                _pool.CollectDroppedReferences(operations[i], dropped);
                 _pool.Apply(operations[i], serial, SiteCode, now, fromChannel: true, null);
                 broadcast[i] = new ObjectMessage
                 {
@@ -105,15 +115,130 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
                 };
             }
 
-            var frame = new ProtocolMessage { Action = ProtocolAction.Object, Channel = name, State = broadcast, Timestamp = now };
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Post(frame);
-            }
+            Broadcast(broadcast, now);
 
+            // Objects the frame left unreferenced are deleted at once (RTLO4e), so a client still writing to them with an
+            // older view is refused instead of writing where no one can see.
+            Delete(dropped, now);
             return serials;
         }
     }
+
+    /// <summary>
+    /// Withholds the channel's object operations from <paramref name="connectionId"/> until it next publishes object
+    /// operations on the channel (they are then delivered before the publish is answered) or <see cref="ReleaseHeld"/>:
+    /// its view stays stale meanwhile, deterministically.
+    /// </summary>
+    /// <returns>Whether the connection has an objects attachment on the channel.</returns>
+    public bool Hold(string connectionId)
+    {
+        lock (_gate)
+        {
+            var found = false;
+            foreach (var subscriber in _subscribers)
+            {
+                if (subscriber.ConnectionId == connectionId)
+                {
+                    subscriber.Hold();
+                    found = true;
+                }
+            }
+
+            return found;
+        }
+    }
+
+    /// <summary>Delivers what <see cref="Hold"/> withheld from <paramref name="connectionId"/> and stops withholding.</summary>
+    public void ReleaseHeld(string connectionId)
+    {
+        lock (_gate)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                if (subscriber.ConnectionId == connectionId)
+                {
+                    subscriber.Release();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Garbage collection (RTO10, §2.7): live objects that cannot be reached from root are deleted (OBJECT_DELETE to every
+    /// subscriber), and tombstones (deleted objects, removed entries) older than <paramref name="gracePeriod"/> are dropped.
+    /// </summary>
+    public void CollectGarbage(TimeSpan gracePeriod)
+    {
+        lock (_gate)
+        {
+            var now = Now();
+            Delete(_pool.Unreachable(), now);
+            _pool.CollectTombstones(now, (long)gracePeriod.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>How many objects the channel holds, deleted ones included, and how many removed entries it keeps (for tests).</summary>
+    internal (int Objects, int Tombstones) Counts()
+    {
+        lock (_gate)
+        {
+            return (_pool.Count, _pool.Objects.Sum(static o => o.Entries.Values.Count(static e => e.Tombstone)) + _pool.Objects.Count(static o => o.Tombstone));
+        }
+    }
+
+    /// <summary>Deletes the candidates no live entry references any more, and what only they referenced, in one OBJECT frame.</summary>
+    private void Delete(List<string> candidates, long now)
+    {
+        var deletes = new List<ObjectMessage>();
+        var pending = new Queue<string>(candidates);
+        while (pending.TryDequeue(out var id))
+        {
+            if (!_pool.IsOrphan(id))
+            {
+                continue;
+            }
+
+            var children = _pool.ChildrenOf(id);
+            var serial = NextSerial(now);
+            var delete = new ObjectOperation { Action = ObjectOperationAction.ObjectDelete, ObjectId = id };
+            _pool.Apply(delete, serial, SiteCode, now, fromChannel: true, null);
+            deletes.Add(new ObjectMessage
+            {
+                Id = string.Create(CultureInfo.InvariantCulture, $"objects-gc:{serial}"),
+                Timestamp = now,
+                Operation = delete,
+                Serial = serial,
+                SerialTimestamp = now,
+                SiteCode = SiteCode,
+            });
+            foreach (var child in children)
+            {
+                pending.Enqueue(child);
+            }
+        }
+
+        if (deletes.Count > 0)
+        {
+            Broadcast([.. deletes], now);
+        }
+    }
+
+    private void Broadcast(ObjectMessage[] messages, long now)
+    {
+        var frame = new ProtocolMessage { Action = ProtocolAction.Object, Channel = name, State = messages, Timestamp = now };
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Post(frame);
+        }
+    }
+
+    private long Now()
+    {
+        _lastMs = Math.Max(_lastMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+        return _lastMs;
+    }
+
+    private string NextSerial(long now) => string.Create(CultureInfo.InvariantCulture, $"{now:D14}-{++_sequence:D9}@{SiteCode}");
 
     /// <summary>The JSON view of the objects reachable from root (for tests and tools).</summary>
     public DataNode Materialise()
@@ -138,6 +263,11 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
                 if (type != (isMap ? "map" : "counter") || !ObjectIds.Matches(op.ObjectId, type, create.InitialValue, create.Nonce))
                 {
                     throw Fail(AblyErrorCodes.InvalidObject, $"The object id \"{op.ObjectId}\" does not match the create's initial value and nonce.");
+                }
+
+                if (_pool.TryGet(op.ObjectId, out var deleted) && deleted.Tombstone)
+                {
+                    throw Fail(AblyErrorCodes.InvalidObject, Deleted(op.ObjectId));
                 }
 
                 JsonElement initial;
@@ -215,9 +345,9 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
         {
             isMap = createdMap;
         }
-        else if (_pool.TryGet(objectId, out var existing) && !existing.Tombstone)
+        else if (_pool.TryGet(objectId, out var existing))
         {
-            isMap = existing.IsMap;
+            isMap = existing.Tombstone ? throw Fail(AblyErrorCodes.InvalidObject, Deleted(objectId)) : existing.IsMap;
         }
         else
         {
@@ -239,7 +369,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
 
         if (data.ObjectId is { } id && !created.ContainsKey(id) && !(_pool.TryGet(id, out var o) && !o.Tombstone))
         {
-            throw Fail(AblyErrorCodes.InvalidObject, $"The referenced object \"{id}\" does not exist.");
+            throw Fail(AblyErrorCodes.InvalidObject, o is null ? $"The referenced object \"{id}\" does not exist." : Deleted(id));
         }
 
         if (data.Number is { } n && !double.IsFinite(n))
@@ -287,14 +417,45 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
 
     private static AblyProtocolException Fail(int code, string message) => AblyAuthority.Fail(code, message);
 
-    private sealed class Subscriber(ChannelObjects owner, Action<ProtocolMessage> post) : IDisposable
+    private static string Deleted(string objectId) =>
+        $"The object \"{objectId}\" was deleted (it was removed from the tree); plan the write again against the current objects.";
+
+    private sealed class Subscriber(ChannelObjects owner, string connectionId, Action<ProtocolMessage> post) : IDisposable
     {
-        public void Post(ProtocolMessage frame) => post(frame);
+        private List<ProtocolMessage>? _held;
+
+        public string ConnectionId => connectionId;
+
+        /// <summary>Posts <paramref name="frame"/>, or keeps it while held (under the owner's lock).</summary>
+        public void Post(ProtocolMessage frame)
+        {
+            if (_held is { } held)
+            {
+                held.Add(frame);
+            }
+            else
+            {
+                post(frame);
+            }
+        }
+
+        public void Hold() => _held ??= [];
+
+        public void Release()
+        {
+            var held = _held;
+            _held = null;
+            foreach (var frame in held ?? [])
+            {
+                post(frame);
+            }
+        }
 
         public void Dispose()
         {
             lock (owner._gate)
             {
+                _held = null;
                 owner._subscribers.Remove(this);
             }
         }
