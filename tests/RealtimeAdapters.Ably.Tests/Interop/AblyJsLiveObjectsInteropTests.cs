@@ -74,6 +74,63 @@ public sealed class AblyJsLiveObjectsInteropTests(AblyJsInteropFixture fixture) 
         Assert.Equal("""{"alice":3,"bob":"two","carol":true}""", change[^1].Snapshot.ToJsonString());
     }
 
+    /// <summary>
+    /// ably-js, its view held stale, writes below a location a C# store removed: the service refuses the write into the
+    /// deleted map (92000) instead of keeping it where no one sees it; the JS view then shows the removal, and a JS
+    /// re-creation is seen by the C# store with only the new entries.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task Remove_FromCSharp_StaleAblyJsWriteBelowIsRefused(bool csharpBinary, bool jsBinary)
+    {
+        var channel = fixture.Unique("lo-stale-js");
+        await using var store = CreateStore(channel, csharpBinary);
+        await store.SetAsync("p", DataNode.Parse("""{"old":1,"deep":{"d":true}}"""), Ct);
+        var (js, connectionId) = await ConnectJsWithIdAsync(jsBinary);
+        Assert.Equal("""{"deep":{"d":true},"old":1}""", Canonical(await Peer.SendAsync("objectsGet", new JsonObject { ["client"] = js, ["channel"] = channel, ["path"] = "p" })));
+        Assert.True(fixture.Emulator.AblyFaults.HoldObjects(connectionId, channel));
+
+        await store.RemoveAsync("p", Ct);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Peer.SendAsync("objectsBatch", new JsonObject
+        {
+            ["client"] = js,
+            ["channel"] = channel,
+            ["path"] = "p",
+            ["set"] = new JsonObject { ["x"] = 1 },
+        }));
+        Assert.Contains("code 92000", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("null", Canonical(await Peer.SendAsync("objectsGet", new JsonObject { ["client"] = js, ["channel"] = channel, ["path"] = "p" })));
+        Assert.False((await store.GetAsync("p", Ct)).Exists);
+
+        await Peer.SendAsync("objectsSetMap", new JsonObject { ["client"] = js, ["channel"] = channel, ["key"] = "p", ["entries"] = new JsonObject { ["x"] = 1 } });
+        Assert.Equal("""{"x":1}""", (await store.GetAsync("p", Ct)).Node.ToJsonString());
+    }
+
+    /// <summary>
+    /// A C# store, its view held stale, writes below a location ably-js removed: the store plans the write again against
+    /// the removal and creates a fresh map, so ably-js and the store both see only the new entry.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task Remove_FromAblyJs_StaleCSharpWriteBelowLandsInAFreshMap(bool csharpBinary, bool jsBinary)
+    {
+        var channel = fixture.Unique("lo-stale-cs");
+        var js = await ConnectJsAsync(jsBinary);
+        await Peer.SendAsync("objectsSetMap", new JsonObject { ["client"] = js, ["channel"] = channel, ["key"] = "p", ["entries"] = new JsonObject { ["old"] = 1 } });
+        await using var store = CreateStore(channel, csharpBinary);
+        Assert.Equal("""{"old":1}""", (await store.GetAsync("p", Ct)).Node.ToJsonString());
+        var client = (AblyChannelClient)store.GetService(typeof(AblyChannelClient))!;
+        Assert.True(fixture.Emulator.AblyFaults.HoldObjects(client.RealtimeConnection.ConnectionId!, channel));
+
+        await Peer.SendAsync("objectsBatch", new JsonObject { ["client"] = js, ["channel"] = channel, ["remove"] = new JsonArray("p") });
+        await store.SetAsync("p/x", 1, Ct).AsTask().WaitAsync(Wait, Ct);
+
+        Assert.Equal("""{"x":1}""", (await store.GetAsync("p", Ct)).Node.ToJsonString());
+        Assert.Equal("""{"x":1}""", Canonical(await Peer.SendAsync("objectsGet", new JsonObject { ["client"] = js, ["channel"] = channel, ["path"] = "p" })));
+    }
+
     private AblyRealtimeStore CreateStore(string channel, bool binary) => new(new AblyChannelClientOptions
     {
         Endpoint = fixture.Emulator.AblyUrl,
@@ -82,11 +139,13 @@ public sealed class AblyJsLiveObjectsInteropTests(AblyJsInteropFixture fixture) 
         StoreChannel = channel,
     });
 
-    private async Task<string> ConnectJsAsync(bool binary)
+    private async Task<string> ConnectJsAsync(bool binary) => (await ConnectJsWithIdAsync(binary)).Handle;
+
+    private async Task<(string Handle, string ConnectionId)> ConnectJsWithIdAsync(bool binary)
     {
         var handle = fixture.Unique("js-objects");
-        await Peer.SendAsync("connect", new JsonObject { ["client"] = handle, ["clientId"] = null, ["binary"] = binary, ["objects"] = true });
-        return handle;
+        var connected = await Peer.SendAsync("connect", new JsonObject { ["client"] = handle, ["clientId"] = null, ["binary"] = binary, ["objects"] = true });
+        return (handle, connected.GetProperty("connectionId").GetString()!);
     }
 
     /// <summary>JSON with object keys sorted, so two trees compare by content.</summary>
