@@ -33,7 +33,7 @@ public sealed class AblyRealtimeStore : IRealtimeStore
 
     // A write refused because its view was stale is planned again at most this many times in all.
     private const int MaxWriteAttempts = 4;
-    private static readonly string InvalidObjectCode = AblyErrorCodes.InvalidObject.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string TombstonedCode = AblyErrorCodes.ObjectTombstoned.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private readonly AblyChannelClient _client;
     private readonly AblyChannel _channel;
@@ -255,9 +255,9 @@ public sealed class AblyRealtimeStore : IRealtimeStore
         }
     }
 
-    /// <summary>A refusal of an invalid object (92000) when the replica changed after the plan was made.</summary>
+    /// <summary>A refusal of an operation on a deleted object (92002) when the replica changed after the plan was made.</summary>
     private bool IsStale(RealtimeException error, long plannedAt) =>
-        error.ErrorCode == InvalidObjectCode && _replica.Version != plannedAt;
+        error.ErrorCode == TombstonedCode && _replica.Version != plannedAt;
 
     /// <summary>A write larger than the connection's maxMessageSize is refused before it is sent (40009), as the service would.</summary>
     private void CheckSize(ObjectMessage[] messages)

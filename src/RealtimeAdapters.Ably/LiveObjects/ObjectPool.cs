@@ -183,18 +183,21 @@ internal sealed class ObjectPool
             return;
         }
 
+        if (op.Action == ObjectOperationAction.MapClear)
+        {
+            into.AddRange(ChildrenOf(op.ObjectId));
+            return;
+        }
+
         var key = op.Action switch
         {
             ObjectOperationAction.MapSet => op.MapSetKey,
             ObjectOperationAction.MapRemove => op.MapRemoveKey,
             _ => null,
         };
-        foreach (var (k, entry) in map.Entries)
+        if (key is not null && map.Entries.TryGetValue(key, out var entry) && !entry.Tombstone && entry.Data?.ObjectId is { } child)
         {
-            if ((op.Action == ObjectOperationAction.MapClear || (key is not null && k == key)) && !entry.Tombstone && entry.Data?.ObjectId is { } child)
-            {
-                into.Add(child);
-            }
+            into.Add(child);
         }
     }
 

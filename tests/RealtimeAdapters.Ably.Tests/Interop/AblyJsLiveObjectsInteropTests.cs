@@ -76,7 +76,7 @@ public sealed class AblyJsLiveObjectsInteropTests(AblyJsInteropFixture fixture) 
 
     /// <summary>
     /// ably-js, its view held stale, writes below a location a C# store removed: the service refuses the write into the
-    /// deleted map (92000) instead of keeping it where no one sees it; the JS view then shows the removal, and a JS
+    /// deleted map (92002) instead of keeping it where no one sees it; the JS view then shows the removal, and a JS
     /// re-creation is seen by the C# store with only the new entries.
     /// </summary>
     [Theory]
@@ -99,7 +99,7 @@ public sealed class AblyJsLiveObjectsInteropTests(AblyJsInteropFixture fixture) 
             ["path"] = "p",
             ["set"] = new JsonObject { ["x"] = 1 },
         }));
-        Assert.Contains("code 92000", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("code 92002", refused.Message, StringComparison.Ordinal);
         Assert.Equal("null", Canonical(await Peer.SendAsync("objectsGet", new JsonObject { ["client"] = js, ["channel"] = channel, ["path"] = "p" })));
         Assert.False((await store.GetAsync("p", Ct)).Exists);
 

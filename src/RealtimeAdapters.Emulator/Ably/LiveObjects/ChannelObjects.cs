@@ -66,7 +66,13 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     /// Applies one OBJECT frame's operations, all or none, broadcasts them and returns their serials in order.
     /// </summary>
     /// <exception cref="AblyProtocolException">An operation is invalid (92000), too large (40009, 92001).</exception>
-    public IReadOnlyList<string?> Publish(IReadOnlyList<ObjectMessage> messages, string connectionId, string? clientId, long? msgSerial, int maxMessageSize)
+    /// <param name="messages">The operations, in client form.</param>
+    /// <param name="connectionId">The publishing connection (its held view is delivered first), or the REST caller's.</param>
+    /// <param name="clientId">The publisher's client id.</param>
+    /// <param name="msgSerial">The frame's msgSerial (for the broadcast messages' ids).</param>
+    /// <param name="maxMessageSize">The frame size limit.</param>
+    /// <param name="allowClear">Whether MAP_CLEAR is accepted (from the REST API, as the service's own operation; realtime clients may not send it).</param>
+    public IReadOnlyList<string?> Publish(IReadOnlyList<ObjectMessage> messages, string connectionId, string? clientId, long? msgSerial, int maxMessageSize, bool allowClear = false)
     {
         var size = ObjectMessageSize.Of(messages);
         if (size > maxMessageSize)
@@ -89,7 +95,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
             var created = new Dictionary<string, bool>(StringComparer.Ordinal);
             foreach (var message in messages)
             {
-                operations.Add(Check(message.Operation ?? throw Fail(AblyErrorCodes.InvalidObject, "An OBJECT message needs an operation."), created, maxMessageSize));
+                operations.Add(Check(message.Operation ?? throw Fail(AblyErrorCodes.InvalidObject, "An OBJECT message needs an operation."), created, maxMessageSize, allowClear));
             }
 
             var now = Now();
@@ -240,6 +246,170 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
 
     private string NextSerial(long now) => string.Create(CultureInfo.InvariantCulture, $"{now:D14}-{++_sequence:D9}@{SiteCode}");
 
+    /// <summary>
+    /// The live objects a REST path names (§2.8): dot-separated keys from root (<c>\.</c> escapes a dot), <c>*</c> matching
+    /// every entry of one level; the empty path is root.
+    /// </summary>
+    /// <exception cref="AblyProtocolException">Nothing matched (92005).</exception>
+    public List<string> Resolve(string path)
+    {
+        lock (_gate)
+        {
+            var current = new List<string> { ObjectIds.Root };
+            foreach (var segment in ObjectPaths.Split(path))
+            {
+                var next = new List<string>();
+                foreach (var id in current)
+                {
+                    if (!_pool.TryGet(id, out var map) || !map.IsMap)
+                    {
+                        continue;
+                    }
+
+                    foreach (var (key, entry) in map.Entries)
+                    {
+                        if ((segment == "*" || key == segment) && !entry.Tombstone && entry.Data?.ObjectId is { } child &&
+                            _pool.TryGet(child, out var o) && !o.Tombstone)
+                        {
+                            next.Add(child);
+                        }
+                    }
+                }
+
+                current = next;
+            }
+
+            return current.Count > 0 ? current : throw Fail(AblyErrorCodes.PathMatchedNoObjects, $"No objects matched path: \"{path}\".");
+        }
+    }
+
+    /// <summary>
+    /// Writes the REST view (§2.8) of the object <paramref name="objectId"/> (root when null), or of the entry
+    /// <paramref name="path"/> names below it: compact (maps as JSON objects, counters as numbers, leaves as values, JSON
+    /// leaves as their text) or full (object ids, <c>map</c>/<c>counter</c> with typed entries). An object reached again
+    /// below itself is written as <c>{"objectId"}</c>.
+    /// </summary>
+    /// <exception cref="AblyProtocolException">The object or path does not exist (92004, status 404).</exception>
+    public void WriteView(Utf8JsonWriter w, string? objectId, string? path, bool compact)
+    {
+        lock (_gate)
+        {
+            var id = objectId ?? ObjectIds.Root;
+            if (!_pool.TryGet(id, out var start) || start.Tombstone)
+            {
+                throw Fail(AblyErrorCodes.ObjectNotFound, $"Unable to fetch objects tree for not found object: \"{id}\".");
+            }
+
+            var data = new ObjectData { ObjectId = id };
+            foreach (var segment in string.IsNullOrEmpty(path) ? [] : ObjectPaths.Split(path))
+            {
+                if (data.ObjectId is not { } at || !_pool.TryGet(at, out var map) || !map.IsMap ||
+                    !map.Entries.TryGetValue(segment, out var entry) || entry.Tombstone || entry.Data is not { } next)
+                {
+                    throw Fail(AblyErrorCodes.ObjectNotFound, $"Nothing at path \"{path}\" of object \"{id}\".");
+                }
+
+                data = next;
+            }
+
+            WriteView(w, data, compact, new HashSet<string>(StringComparer.Ordinal));
+        }
+    }
+
+    private void WriteView(Utf8JsonWriter w, ObjectData data, bool compact, HashSet<string> visiting)
+    {
+        if (data.ObjectId is not { } id)
+        {
+            if (!compact)
+            {
+                ObjectMessageCodec.WriteData(w, data);
+            }
+            else if ((data.String ?? data.Bytes ?? data.Json) is { } text)
+            {
+                w.WriteStringValue(text);
+            }
+            else if (data.Number is { } n)
+            {
+                w.WriteNumberValue(n);
+            }
+            else
+            {
+                w.WriteBooleanValue(data.Boolean ?? false);
+            }
+
+            return;
+        }
+
+        if (!_pool.TryGet(id, out var o) || o.Tombstone || !visiting.Add(id))
+        {
+            w.WriteStartObject();
+            w.WriteString("objectId", id);
+            w.WriteEndObject();
+            return;
+        }
+
+        if (!o.IsMap)
+        {
+            if (compact)
+            {
+                w.WriteNumberValue(o.Count);
+            }
+            else
+            {
+                w.WriteStartObject();
+                w.WriteString("objectId", id);
+                w.WriteStartObject("counter");
+                w.WriteStartObject("data");
+                w.WriteNumber("number", o.Count);
+                w.WriteEndObject();
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+        }
+        else
+        {
+            w.WriteStartObject();
+            if (!compact)
+            {
+                w.WriteString("objectId", id);
+                w.WriteStartObject("map");
+                w.WriteString("semantics", "LWW");
+                w.WriteStartObject("entries");
+            }
+
+            foreach (var (key, entry) in o.Entries)
+            {
+                if (entry.Tombstone || entry.Data is not { } value)
+                {
+                    continue;
+                }
+
+                w.WritePropertyName(key);
+                if (!compact)
+                {
+                    w.WriteStartObject();
+                    w.WritePropertyName("data");
+                }
+
+                WriteView(w, value, compact, visiting);
+                if (!compact)
+                {
+                    w.WriteEndObject();
+                }
+            }
+
+            if (!compact)
+            {
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        visiting.Remove(id);
+    }
+
     /// <summary>The JSON view of the objects reachable from root (for tests and tools).</summary>
     public DataNode Materialise()
     {
@@ -250,7 +420,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     }
 
     /// <summary>Checks one operation against the pool (and the objects created earlier in the same frame) and returns its server form.</summary>
-    private ObjectOperation Check(ObjectOperation op, Dictionary<string, bool> created, int maxMessageSize)
+    private ObjectOperation Check(ObjectOperation op, Dictionary<string, bool> created, int maxMessageSize, bool allowClear)
     {
         var type = ObjectIds.TypeOf(op.ObjectId) ?? throw Fail(AblyErrorCodes.InvalidObject, $"Invalid object id \"{op.ObjectId}\".");
         switch (op.Action)
@@ -267,7 +437,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
 
                 if (_pool.TryGet(op.ObjectId, out var deleted) && deleted.Tombstone)
                 {
-                    throw Fail(AblyErrorCodes.InvalidObject, Deleted(op.ObjectId));
+                    throw Fail(AblyErrorCodes.ObjectTombstoned, Deleted(op.ObjectId));
                 }
 
                 JsonElement initial;
@@ -328,6 +498,9 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
                     ObjectId = op.ObjectId,
                     MapRemoveKey = op.MapRemoveKey ?? throw Fail(AblyErrorCodes.InvalidObject, "A MAP_REMOVE needs a key."),
                 };
+            case ObjectOperationAction.MapClear when allowClear:
+                RequireTarget(op.ObjectId, map: true, created);
+                return new ObjectOperation { Action = op.Action, ObjectId = op.ObjectId };
             case ObjectOperationAction.CounterInc:
                 RequireTarget(op.ObjectId, map: false, created);
                 return op.CounterIncNumber is { } amount && double.IsFinite(amount)
@@ -347,7 +520,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
         }
         else if (_pool.TryGet(objectId, out var existing))
         {
-            isMap = existing.Tombstone ? throw Fail(AblyErrorCodes.InvalidObject, Deleted(objectId)) : existing.IsMap;
+            isMap = existing.Tombstone ? throw Fail(AblyErrorCodes.ObjectTombstoned, Deleted(objectId)) : existing.IsMap;
         }
         else
         {
@@ -369,7 +542,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
 
         if (data.ObjectId is { } id && !created.ContainsKey(id) && !(_pool.TryGet(id, out var o) && !o.Tombstone))
         {
-            throw Fail(AblyErrorCodes.InvalidObject, o is null ? $"The referenced object \"{id}\" does not exist." : Deleted(id));
+            throw o is null ? Fail(AblyErrorCodes.InvalidObject, $"The referenced object \"{id}\" does not exist.") : Fail(AblyErrorCodes.ObjectTombstoned, Deleted(id));
         }
 
         if (data.Number is { } n && !double.IsFinite(n))
@@ -418,7 +591,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     private static AblyProtocolException Fail(int code, string message) => AblyAuthority.Fail(code, message);
 
     private static string Deleted(string objectId) =>
-        $"The object \"{objectId}\" was deleted (it was removed from the tree); plan the write again against the current objects.";
+        $"Unable to submit operation on tombstone object: \"{objectId}\" was deleted (removed from the tree); plan the write again against the current objects.";
 
     private sealed class Subscriber(ChannelObjects owner, string connectionId, Action<ProtocolMessage> post) : IDisposable
     {
