@@ -131,6 +131,61 @@ public sealed class AblyJsLiveObjectsInteropTests(AblyJsInteropFixture fixture) 
         Assert.Equal("""{"x":1}""", Canonical(await Peer.SendAsync("objectsGet", new JsonObject { ["client"] = js, ["channel"] = channel, ["path"] = "p" })));
     }
 
+    /// <summary>
+    /// ably-js's LiveObjects REST client against the emulator's REST API: its compact and full reads match the C# tree,
+    /// and its published operations (a set by wildcard path, a counter created at a path) reach the C# store.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RestApi_AblyJsRestClient_ReadsAndPublishes(bool jsBinary)
+    {
+        var channel = fixture.Unique("lo-rest");
+        await using var store = CreateStore(channel, binary: false);
+        await store.SetAsync("votes", DataNode.Parse("""{"up":{"n":1},"down":{"n":2},"label":"poll"}"""), Ct);
+
+        var compact = await Peer.SendAsync("objectsRestGet", new JsonObject { ["channel"] = channel, ["binary"] = jsBinary });
+        Assert.Equal((await store.GetAsync(RealtimePath.Root, Ct)).Node.ToJsonString(), Canonical(compact));
+        var full = await Peer.SendAsync("objectsRestGet", new JsonObject { ["channel"] = channel, ["binary"] = jsBinary, ["path"] = "votes", ["compact"] = false });
+        Assert.StartsWith("map:", full.GetProperty("objectId").GetString(), StringComparison.Ordinal);
+        Assert.Equal("lww", full.GetProperty("map").GetProperty("semantics").GetString());
+
+        var published = await Peer.SendAsync("objectsRestPublish", new JsonObject
+        {
+            ["channel"] = channel,
+            ["binary"] = jsBinary,
+            ["operations"] = new JsonArray(
+                new JsonObject { ["path"] = "votes.*", ["mapSet"] = new JsonObject { ["key"] = "n", ["value"] = new JsonObject { ["number"] = 9 } } },
+                new JsonObject { ["path"] = "votes.total", ["counterCreate"] = new JsonObject { ["count"] = 18 } }),
+        });
+        Assert.Equal(channel, published.GetProperty("channel").GetString());
+        Assert.Equal("""{"down":{"n":9},"label":"poll","total":18,"up":{"n":9}}""", (await store.GetAsync("votes", Ct)).Node.ToJsonString());
+    }
+
+    /// <summary>MAP_CLEAR from the service (published through the emulator's REST API) empties the map for ably-js's realtime view and the C# store alike.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MapClear_FromService_SeenByAblyJsAndCSharp(bool jsBinary)
+    {
+        var channel = fixture.Unique("lo-clear");
+        await using var store = CreateStore(channel, binary: false);
+        await store.SetAsync("room", DataNode.Parse("""{"a":1,"b":{"c":2}}"""), Ct);
+        await store.SetAsync("keep", 1, Ct);
+        var js = await ConnectJsAsync(jsBinary);
+        Assert.Equal("""{"a":1,"b":{"c":2}}""", Canonical(await Peer.SendAsync("objectsGet", new JsonObject { ["client"] = js, ["channel"] = channel, ["path"] = "room" })));
+        await Peer.SendAsync("objectsSubscribe", new JsonObject { ["client"] = js, ["channel"] = channel, ["path"] = "room" });
+
+        await Peer.SendAsync("objectsRestPublish", new JsonObject { ["channel"] = channel, ["operations"] = new JsonObject { ["path"] = "room", ["mapClear"] = new JsonObject() } });
+
+        await Peer.WaitForEventsAsync(
+            e => e.GetProperty("event").GetString() == "object" && e.GetProperty("client").GetString() == js && e.GetProperty("value") is var v &&
+                (v.ValueKind == JsonValueKind.Null || (v.ValueKind == JsonValueKind.Object && !v.EnumerateObject().Any())),
+            1,
+            "the JS view of room to be emptied");
+        Assert.Equal("""{"keep":1}""", (await store.GetAsync(RealtimePath.Root, Ct)).Node.ToJsonString());
+    }
+
     private AblyRealtimeStore CreateStore(string channel, bool binary) => new(new AblyChannelClientOptions
     {
         Endpoint = fixture.Emulator.AblyUrl,
