@@ -39,21 +39,43 @@ public sealed class AblyRealtimeStore : IRealtimeStore
     private readonly AblyChannel _channel;
     private readonly ObjectsReplica _replica;
     private readonly PushIdGenerator _pushIds;
+    private readonly bool _ownsClient;
     private readonly Lock _watchesGate = new();
     private readonly HashSet<RealtimeSubscription<StoreEvent>> _watches = [];
     private int _disposed;
 
-    /// <summary>Creates a store; nothing is sent until the first operation or <see cref="IRealtimeConnection.ConnectAsync"/>.</summary>
+    /// <summary>Creates a store with a connection of its own; nothing is sent until the first operation or <see cref="IRealtimeConnection.ConnectAsync"/>.</summary>
     /// <param name="options">The connection's options; <see cref="AblyChannelClientOptions.StoreChannel"/> names the channel.</param>
     /// <exception cref="RealtimeValidationException">The options are invalid.</exception>
     public AblyRealtimeStore(AblyChannelClientOptions options)
+        : this(new AblyChannelClient(options), options.StoreChannel, ownsClient: true)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _client = new AblyChannelClient(options);
-        _replica = new ObjectsReplica(options.TimeProvider, () => _client.RealtimeConnection.ObjectsGCGracePeriod ?? ObjectsCollection.DefaultGracePeriod);
-        _pushIds = new PushIdGenerator(options.TimeProvider);
-        _channel = _client.GetObjectsChannel(options.StoreChannel, _replica.Handle);
-        ChannelName = options.StoreChannel;
+    }
+
+    /// <summary>
+    /// Creates a store on the connection of an existing channel client: one socket carries the client's channels and the
+    /// store's objects. The store attaches its channel on that client (with the object modes only, so the client should not
+    /// use that channel for messages) and leaves the client open when it is disposed.
+    /// </summary>
+    /// <param name="channelClient">The client whose connection the store uses.</param>
+    /// <param name="storeChannel">The channel whose objects hold the tree; the client's <see cref="AblyChannelClientOptions.StoreChannel"/> when null.</param>
+    /// <exception cref="RealtimeValidationException">The channel name is invalid.</exception>
+    /// <exception cref="InvalidOperationException">Another store on this client already uses the channel.</exception>
+    public AblyRealtimeStore(AblyChannelClient channelClient, string? storeChannel = null)
+        : this(channelClient, storeChannel ?? channelClient?.Options.StoreChannel!, ownsClient: false)
+    {
+    }
+
+    private AblyRealtimeStore(AblyChannelClient client, string channel, bool ownsClient)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _ownsClient = ownsClient;
+        var time = client.Options.TimeProvider;
+        _replica = new ObjectsReplica(time, () => _client.RealtimeConnection.ObjectsGCGracePeriod ?? ObjectsCollection.DefaultGracePeriod);
+        _pushIds = new PushIdGenerator(time);
+        _channel = _client.GetObjectsChannel(channel, _replica.Handle);
+        ChannelName = channel;
     }
 
     /// <summary>The channel whose objects hold the tree.</summary>
@@ -205,7 +227,10 @@ public sealed class AblyRealtimeStore : IRealtimeStore
         }
 
         _replica.Fail(Closed());
-        await _client.DisposeAsync().ConfigureAwait(false);
+        if (_ownsClient)
+        {
+            await _client.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Attached, and the objects synced.</summary>
