@@ -38,9 +38,7 @@ public sealed class AblyStoreRemovalTests : AblyEmulatorTest
     {
         await using var a = Store();
         await using var b = Store();
-        await a.SetAsync("p", DataNode.Parse("""{"old1":1,"old2":{"deep":true}}"""), Ct);
-        Assert.Equal("""{"old1":1,"old2":{"deep":true}}""", (await b.GetAsync("p", Ct)).Node.ToJsonString());
-        Assert.True(Emulator.AblyFaults.HoldObjects(ConnectionId(b), Channel));
+        await SeedAsync(a, b, """{"old1":1,"old2":{"deep":true}}""", holdStale: b);
 
         await a.RemoveAsync("p", Ct);
         Assert.Equal("""{"old1":1,"old2":{"deep":true}}""", Replica(b).Tree.Get("p").Node.ToJsonString());
@@ -55,9 +53,7 @@ public sealed class AblyStoreRemovalTests : AblyEmulatorTest
     {
         await using var a = Store();
         await using var b = Store();
-        await a.SetAsync("p", DataNode.Parse("""{"q":{"old":1},"keep":2}"""), Ct);
-        await b.GetAsync("p", Ct);
-        Assert.True(Emulator.AblyFaults.HoldObjects(ConnectionId(b), Channel));
+        await SeedAsync(a, b, """{"keep":2,"q":{"old":1}}""", holdStale: b);
 
         await a.RemoveAsync("p", Ct);
         await b.UpdateAsync("p", new Dictionary<string, DataNode> { ["q/new"] = "n", ["keep"] = 3 }, Ct);
@@ -74,9 +70,7 @@ public sealed class AblyStoreRemovalTests : AblyEmulatorTest
     {
         await using var a = Store();
         await using var b = Store();
-        await a.SetAsync("p", DataNode.Parse("""{"old":1}"""), Ct);
-        await b.GetAsync("p", Ct);
-        Assert.True(Emulator.AblyFaults.HoldObjects(ConnectionId(a), Channel));
+        await SeedAsync(a, b, """{"old":1}""", holdStale: a);
 
         await b.SetAsync("p/x", 1, Ct);
         await a.RemoveAsync("p", Ct);
@@ -92,8 +86,7 @@ public sealed class AblyStoreRemovalTests : AblyEmulatorTest
     {
         await using var a = Store();
         await using var b = Store();
-        await a.SetAsync("p", DataNode.Parse("""{"q":{"r":{"s":1}}}"""), Ct);
-        await b.GetAsync("p", Ct);
+        await SeedAsync(a, b, """{"q":{"r":{"s":1}}}""");
         var before = LiveMaps(b);
 
         await a.RemoveAsync("p", Ct);
@@ -116,6 +109,17 @@ public sealed class AblyStoreRemovalTests : AblyEmulatorTest
         await Task.WhenAll(a.SetAsync("p/x", 1, Ct).AsTask(), b.SetAsync("p/y", 2, Ct).AsTask()).WaitAsync(Wait, Ct);
 
         await AssertEveryViewAsync("""{"x":1,"y":2}""", a, b);
+    }
+
+    /// <summary>Store <paramref name="a"/> writes /p, <paramref name="b"/> has seen it; the view of <paramref name="holdStale"/> is then held stale.</summary>
+    private async Task SeedAsync(AblyRealtimeStore a, AblyRealtimeStore b, string json, AblyRealtimeStore? holdStale = null)
+    {
+        await a.SetAsync("p", DataNode.Parse(json), Ct);
+        Assert.Equal(json, (await b.GetAsync("p", Ct)).Node.ToJsonString());
+        if (holdStale is not null)
+        {
+            Assert.True(Emulator.AblyFaults.HoldObjects(ConnectionId(holdStale), Channel));
+        }
     }
 
     private async Task AssertEveryViewAsync(string? expected, params AblyRealtimeStore[] stores)
