@@ -25,6 +25,9 @@ internal sealed class ObjectPool
 
     public IEnumerable<LiveObject> Objects => _objects.Values;
 
+    /// <summary>How many tombstones the pool keeps: removed map entries and deleted objects.</summary>
+    public int TombstoneCount => _objects.Values.Sum(static o => o.Entries.Values.Count(static e => e.Tombstone) + (o.Tombstone ? 1 : 0));
+
     public bool TryGet(string objectId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LiveObject? value) => _objects.TryGetValue(objectId, out value);
 
     /// <summary>The object, or a new empty one of the type its id names (RTO6); null when the id does not parse.</summary>

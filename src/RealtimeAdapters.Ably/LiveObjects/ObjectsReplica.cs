@@ -72,7 +72,7 @@ internal sealed class ObjectsReplica
         {
             lock (_gate)
             {
-                return _pool.Objects.Sum(static o => o.Entries.Values.Count(static e => e.Tombstone)) + _pool.Objects.Count(static o => o.Tombstone);
+                return _pool.TombstoneCount;
             }
         }
     }

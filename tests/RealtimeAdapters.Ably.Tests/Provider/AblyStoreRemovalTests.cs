@@ -111,6 +111,22 @@ public sealed class AblyStoreRemovalTests : AblyEmulatorTest
         await AssertEveryViewAsync("""{"x":1,"y":2}""", a, b);
     }
 
+    /// <summary>The fault hook itself: a held view misses other clients' operations (a read's round trip does not bring them) until they are released.</summary>
+    [Fact]
+    public async Task HoldObjects_UntilReleased_ViewMissesOtherClientsWrites()
+    {
+        await using var a = Store();
+        await using var b = Store();
+        await SeedAsync(a, b, """{"v":1}""", holdStale: b);
+
+        await a.SetAsync("p/v", 2, Ct);
+        Assert.Equal("""{"v":1}""", (await b.GetAsync("p", Ct)).Node.ToJsonString());
+
+        Emulator.AblyFaults.ReleaseObjects(ConnectionId(b), Channel);
+        Assert.Equal("""{"v":2}""", (await b.GetAsync("p", Ct)).Node.ToJsonString());
+        Assert.False(Emulator.AblyFaults.HoldObjects("no-such-connection", Channel));
+    }
+
     /// <summary>Store <paramref name="a"/> writes /p, <paramref name="b"/> has seen it; the view of <paramref name="holdStale"/> is then held stale.</summary>
     private async Task SeedAsync(AblyRealtimeStore a, AblyRealtimeStore b, string json, AblyRealtimeStore? holdStale = null)
     {

@@ -83,13 +83,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
         lock (_gate)
         {
             // A connection whose view was held stale gets the operations it missed before its publish is answered.
-            foreach (var subscriber in _subscribers)
-            {
-                if (subscriber.ConnectionId == connectionId)
-                {
-                    subscriber.Release();
-                }
-            }
+            ReleaseLocked(connectionId);
 
             var operations = new List<ObjectOperation>(messages.Count);
             var created = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -159,12 +153,17 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     {
         lock (_gate)
         {
-            foreach (var subscriber in _subscribers)
+            ReleaseLocked(connectionId);
+        }
+    }
+
+    private void ReleaseLocked(string connectionId)
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            if (subscriber.ConnectionId == connectionId)
             {
-                if (subscriber.ConnectionId == connectionId)
-                {
-                    subscriber.Release();
-                }
+                subscriber.Release();
             }
         }
     }
@@ -188,7 +187,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     {
         lock (_gate)
         {
-            return (_pool.Count, _pool.Objects.Sum(static o => o.Entries.Values.Count(static e => e.Tombstone)) + _pool.Objects.Count(static o => o.Tombstone));
+            return (_pool.Count, _pool.TombstoneCount);
         }
     }
 
