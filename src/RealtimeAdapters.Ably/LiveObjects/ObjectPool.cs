@@ -247,9 +247,11 @@ internal sealed class ObjectPool
     }
 
     /// <summary>
-    /// Collects tombstones older than <paramref name="gracePeriodMs"/> at <paramref name="nowMs"/> (RTO10): deleted objects
-    /// leave the pool, removed map entries leave their maps. A tombstone with no timestamp is stamped now and collected a
-    /// grace period later.
+    /// Collects tombstones (RTO10): deleted objects older than <paramref name="gracePeriodMs"/> at <paramref name="nowMs"/>
+    /// leave the pool; removed map entries leave their maps after twice that. A removed entry names the generation of the map
+    /// this store creates there next (<see cref="ObjectIds.ForEntry"/>), so it outlives, on every client, the tombstone of the
+    /// map it removed: a location re-created later never gets an id a client still holds as deleted. A tombstone with no
+    /// timestamp is stamped now and collected a grace period later.
     /// </summary>
     /// <returns>How many objects and entries were collected.</returns>
     public (int Objects, int Entries) CollectTombstones(long nowMs, long gracePeriodMs)
@@ -281,7 +283,7 @@ internal sealed class ObjectPool
                 {
                     o.Entries[key] = entry with { SerialTimestamp = nowMs };
                 }
-                else if (nowMs - entry.SerialTimestamp >= gracePeriodMs)
+                else if (nowMs - entry.SerialTimestamp >= 2 * gracePeriodMs)
                 {
                     o.Entries.Remove(key);
                     entries++;

@@ -33,7 +33,11 @@ public sealed class AblyObjectsCollectionTests
         Assert.True(link.Replica.Tree.Get(RealtimePath.Root).Node.IsNull);
     }
 
-    /// <summary>Tombstones stay for the grace period (a late older operation must still lose), then the emulator and the client both drop them.</summary>
+    /// <summary>
+    /// Tombstones stay for the grace period (a late older operation must still lose), then the emulator and the client both
+    /// drop the deleted maps; the removed entry stays twice as long, so a re-creation meanwhile gets a fresh map id and one
+    /// after it finds no client that remembers the old map.
+    /// </summary>
     [Fact]
     public void Tombstones_AfterGracePeriod_CollectedByEmulatorAndClient()
     {
@@ -41,8 +45,10 @@ public sealed class AblyObjectsCollectionTests
         using var hub = new ObjectsHub(time);
         var link = Attach(hub, time);
         link.Write(p => p.Write("p", DataNode.Parse("""{"q":{"r":1}}""")));
+        var first = ObjectIds.ForEntry(ObjectIds.Root, "p", null);
         link.Write(p => p.Write("keep/k", 1));
         link.Write(p => p.Write("p", DataNode.Null));
+
         // Objects: root, keep and the deleted p and q. Tombstones: the entries root.p, p.q and q.r, and the two deleted maps.
         Assert.Equal((4, 5), link.Server.Counts());
         Assert.Equal(5, link.Replica.TombstoneCount);
@@ -52,15 +58,38 @@ public sealed class AblyObjectsCollectionTests
         Assert.Equal(5, link.Replica.TombstoneCount);
 
         time.Advance(ObjectsCollection.Interval + TimeSpan.FromMinutes(1));
+        Assert.Equal((2, 1), link.Server.Counts()); // root.p's removal is kept
+        Assert.Equal(1, link.Replica.TombstoneCount);
+        Assert.Equal(2, link.Replica.ObjectCount);
+
+        time.Advance(Grace);
         Assert.Equal((2, 0), link.Server.Counts());
         Assert.Equal(0, link.Replica.TombstoneCount);
-        Assert.Equal(2, link.Replica.ObjectCount);
         Assert.Equal("""{"keep":{"k":1}}""", link.Replica.Tree.Get(RealtimePath.Root).Node.ToJsonString());
 
-        // The location is re-created after its tombstone went: a fresh map the service accepts, seen by the client.
+        // Re-created after every tombstone went: the first id again, which no pool remembers; the service accepts it.
+        var (operations, _) = link.Replica.Plan("Ably", p => p.Write("p/x", 1));
+        Assert.Equal(first, operations[0].ObjectId);
         link.Write(p => p.Write("p/x", 1));
         Assert.Equal("""{"keep":{"k":1},"p":{"x":1}}""", link.Server.Materialise().ToJsonString());
         Assert.Equal(link.Server.Materialise().ToJsonString(), link.Replica.Tree.Get(RealtimePath.Root).Node.ToJsonString());
+    }
+
+    /// <summary>While the removal's tombstone is kept (after the removed map itself is collected), a re-creation gets a fresh id.</summary>
+    [Fact]
+    public void Recreate_AfterMapCollectedBeforeEntry_UsesAFreshId()
+    {
+        var time = new FakeTimeProvider();
+        using var hub = new ObjectsHub(time);
+        var link = Attach(hub, time);
+        link.Write(p => p.Write("p/a", 1));
+        link.Write(p => p.Write("p", DataNode.Null));
+        time.Advance(Grace + ObjectsCollection.Interval);
+
+        var (operations, _) = link.Replica.Plan("Ably", p => p.Write("p/x", 1));
+        Assert.NotEqual(ObjectIds.ForEntry(ObjectIds.Root, "p", null), operations[0].ObjectId);
+        link.Write(p => p.Write("p/x", 1));
+        Assert.Equal("""{"p":{"x":1}}""", link.Replica.Tree.Get(RealtimePath.Root).Node.ToJsonString());
     }
 
     /// <summary>An object no entry reaches (created and never linked) is deleted at the next collection, on the emulator and, by its OBJECT_DELETE, on the client.</summary>
