@@ -21,6 +21,9 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     private readonly Lock _gate = new();
     private readonly ObjectPool _pool = new();
     private readonly List<Subscriber> _subscribers = [];
+
+    // The live objects the last collection found unreachable: deleted if the next one still does.
+    private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
     private long _lastMs;
     private long _sequence;
 
@@ -169,15 +172,19 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     }
 
     /// <summary>
-    /// Garbage collection (RTO10, §2.7): live objects that cannot be reached from root are deleted (OBJECT_DELETE to every
-    /// subscriber), and tombstones (deleted objects, removed entries) older than <paramref name="gracePeriod"/> are dropped.
+    /// Garbage collection (RTO10, §2.7): live objects that could not be reached from root at this collection and the one
+    /// before are deleted (OBJECT_DELETE to every subscriber; a REST client may create an object and link it in a later
+    /// request), and tombstones older than <paramref name="gracePeriod"/> are dropped.
     /// </summary>
     public void CollectGarbage(TimeSpan gracePeriod)
     {
         lock (_gate)
         {
             var now = Now();
-            Delete(_pool.Unreachable(), now);
+            var unreachable = _pool.Unreachable();
+            Delete([.. unreachable.Where(_unreachable.Contains)], now);
+            _unreachable.Clear();
+            _unreachable.UnionWith(unreachable.Where(id => _pool.TryGet(id, out var o) && !o.Tombstone));
             _pool.CollectTombstones(now, (long)gracePeriod.TotalMilliseconds);
         }
     }
