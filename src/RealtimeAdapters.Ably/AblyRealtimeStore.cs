@@ -24,7 +24,10 @@ namespace RealtimeAdapters.Ably;
 /// <para>
 /// Concurrent writers: last write wins per key, in the order the service assigns. A missing parent is created as a map
 /// whose id derives from its location, the same on every client, so two clients creating it at once create one map and
-/// neither's entries are lost. An empty map reads as absent, as in Firebase.
+/// neither's entries are lost. An empty map reads as absent, as in Firebase. The service deletes the maps of a removed
+/// location; the location written again gets a fresh map (its id also names the removal), so no removed entry comes back,
+/// and a write planned against a view older than the removal is refused (92002) and planned again against the newer view,
+/// so it is not lost in a deleted map.
 /// </para>
 /// </remarks>
 public sealed class AblyRealtimeStore : IRealtimeStore
