@@ -98,7 +98,10 @@ public sealed class AblyChannelClient : IChannelClient
         return channel;
     }
 
-    /// <summary>The realtime connection (a store's reads wait for a HEARTBEAT round trip on it).</summary>
+    /// <summary>The options the client was created with.</summary>
+    internal AblyChannelClientOptions Options => _options;
+
+        /// <summary>The realtime connection (a store's reads wait for a HEARTBEAT round trip on it).</summary>
     internal AblyRealtimeConnection RealtimeConnection => _connection;
 
     private AblyChannel GetAblyChannel(string name, AblyChannelOptions? options)

@@ -57,7 +57,8 @@ public static class AblyRealtimeBuilderExtensions
     /// <summary>
     /// Registers the unkeyed <see cref="IRealtimeStore"/> as an <see cref="AblyRealtimeStore"/> (the JSON tree over LiveObjects
     /// on <see cref="AblyChannelClientOptions.StoreChannel"/>), with options bound from <c>Realtime:Ably</c> and validated when
-    /// the host starts. The store has a connection of its own.
+    /// the host starts. When Ably channels are registered under the same key (<c>AddAblyChannels</c>), the store shares that
+    /// client's connection (one socket for both); otherwise it has a connection of its own.
     /// </summary>
     /// <param name="builder">The realtime builder.</param>
     /// <param name="configure">Code configuration, applied after binding.</param>
@@ -100,8 +101,14 @@ public static class AblyRealtimeBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddProviderOptions(serviceKey, AblyChannelClientOptions.ConfigurationSection, Bind, configuration, configure);
         var name = RealtimeBuilder.GetOptionsName(serviceKey);
-        return builder.AddKeyedStore(serviceKey, sp => new AblyRealtimeStore(ResolveOptions(sp, name)));
+        return builder.AddKeyedStore(serviceKey, sp => SharedClient(sp, serviceKey) is { } client
+            ? new AblyRealtimeStore(client)
+            : new AblyRealtimeStore(ResolveOptions(sp, name)));
     }
+
+    /// <summary>The Ably channel client registered under the same key (reached through decorators), whose connection the store shares.</summary>
+    private static AblyChannelClient? SharedClient(IServiceProvider sp, object? serviceKey) =>
+        (serviceKey is null ? sp.GetService<IChannelClient>() : sp.GetKeyedService<IChannelClient>(serviceKey))?.GetService<AblyChannelClient>();
 
     private static AblyChannelClientOptions ResolveOptions(IServiceProvider sp, string name)
     {

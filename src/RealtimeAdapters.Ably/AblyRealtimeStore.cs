@@ -24,32 +24,61 @@ namespace RealtimeAdapters.Ably;
 /// <para>
 /// Concurrent writers: last write wins per key, in the order the service assigns. A missing parent is created as a map
 /// whose id derives from its location, the same on every client, so two clients creating it at once create one map and
-/// neither's entries are lost. An empty map reads as absent, as in Firebase.
+/// neither's entries are lost. An empty map reads as absent, as in Firebase. The service deletes the maps of a removed
+/// location; the location written again gets a fresh map (its id also names the removal), so no removed entry comes back,
+/// and a write planned against a view older than the removal is refused (92002) and planned again against the newer view,
+/// so it is not lost in a deleted map.
 /// </para>
 /// </remarks>
 public sealed class AblyRealtimeStore : IRealtimeStore
 {
     private static readonly RealtimeProviderMetadata StoreMetadata = new(AblyChannelClient.Name, RealtimeCapabilities.Store | RealtimeCapabilities.Queries);
 
+    // A write refused because its view was stale is planned again at most this many times in all.
+    private const int MaxWriteAttempts = 4;
+    private static readonly string TombstonedCode = AblyErrorCodes.ObjectTombstoned.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private readonly AblyChannelClient _client;
     private readonly AblyChannel _channel;
     private readonly ObjectsReplica _replica;
     private readonly PushIdGenerator _pushIds;
+    private readonly bool _ownsClient;
     private readonly Lock _watchesGate = new();
     private readonly HashSet<RealtimeSubscription<StoreEvent>> _watches = [];
     private int _disposed;
 
-    /// <summary>Creates a store; nothing is sent until the first operation or <see cref="IRealtimeConnection.ConnectAsync"/>.</summary>
+    /// <summary>Creates a store with a connection of its own; nothing is sent until the first operation or <see cref="IRealtimeConnection.ConnectAsync"/>.</summary>
     /// <param name="options">The connection's options; <see cref="AblyChannelClientOptions.StoreChannel"/> names the channel.</param>
     /// <exception cref="RealtimeValidationException">The options are invalid.</exception>
     public AblyRealtimeStore(AblyChannelClientOptions options)
+        : this(new AblyChannelClient(options), options.StoreChannel, ownsClient: true)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _client = new AblyChannelClient(options);
-        _replica = new ObjectsReplica(options.TimeProvider);
-        _pushIds = new PushIdGenerator(options.TimeProvider);
-        _channel = _client.GetObjectsChannel(options.StoreChannel, _replica.Handle);
-        ChannelName = options.StoreChannel;
+    }
+
+    /// <summary>
+    /// Creates a store on the connection of an existing channel client: one socket carries the client's channels and the
+    /// store's objects. The store attaches its channel on that client (with the object modes only, so the client should not
+    /// use that channel for messages) and leaves the client open when it is disposed.
+    /// </summary>
+    /// <param name="channelClient">The client whose connection the store uses.</param>
+    /// <param name="storeChannel">The channel whose objects hold the tree; the client's <see cref="AblyChannelClientOptions.StoreChannel"/> when null.</param>
+    /// <exception cref="RealtimeValidationException">The channel name is invalid.</exception>
+    /// <exception cref="InvalidOperationException">Another store on this client already uses the channel.</exception>
+    public AblyRealtimeStore(AblyChannelClient channelClient, string? storeChannel = null)
+        : this(channelClient, storeChannel ?? channelClient?.Options.StoreChannel!, ownsClient: false)
+    {
+    }
+
+    private AblyRealtimeStore(AblyChannelClient client, string channel, bool ownsClient)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _ownsClient = ownsClient;
+        var time = client.Options.TimeProvider;
+        _replica = new ObjectsReplica(time, () => _client.RealtimeConnection.ObjectsGCGracePeriod ?? ObjectsCollection.DefaultGracePeriod);
+        _pushIds = new PushIdGenerator(time);
+        _channel = _client.GetObjectsChannel(channel, _replica.Handle);
+        ChannelName = channel;
     }
 
     /// <summary>The channel whose objects hold the tree.</summary>
@@ -57,6 +86,9 @@ public sealed class AblyRealtimeStore : IRealtimeStore
 
     /// <inheritdoc />
     public RealtimeProviderMetadata Metadata => StoreMetadata;
+
+    /// <summary>The replica of the channel's objects (for tests).</summary>
+    internal ObjectsReplica Replica => _replica;
 
     /// <inheritdoc />
     public IRealtimeConnection Connection => _client.Connection;
@@ -198,7 +230,10 @@ public sealed class AblyRealtimeStore : IRealtimeStore
         }
 
         _replica.Fail(Closed());
-        await _client.DisposeAsync().ConfigureAwait(false);
+        if (_ownsClient)
+        {
+            await _client.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Attached, and the objects synced.</summary>
@@ -212,25 +247,45 @@ public sealed class AblyRealtimeStore : IRealtimeStore
     private async ValueTask WriteAsync(Action<WritePlanner> plan, CancellationToken cancellationToken)
     {
         await ReadyAsync(cancellationToken).ConfigureAwait(false);
-        var operations = _replica.Plan(AblyChannelClient.Name, plan);
-        if (operations.Count == 0)
+        for (var attempt = 1; ; attempt++)
         {
+            var (operations, version) = _replica.Plan(AblyChannelClient.Name, plan);
+            if (operations.Count == 0)
+            {
+                return;
+            }
+
+            var messages = new ObjectMessage[operations.Count];
+            for (var i = 0; i < operations.Count; i++)
+            {
+                messages[i] = new ObjectMessage { Operation = operations[i] };
+            }
+
+            CheckSize(messages);
+            PublishResult? result;
+            try
+            {
+                result = await _channel.PublishObjectsAsync(messages, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RealtimeException ex) when (attempt < MaxWriteAttempts && IsStale(ex, version))
+            {
+                // Planned against a view the service had moved on from (a map removed and deleted meanwhile): the refusal
+                // follows the operations that moved it, so the write is planned again against them.
+                continue;
+            }
+
+            if (result?.Serials is { } serials)
+            {
+                _replica.ApplyAcknowledged(operations, serials, _client.RealtimeConnection.SiteCode);
+            }
+
             return;
         }
-
-        var messages = new ObjectMessage[operations.Count];
-        for (var i = 0; i < operations.Count; i++)
-        {
-            messages[i] = new ObjectMessage { Operation = operations[i] };
-        }
-
-        CheckSize(messages);
-        var result = await _channel.PublishObjectsAsync(messages, cancellationToken).ConfigureAwait(false);
-        if (result?.Serials is { } serials)
-        {
-            _replica.ApplyAcknowledged(operations, serials, _client.RealtimeConnection.SiteCode);
-        }
     }
+
+    /// <summary>A refusal of an operation on a deleted object (92002) when the replica changed after the plan was made.</summary>
+    private bool IsStale(RealtimeException error, long plannedAt) =>
+        error.ErrorCode == TombstonedCode && _replica.Version != plannedAt;
 
     /// <summary>A write larger than the connection's maxMessageSize is refused before it is sent (40009), as the service would.</summary>
     private void CheckSize(ObjectMessage[] messages)

@@ -166,6 +166,34 @@ public sealed class AblyFaultInjector
     }
 
     /// <summary>
+    /// Holds a connection's view of a channel's LiveObjects stale: the object operations of others (and the service's
+    /// deletions) are withheld from it until it next publishes object operations on the channel, and delivered just before
+    /// that publish is answered, as if they had been delayed in the network. For forcing a write planned against an old view
+    /// deterministically. <see cref="ReleaseObjects"/> delivers them earlier.
+    /// </summary>
+    /// <param name="connectionId">The connection.</param>
+    /// <param name="channel">The channel name.</param>
+    /// <returns><see langword="false"/> when the connection has no objects attachment on the channel.</returns>
+    /// <exception cref="ArgumentException">The id or the channel is null or empty.</exception>
+    public bool HoldObjects(string connectionId, string channel)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionId);
+        ArgumentException.ThrowIfNullOrEmpty(channel);
+        return _server.Objects.Find(channel)?.Hold(connectionId) ?? false;
+    }
+
+    /// <summary>Delivers the object operations <see cref="HoldObjects"/> withheld from a connection, and stops withholding them.</summary>
+    /// <param name="connectionId">The connection.</param>
+    /// <param name="channel">The channel name.</param>
+    /// <exception cref="ArgumentException">The id or the channel is null or empty.</exception>
+    public void ReleaseObjects(string connectionId, string channel)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionId);
+        ArgumentException.ThrowIfNullOrEmpty(channel);
+        _server.Objects.Find(channel)?.ReleaseHeld(connectionId);
+    }
+
+    /// <summary>
     /// Drops a connection's resume state now, as when <see cref="AblyEmulatorOptions.ConnectionStateTtl"/> has passed: its
     /// presence members leave, and the next resume or recover with its key gets CONNECTED with a new connection id and
     /// error 80008. A live transport is not touched (drop it first to test an expired resume).

@@ -21,5 +21,8 @@ internal sealed class LiveObject(string id, bool isMap)
 
     public bool Tombstone { get; set; }
 
+    /// <summary>When the object was tombstoned (the delete's serialTimestamp, in Unix ms), for collecting it after the grace period (RTLO6).</summary>
+    public long? TombstonedAt { get; set; }
+
     public string? ClearTimeserial { get; set; }
 }

@@ -48,20 +48,19 @@ internal static class ObjectIds
     }
 
     /// <summary>
-    /// The id of the map this store creates at <paramref name="path"/> when nothing is there: the same on every client, so
-    /// two clients that create the same missing parent concurrently create one map, and neither's entries are lost (the
-    /// spec's risk R1). The nonce is derived from the path and the timestamp is fixed; the id still verifies as a hash
-    /// of its create.
+    /// The id of the map this store creates as <paramref name="key"/> of the map <paramref name="parent"/> when no map is
+    /// there: the same on every client that sees the same entry, so two clients that create the same missing parent
+    /// concurrently create one map and neither's entries are lost (the spec's risk R1). <paramref name="generation"/> is the
+    /// serial of the entry the new map replaces (a removal's tombstone, a leaf), null when the key never held anything: a
+    /// location re-created after a removal gets a fresh map, not the removed one with its old entries. The nonce is derived
+    /// and the timestamp fixed; the id still verifies as a hash of its create.
     /// </summary>
-    public static string ForPath(RealtimePath path)
-    {
-        var nonce = PathNonce(path);
-        return Create("map", EmptyMapInitialValue, nonce, 0);
-    }
+    public static string ForEntry(string parent, string key, string? generation) =>
+        Create("map", EmptyMapInitialValue, EntryNonce(parent, key, generation), 0);
 
-    /// <summary>The nonce of <see cref="ForPath"/>: 16+ characters, as ably-js requires of a nonce.</summary>
-    public static string PathNonce(RealtimePath path) =>
-        "path-" + Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes("realtimeadapters:" + path)))[..22];
+    /// <summary>The nonce of <see cref="ForEntry"/>: 16+ characters, as ably-js requires of a nonce.</summary>
+    public static string EntryNonce(string parent, string key, string? generation) =>
+        "path-" + Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes("realtimeadapters:" + parent + "\n" + key + "\n" + generation)))[..22];
 
     private static string Hash(string initialValue, string nonce) =>
         Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(initialValue + ":" + nonce)));

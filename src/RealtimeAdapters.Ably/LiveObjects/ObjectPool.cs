@@ -25,6 +25,9 @@ internal sealed class ObjectPool
 
     public IEnumerable<LiveObject> Objects => _objects.Values;
 
+    /// <summary>How many tombstones the pool keeps: removed map entries and deleted objects.</summary>
+    public int TombstoneCount => _objects.Values.Sum(static o => o.Entries.Values.Count(static e => e.Tombstone) + (o.Tombstone ? 1 : 0));
+
     public bool TryGet(string objectId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LiveObject? value) => _objects.TryGetValue(objectId, out value);
 
     /// <summary>The object, or a new empty one of the type its id names (RTO6); null when the id does not parse.</summary>
@@ -98,12 +101,15 @@ internal sealed class ObjectPool
                 changed?.Add((target.Id, null));
                 return true;
             case ObjectOperationAction.ObjectDelete when target.Id != ObjectIds.Root:
+                // RTLO4e: a deleted object is empty and stays deleted; the references it held are dropped.
                 target.Tombstone = true;
+                target.TombstonedAt = serialTimestamp;
+                target.Count = 0;
                 if (target.IsMap)
                 {
                     foreach (var key in target.Entries.Keys.ToList())
                     {
-                        SetEntry(target, key, new ObjectsMapEntry { Timeserial = serial, Tombstone = true }, null, force: true);
+                        SetEntry(target, key, new ObjectsMapEntry { Timeserial = serial, Tombstone = true, SerialTimestamp = serialTimestamp }, null, force: true);
                     }
                 }
 
@@ -170,6 +176,122 @@ internal sealed class ObjectPool
                 }
             }
         }
+    }
+
+    /// <summary>Adds to <paramref name="into"/> the objects <paramref name="op"/> would stop referencing: the entry it overwrites or removes, every entry a clear removes.</summary>
+    public void CollectDroppedReferences(ObjectOperation op, List<string> into)
+    {
+        if (!_objects.TryGetValue(op.ObjectId, out var map) || !map.IsMap)
+        {
+            return;
+        }
+
+        if (op.Action == ObjectOperationAction.MapClear)
+        {
+            into.AddRange(ChildrenOf(op.ObjectId));
+            return;
+        }
+
+        var key = op.Action switch
+        {
+            ObjectOperationAction.MapSet => op.MapSetKey,
+            ObjectOperationAction.MapRemove => op.MapRemoveKey,
+            _ => null,
+        };
+        if (key is not null && map.Entries.TryGetValue(key, out var entry) && !entry.Tombstone && entry.Data?.ObjectId is { } child)
+        {
+            into.Add(child);
+        }
+    }
+
+    /// <summary>Whether <paramref name="objectId"/> is a live object (not the root) that no live map entry references.</summary>
+    public bool IsOrphan(string objectId) =>
+        objectId != ObjectIds.Root && _objects.TryGetValue(objectId, out var o) && !o.Tombstone && ParentsOf(objectId).Count == 0;
+
+    /// <summary>The objects the live entries of <paramref name="objectId"/> reference.</summary>
+    public List<string> ChildrenOf(string objectId)
+    {
+        var children = new List<string>();
+        if (_objects.TryGetValue(objectId, out var o))
+        {
+            foreach (var (_, entry) in o.Entries)
+            {
+                if (!entry.Tombstone && entry.Data?.ObjectId is { } child)
+                {
+                    children.Add(child);
+                }
+            }
+        }
+
+        return children;
+    }
+
+    /// <summary>The live objects that cannot be reached from the root (references in cycles, objects created and never linked).</summary>
+    public List<string> Unreachable()
+    {
+        var reached = new HashSet<string>(StringComparer.Ordinal) { ObjectIds.Root };
+        var pending = new Stack<string>();
+        pending.Push(ObjectIds.Root);
+        while (pending.TryPop(out var id))
+        {
+            foreach (var child in ChildrenOf(id))
+            {
+                if (reached.Add(child))
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+
+        return [.. _objects.Values.Where(o => !o.Tombstone && !reached.Contains(o.Id)).Select(o => o.Id)];
+    }
+
+    /// <summary>
+    /// Collects tombstones (RTO10): deleted objects older than <paramref name="gracePeriodMs"/> at <paramref name="nowMs"/>
+    /// leave the pool; removed map entries leave their maps after twice that. A removed entry names the generation of the map
+    /// this store creates there next (<see cref="ObjectIds.ForEntry"/>), so it outlives, on every client, the tombstone of the
+    /// map it removed: a location re-created later never gets an id a client still holds as deleted. A tombstone with no
+    /// timestamp is stamped now and collected a grace period later.
+    /// </summary>
+    /// <returns>How many objects and entries were collected.</returns>
+    public (int Objects, int Entries) CollectTombstones(long nowMs, long gracePeriodMs)
+    {
+        var objects = 0;
+        var entries = 0;
+        foreach (var o in _objects.Values.ToList())
+        {
+            if (o.Tombstone && o.Id != ObjectIds.Root)
+            {
+                o.TombstonedAt ??= nowMs;
+                if (nowMs - o.TombstonedAt >= gracePeriodMs)
+                {
+                    _objects.Remove(o.Id);
+                    objects++;
+                }
+
+                continue;
+            }
+
+            foreach (var (key, entry) in o.Entries.ToList())
+            {
+                if (!entry.Tombstone)
+                {
+                    continue;
+                }
+
+                if (entry.SerialTimestamp is null)
+                {
+                    o.Entries[key] = entry with { SerialTimestamp = nowMs };
+                }
+                else if (nowMs - entry.SerialTimestamp >= 2 * gracePeriodMs)
+                {
+                    o.Entries.Remove(key);
+                    entries++;
+                }
+            }
+        }
+
+        return (objects, entries);
     }
 
     /// <summary>Every object's state for a sync: fully materialised (creates included), so no <c>createOp</c> is sent.</summary>

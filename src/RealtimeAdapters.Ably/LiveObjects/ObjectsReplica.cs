@@ -18,13 +18,63 @@ internal sealed class ObjectsReplica
     private readonly HashSet<string> _appliedOnAck = new(StringComparer.Ordinal);
     private readonly List<ProtocolMessage> _buffered = [];
     private readonly List<ObjectState> _syncStates = [];
+    private readonly TimeProvider _time;
+    private readonly Func<TimeSpan> _gracePeriod;
+    private readonly ITimer _collector;
     private TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _syncing = true;
     private string? _syncId;
+    private long _version;
 
-    public ObjectsReplica(TimeProvider time)
+    /// <param name="time">The clock of the tree and of tombstone collection.</param>
+    /// <param name="gracePeriod">How long tombstones are kept (the connection's <c>objectsGCGracePeriod</c>).</param>
+    public ObjectsReplica(TimeProvider time, Func<TimeSpan> gracePeriod)
     {
+        _time = time;
+        _gracePeriod = gracePeriod;
         Tree = new InMemoryDatabase(time);
+
+        // RTO10: tombstones are collected once older than the grace period, checked as often as ably-js does.
+        _collector = time.CreateTimer(static s => ((ObjectsReplica)s!).CollectTombstones(), this, ObjectsCollection.Interval, ObjectsCollection.Interval);
+    }
+
+    /// <summary>Counts the changes from the channel (operations, syncs): a write planned against an older view can be planned again.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>How many objects the replica holds, deleted ones included (for tests).</summary>
+    internal int ObjectCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pool.Count;
+            }
+        }
+    }
+
+    /// <summary>How many maps other than the root the replica holds that are not deleted (for tests).</summary>
+    internal int LiveMapCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pool.Objects.Count(static o => o.IsMap && !o.Tombstone && o.Id != ObjectIds.Root);
+            }
+        }
+    }
+
+    /// <summary>How many tombstones (removed map entries, deleted objects) the replica keeps (for tests).</summary>
+    internal int TombstoneCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pool.TombstoneCount;
+            }
+        }
     }
 
     /// <summary>The JSON view of the objects reachable from <c>root</c>.</summary>
@@ -42,14 +92,14 @@ internal sealed class ObjectsReplica
         }
     }
 
-    /// <summary>Plans a write under the replica's lock, against its current objects.</summary>
-    public IReadOnlyList<ObjectOperation> Plan(string providerName, Action<WritePlanner> plan)
+    /// <summary>Plans a write under the replica's lock, against its current objects, and says which <see cref="Version"/> it saw.</summary>
+    public (IReadOnlyList<ObjectOperation> Operations, long Version) Plan(string providerName, Action<WritePlanner> plan)
     {
         lock (_gate)
         {
             var planner = new WritePlanner(_pool, providerName);
             plan(planner);
-            return planner.Operations;
+            return (planner.Operations, _version);
         }
     }
 
@@ -67,6 +117,7 @@ internal sealed class ObjectsReplica
                     OnSync(message);
                     break;
                 case ProtocolAction.Object when message.State is { } state:
+                    Interlocked.Increment(ref _version);
                     if (_syncing)
                     {
                         _buffered.Add(message);
@@ -105,12 +156,22 @@ internal sealed class ObjectsReplica
         }
     }
 
-    /// <summary>Ends waiting for a sync with <paramref name="error"/> (the channel failed or the store closed).</summary>
+    /// <summary>Ends waiting for a sync with <paramref name="error"/> (the channel failed or the store closed) and stops collecting.</summary>
     public void Fail(Exception error)
     {
+        _collector.Dispose();
         lock (_gate)
         {
             _synced.TrySetException(error);
+        }
+    }
+
+    /// <summary>Drops the tombstones older than the grace period (deleted objects, removed entries); neither is in the tree.</summary>
+    internal void CollectTombstones()
+    {
+        lock (_gate)
+        {
+            _pool.CollectTombstones(_time.GetUtcNow().ToUnixTimeMilliseconds(), (long)_gracePeriod().TotalMilliseconds);
         }
     }
 
@@ -186,6 +247,7 @@ internal sealed class ObjectsReplica
         }
 
         _pool.ApplySync(merged.Values);
+        Interlocked.Increment(ref _version);
         _appliedOnAck.Clear();
         _syncing = false;
         _syncStates.Clear();

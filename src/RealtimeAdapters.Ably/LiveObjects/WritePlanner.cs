@@ -5,8 +5,8 @@ namespace RealtimeAdapters.Ably.LiveObjects;
 /// <summary>
 /// Turns JSON-tree writes into LiveObjects operations against the replica's current objects: each location that holds an
 /// object is a LiveMap, each leaf a map entry. A map that exists is reused (its entries are diffed: keys the new value lacks
-/// are removed); a missing one is created with the id <see cref="ObjectIds.ForPath"/> gives its location, the same on every
-/// client, so two clients creating the same missing parent concurrently create one map and keep both entries (risk R1).
+/// are removed); a missing one is created with the id <see cref="ObjectIds.ForEntry"/> gives its entry, the same on every client,
+/// so two clients creating the same missing parent concurrently create one map and keep both entries (risk R1).
 /// Every operation of a write travels in one OBJECT frame, so the service applies all of them or none.
 /// </summary>
 internal sealed class WritePlanner(ObjectPool pool, string providerName)
@@ -36,11 +36,9 @@ internal sealed class WritePlanner(ObjectPool pool, string providerName)
         }
 
         var map = ObjectIds.Root;
-        var at = RealtimePath.Root;
         var segments = path.Segments;
         for (var i = 0; i < segments.Count - 1; i++)
         {
-            at = at.Child(segments[i]);
             if (LinkedMap(map, segments[i]) is { } existing)
             {
                 map = existing;
@@ -52,7 +50,7 @@ internal sealed class WritePlanner(ObjectPool pool, string providerName)
             }
             else
             {
-                map = CreateMap(map, segments[i], at);
+                map = CreateMap(map, segments[i]);
             }
         }
 
@@ -79,7 +77,7 @@ internal sealed class WritePlanner(ObjectPool pool, string providerName)
             return;
         }
 
-        var child = LinkedMap(map, key) ?? CreateMap(map, key, path);
+        var child = LinkedMap(map, key) ?? CreateMap(map, key);
         WriteChildren(child, path, value);
     }
 
@@ -120,15 +118,17 @@ internal sealed class WritePlanner(ObjectPool pool, string providerName)
     private bool IsLive(string map, string key) =>
         _linked.ContainsKey((map, key)) || (pool.TryGet(map, out var o) && o.Entries.TryGetValue(key, out var entry) && !entry.Tombstone);
 
-    /// <summary>Creates (or revives) the map for <paramref name="path"/> and links it as <paramref name="key"/> of <paramref name="parent"/>.</summary>
-    private string CreateMap(string parent, string key, RealtimePath path)
+    /// <summary>Creates a map and links it as <paramref name="key"/> of <paramref name="parent"/>.</summary>
+    private string CreateMap(string parent, string key)
     {
-        var nonce = ObjectIds.PathNonce(path);
-        var id = ObjectIds.ForPath(path);
+        // The entry the map replaces (a removal's tombstone, a leaf, a link to a deleted map) names its generation: a
+        // location re-created after a removal gets a fresh map, the same on every client that saw the removal.
+        var generation = pool.TryGet(parent, out var p) && p.Entries.TryGetValue(key, out var entry) ? entry.Timeserial ?? "initial" : null;
+        var nonce = ObjectIds.EntryNonce(parent, key, generation);
+        var id = ObjectIds.Create("map", ObjectIds.EmptyMapInitialValue, nonce, 0);
         if (pool.TryGet(id, out var existing) && existing.Tombstone)
         {
-            // The service deleted the map of this location (unreachable objects are collected): operations on it would be
-            // ignored, so this location gets a map of its own.
+            // Deleted already (this generation's map was removed and its tombstone collected): a map of its own.
             nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
             id = ObjectIds.Create("map", ObjectIds.EmptyMapInitialValue, nonce, 0);
         }

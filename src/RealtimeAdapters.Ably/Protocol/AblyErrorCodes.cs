@@ -89,6 +89,21 @@ internal static class AblyErrorCodes
     /// <summary>An object, or a channel's objects, would exceed the size limit (LiveObjects).</summary>
     public const int ObjectsLimitExceeded = 92001;
 
+    /// <summary>An operation on a deleted (tombstoned) object (LiveObjects).</summary>
+    public const int ObjectTombstoned = 92002;
+
+    /// <summary>The object asked for does not exist (LiveObjects REST; status 404).</summary>
+    public const int ObjectNotFound = 92004;
+
+    /// <summary>An operation's path matched no object (LiveObjects REST).</summary>
+    public const int PathMatchedNoObjects = 92005;
+
+    /// <summary>An operation names neither an object id nor a path (LiveObjects REST).</summary>
+    public const int ObjectIdOrPathRequired = 92006;
+
+    /// <summary>A path the operation cannot use (LiveObjects REST), e.g. a wildcard for a create.</summary>
+    public const int PathNotProcessable = 92007;
+
     /// <summary>A channel was attached without a mode an object operation needs (<c>object_subscribe</c> / <c>object_publish</c>).</summary>
     public const int ChannelModeMissing = 40024;
 
@@ -97,6 +112,7 @@ internal static class AblyErrorCodes
     {
         CapabilityDenied or IdentifiedClientRequired or BasicAuthRequired or AuthCallbackFailed => 401,
         TokenRenewalNotConfigured => 403,
+        ObjectNotFound => 404,
         ServerTimeout => 504,
         ConnectionTimedOut or ChannelOperationTimedOut => 408,
         >= 40000 and < 60000 => code / 100,

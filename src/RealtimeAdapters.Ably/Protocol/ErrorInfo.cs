@@ -43,7 +43,7 @@ internal sealed record ErrorInfo
                 new RealtimePermissionException(text) { ErrorCode = code, StatusCode = status, ProviderName = "Ably" },
             AblyErrorCodes.InvalidCredentials or (>= 40100 and < 40200) =>
                 new RealtimeAuthenticationException(text) { ErrorCode = code, StatusCode = status, ProviderName = "Ably", IsRetryable = AblyErrorCodes.IsTokenError(Code) },
-            (>= 40000 and < 40100) or AblyErrorCodes.PresenceWithoutClientId or AblyErrorCodes.NotFound or AblyErrorCodes.InvalidObject or AblyErrorCodes.ObjectsLimitExceeded =>
+            (>= 40000 and < 40100) or AblyErrorCodes.PresenceWithoutClientId or AblyErrorCodes.NotFound or (>= AblyErrorCodes.InvalidObject and < 92100) =>
                 new RealtimeValidationException(text) { ErrorCode = code, StatusCode = status, ProviderName = "Ably" },
             _ => new RealtimeConnectionException(text)
             {

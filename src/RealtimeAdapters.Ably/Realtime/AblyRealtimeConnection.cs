@@ -86,6 +86,9 @@ internal sealed partial class AblyRealtimeConnection : IRealtimeConnection, IAsy
     /// <summary>The site code of the current connection (CD2j), which LiveObjects operations applied on their ACK carry.</summary>
     public string? SiteCode => _details?.SiteCode;
 
+    /// <summary>How long LiveObjects tombstones are kept (CD2i <c>objectsGCGracePeriod</c>), or null before CONNECTED says.</summary>
+    public TimeSpan? ObjectsGCGracePeriod => _details?.ObjectsGCGracePeriod is > 0 and { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+
     public ConnectionState State => _state.State;
 
     public ConnectionStateChange? LastChange => _state.LastChange;

@@ -127,7 +127,7 @@ internal sealed partial class AblyConnection
                 // Every ATTACHED with object_subscribe, resumed ones too, is followed by a full OBJECT_SYNC (RTO4): under the
                 // channel's objects lock, so the sync holds the operations before it and the attachment gets all after it.
                 attached.Flags = flags | ProtocolFlags.HasObjects;
-                link.Objects = _server.Objects.Get(name).Attach(() => Post(attached), Post);
+                link.Objects = _server.Objects.Get(name).Attach(_state!.ConnectionId, () => Post(attached), Post);
             }
             else
             {

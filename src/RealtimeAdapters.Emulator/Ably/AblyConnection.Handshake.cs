@@ -118,6 +118,7 @@ internal sealed partial class AblyConnection
             MaxIdleInterval = (long)_server.Options.MaxIdleInterval.TotalMilliseconds,
             ServerId = "realtimeadapters-emulator",
             SiteCode = "local",
+            ObjectsGCGracePeriod = (long)LiveObjects.ObjectsHub.GracePeriod.TotalMilliseconds,
         },
     };
 

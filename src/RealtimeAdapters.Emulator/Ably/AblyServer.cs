@@ -13,7 +13,7 @@ using RealtimeAdapters.InMemory;
 namespace RealtimeAdapters.Emulator.Ably;
 
 /// <summary>The Ably front end: REST routes and the realtime WebSocket endpoint on <c>GET /</c>, over one channel hub.</summary>
-internal sealed class AblyServer : IDisposable
+internal sealed partial class AblyServer : IDisposable
 {
     private const string JsonType = "application/json";
     private const string MsgPackType = "application/x-msgpack";
@@ -229,6 +229,7 @@ internal sealed class AblyServer : IDisposable
     public void Dispose()
     {
         Webhooks?.Dispose();
+        Objects.Dispose();
         _stopping.Dispose();
     }
 
@@ -343,6 +344,15 @@ internal sealed class AblyServer : IDisposable
                 return;
             case ["channels", var channel, "presence", "history"] when get:
                 await HistoryAsync(context, channel, format, presence: true).ConfigureAwait(false);
+                return;
+            case ["channels", var channel, "object"] when get:
+                await GetObjectAsync(context, channel, null).ConfigureAwait(false);
+                return;
+            case ["channels", var channel, "object", var objectId] when get:
+                await GetObjectAsync(context, channel, objectId).ConfigureAwait(false);
+                return;
+            case ["channels", var channel, "object"] when post:
+                await PublishObjectsAsync(context, channel).ConfigureAwait(false);
                 return;
             default:
                 throw AblyAuthority.Fail(AblyErrorCodes.NotFound, "No such route.");

@@ -27,7 +27,7 @@ public sealed class AblyStoreTests
         server.Publish(Messages(first), "conn-1", null, 0, 65536);
         server.Publish(Messages(second), "conn-2", null, 0, 65536);
         Assert.Equal("""{"a":{"b":1,"c":2}}""", server.Materialise().ToJsonString());
-        Assert.Equal(ObjectIds.ForPath("/a"), first[0].ObjectId);
+        Assert.Equal(ObjectIds.ForEntry(ObjectIds.Root, "a", null), first[0].ObjectId);
         Assert.Equal(first[0].ObjectId, second[0].ObjectId);
     }
 
@@ -105,7 +105,7 @@ public sealed class AblyStoreTests
         AssertCode(AblyErrorCodes.InvalidObject, server, good, new ObjectOperation
         {
             Action = ObjectOperationAction.MapCreate,
-            ObjectId = ObjectIds.ForPath("/a"),
+            ObjectId = ObjectIds.ForEntry(ObjectIds.Root, "a", null),
             MapCreateWithObjectId = new ObjectCreate(ObjectIds.EmptyMapInitialValue, "another-nonce-123"),
         });
         AssertCode(AblyErrorCodes.MessageTooLarge, server, good, good with { MapSetValue = new ObjectData { String = new string('x', 70_000) } });

@@ -148,6 +148,19 @@ const ops = {
     await within(node.set(mapKey, LiveMap.create(entries ?? {})), 'the set ACK');
     return null;
   },
+  // The LiveObjects REST SDK (channel.object on an Ably.Rest client with the plugin).
+  async objectsRestGet({ channel, binary, objectId, path, compact }) {
+    const rest = new Ably.Rest({ key, endpoint: '127.0.0.1', port: Number(port), tls: false, useBinaryProtocol: !!binary, plugins: { LiveObjects } });
+    const params = {};
+    if (objectId) params.objectId = objectId;
+    if (path) params.path = path;
+    if (compact === false) params.compact = false;
+    return (await within(rest.channels.get(channel).object.get(params), 'the REST object get')) ?? null;
+  },
+  async objectsRestPublish({ channel, binary, operations }) {
+    const rest = new Ably.Rest({ key, endpoint: '127.0.0.1', port: Number(port), tls: false, useBinaryProtocol: !!binary, plugins: { LiveObjects } });
+    return await within(rest.channels.get(channel).object.publish(operations), 'the REST object publish');
+  },
   async close({ client: name }) {
     const realtime = client(name);
     clients.delete(name);

@@ -21,6 +21,9 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     private readonly Lock _gate = new();
     private readonly ObjectPool _pool = new();
     private readonly List<Subscriber> _subscribers = [];
+
+    // The live objects the last collection found unreachable: deleted if the next one still does.
+    private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
     private long _lastMs;
     private long _sequence;
 
@@ -31,7 +34,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     /// including <c>root</c>, <c>state</c> always present), and subscribes <paramref name="post"/> to later operations.
     /// </summary>
     /// <returns>The subscription; dispose it when the attachment ends.</returns>
-    public IDisposable Attach(Action attached, Action<ProtocolMessage> post)
+    public IDisposable Attach(string connectionId, Action attached, Action<ProtocolMessage> post)
     {
         lock (_gate)
         {
@@ -56,7 +59,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
             }
             while (offset < states.Count);
 
-            var subscriber = new Subscriber(this, post);
+            var subscriber = new Subscriber(this, connectionId, post);
             _subscribers.Add(subscriber);
             return subscriber;
         }
@@ -66,7 +69,13 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     /// Applies one OBJECT frame's operations, all or none, broadcasts them and returns their serials in order.
     /// </summary>
     /// <exception cref="AblyProtocolException">An operation is invalid (92000), too large (40009, 92001).</exception>
-    public IReadOnlyList<string?> Publish(IReadOnlyList<ObjectMessage> messages, string connectionId, string? clientId, long? msgSerial, int maxMessageSize)
+    /// <param name="messages">The operations, in client form.</param>
+    /// <param name="connectionId">The publishing connection (its held view is delivered first), or the REST caller's.</param>
+    /// <param name="clientId">The publisher's client id.</param>
+    /// <param name="msgSerial">The frame's msgSerial (for the broadcast messages' ids).</param>
+    /// <param name="maxMessageSize">The frame size limit.</param>
+    /// <param name="allowClear">Whether MAP_CLEAR is accepted (from the REST API, as the service's own operation; realtime clients may not send it).</param>
+    public IReadOnlyList<string?> Publish(IReadOnlyList<ObjectMessage> messages, string connectionId, string? clientId, long? msgSerial, int maxMessageSize, bool allowClear = false)
     {
         var size = ObjectMessageSize.Of(messages);
         if (size > maxMessageSize)
@@ -76,21 +85,25 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
 
         lock (_gate)
         {
+            // A connection whose view was held stale gets the operations it missed before its publish is answered.
+            ReleaseLocked(connectionId);
+
             var operations = new List<ObjectOperation>(messages.Count);
             var created = new Dictionary<string, bool>(StringComparer.Ordinal);
             foreach (var message in messages)
             {
-                operations.Add(Check(message.Operation ?? throw Fail(AblyErrorCodes.InvalidObject, "An OBJECT message needs an operation."), created, maxMessageSize));
+                operations.Add(Check(message.Operation ?? throw Fail(AblyErrorCodes.InvalidObject, "An OBJECT message needs an operation."), created, maxMessageSize, allowClear));
             }
 
-            var now = Math.Max(_lastMs, time.GetUtcNow().ToUnixTimeMilliseconds());
-            _lastMs = now;
+            var now = Now();
             var serials = new string?[operations.Count];
             var broadcast = new ObjectMessage[operations.Count];
+            var dropped = new List<string>();
             for (var i = 0; i < operations.Count; i++)
             {
-                var serial = string.Create(CultureInfo.InvariantCulture, $"{now:D14}-{++_sequence:D9}@{SiteCode}");
+                var serial = NextSerial(now);
                 serials[i] = serial;
+                _pool.CollectDroppedReferences(operations[i], dropped);
                 _pool.Apply(operations[i], serial, SiteCode, now, fromChannel: true, null);
                 broadcast[i] = new ObjectMessage
                 {
@@ -105,14 +118,302 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
                 };
             }
 
-            var frame = new ProtocolMessage { Action = ProtocolAction.Object, Channel = name, State = broadcast, Timestamp = now };
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Post(frame);
-            }
+            Broadcast(broadcast, now);
 
+            // Objects the frame left unreferenced are deleted at once (RTLO4e), so a client still writing to them with an
+            // older view is refused instead of writing where no one can see.
+            Delete(dropped, now);
             return serials;
         }
+    }
+
+    /// <summary>
+    /// Withholds the channel's object operations from <paramref name="connectionId"/> until it next publishes object
+    /// operations on the channel (they are then delivered before the publish is answered) or <see cref="ReleaseHeld"/>:
+    /// its view stays stale meanwhile, deterministically.
+    /// </summary>
+    /// <returns>Whether the connection has an objects attachment on the channel.</returns>
+    public bool Hold(string connectionId)
+    {
+        lock (_gate)
+        {
+            var found = false;
+            foreach (var subscriber in _subscribers)
+            {
+                if (subscriber.ConnectionId == connectionId)
+                {
+                    subscriber.Hold();
+                    found = true;
+                }
+            }
+
+            return found;
+        }
+    }
+
+    /// <summary>Delivers what <see cref="Hold"/> withheld from <paramref name="connectionId"/> and stops withholding.</summary>
+    public void ReleaseHeld(string connectionId)
+    {
+        lock (_gate)
+        {
+            ReleaseLocked(connectionId);
+        }
+    }
+
+    private void ReleaseLocked(string connectionId)
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            if (subscriber.ConnectionId == connectionId)
+            {
+                subscriber.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Garbage collection (RTO10, §2.7): live objects that could not be reached from root at this collection and the one
+    /// before are deleted (OBJECT_DELETE to every subscriber; a REST client may create an object and link it in a later
+    /// request), and tombstones older than <paramref name="gracePeriod"/> are dropped.
+    /// </summary>
+    public void CollectGarbage(TimeSpan gracePeriod)
+    {
+        lock (_gate)
+        {
+            var now = Now();
+            var unreachable = _pool.Unreachable();
+            Delete([.. unreachable.Where(_unreachable.Contains)], now);
+            _unreachable.Clear();
+            _unreachable.UnionWith(unreachable.Where(id => _pool.TryGet(id, out var o) && !o.Tombstone));
+            _pool.CollectTombstones(now, (long)gracePeriod.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>How many objects the channel holds, deleted ones included, and how many removed entries it keeps (for tests).</summary>
+    internal (int Objects, int Tombstones) Counts()
+    {
+        lock (_gate)
+        {
+            return (_pool.Count, _pool.TombstoneCount);
+        }
+    }
+
+    /// <summary>Deletes the candidates no live entry references any more, and what only they referenced, in one OBJECT frame.</summary>
+    private void Delete(List<string> candidates, long now)
+    {
+        var deletes = new List<ObjectMessage>();
+        var pending = new Queue<string>(candidates);
+        while (pending.TryDequeue(out var id))
+        {
+            if (!_pool.IsOrphan(id))
+            {
+                continue;
+            }
+
+            var children = _pool.ChildrenOf(id);
+            var serial = NextSerial(now);
+            var delete = new ObjectOperation { Action = ObjectOperationAction.ObjectDelete, ObjectId = id };
+            _pool.Apply(delete, serial, SiteCode, now, fromChannel: true, null);
+            deletes.Add(new ObjectMessage
+            {
+                Id = string.Create(CultureInfo.InvariantCulture, $"objects-gc:{serial}"),
+                Timestamp = now,
+                Operation = delete,
+                Serial = serial,
+                SerialTimestamp = now,
+                SiteCode = SiteCode,
+            });
+            foreach (var child in children)
+            {
+                pending.Enqueue(child);
+            }
+        }
+
+        if (deletes.Count > 0)
+        {
+            Broadcast([.. deletes], now);
+        }
+    }
+
+    private void Broadcast(ObjectMessage[] messages, long now)
+    {
+        var frame = new ProtocolMessage { Action = ProtocolAction.Object, Channel = name, State = messages, Timestamp = now };
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Post(frame);
+        }
+    }
+
+    private long Now()
+    {
+        _lastMs = Math.Max(_lastMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+        return _lastMs;
+    }
+
+    private string NextSerial(long now) => string.Create(CultureInfo.InvariantCulture, $"{now:D14}-{++_sequence:D9}@{SiteCode}");
+
+    /// <summary>
+    /// The live objects a REST path names (§2.8): dot-separated keys from root (<c>\.</c> escapes a dot), <c>*</c> matching
+    /// every entry of one level; the empty path is root.
+    /// </summary>
+    /// <exception cref="AblyProtocolException">Nothing matched (92005).</exception>
+    public List<string> Resolve(string path)
+    {
+        lock (_gate)
+        {
+            var current = new List<string> { ObjectIds.Root };
+            foreach (var segment in ObjectPaths.Split(path))
+            {
+                var next = new List<string>();
+                foreach (var id in current)
+                {
+                    if (!_pool.TryGet(id, out var map) || !map.IsMap)
+                    {
+                        continue;
+                    }
+
+                    foreach (var (key, entry) in map.Entries)
+                    {
+                        if ((segment == "*" || key == segment) && !entry.Tombstone && entry.Data?.ObjectId is { } child &&
+                            _pool.TryGet(child, out var o) && !o.Tombstone)
+                        {
+                            next.Add(child);
+                        }
+                    }
+                }
+
+                current = next;
+            }
+
+            return current.Count > 0 ? current : throw Fail(AblyErrorCodes.PathMatchedNoObjects, $"No objects matched path: \"{path}\".");
+        }
+    }
+
+    /// <summary>
+    /// Writes the REST view (§2.8) of the object <paramref name="objectId"/> (root when null), or of the entry
+    /// <paramref name="path"/> names below it: compact (maps as JSON objects, counters as numbers, leaves as values, JSON
+    /// leaves as their text) or full (object ids, <c>map</c>/<c>counter</c> with typed entries). An object reached again
+    /// below itself is written as <c>{"objectId"}</c>.
+    /// </summary>
+    /// <exception cref="AblyProtocolException">The object or path does not exist (92004, status 404).</exception>
+    public void WriteView(Utf8JsonWriter w, string? objectId, string? path, bool compact)
+    {
+        lock (_gate)
+        {
+            var id = objectId ?? ObjectIds.Root;
+            if (!_pool.TryGet(id, out var start) || start.Tombstone)
+            {
+                throw Fail(AblyErrorCodes.ObjectNotFound, $"Unable to fetch objects tree for not found object: \"{id}\".");
+            }
+
+            var data = new ObjectData { ObjectId = id };
+            foreach (var segment in string.IsNullOrEmpty(path) ? [] : ObjectPaths.Split(path))
+            {
+                if (data.ObjectId is not { } at || !_pool.TryGet(at, out var map) || !map.IsMap ||
+                    !map.Entries.TryGetValue(segment, out var entry) || entry.Tombstone || entry.Data is not { } next)
+                {
+                    throw Fail(AblyErrorCodes.ObjectNotFound, $"Nothing at path \"{path}\" of object \"{id}\".");
+                }
+
+                data = next;
+            }
+
+            WriteView(w, data, compact, new HashSet<string>(StringComparer.Ordinal));
+        }
+    }
+
+    private void WriteView(Utf8JsonWriter w, ObjectData data, bool compact, HashSet<string> visiting)
+    {
+        if (data.ObjectId is not { } id)
+        {
+            if (!compact)
+            {
+                ObjectMessageCodec.WriteData(w, data);
+            }
+            else if ((data.String ?? data.Bytes ?? data.Json) is { } text)
+            {
+                w.WriteStringValue(text);
+            }
+            else if (data.Number is { } n)
+            {
+                w.WriteNumberValue(n);
+            }
+            else
+            {
+                w.WriteBooleanValue(data.Boolean ?? false);
+            }
+
+            return;
+        }
+
+        if (!_pool.TryGet(id, out var o) || o.Tombstone || !visiting.Add(id))
+        {
+            w.WriteStartObject();
+            w.WriteString("objectId", id);
+            w.WriteEndObject();
+            return;
+        }
+
+        if (!o.IsMap)
+        {
+            if (compact)
+            {
+                w.WriteNumberValue(o.Count);
+            }
+            else
+            {
+                w.WriteStartObject();
+                w.WriteString("objectId", id);
+                w.WriteStartObject("counter");
+                w.WriteStartObject("data");
+                w.WriteNumber("number", o.Count);
+                w.WriteEndObject();
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+        }
+        else
+        {
+            w.WriteStartObject();
+            if (!compact)
+            {
+                w.WriteString("objectId", id);
+                w.WriteStartObject("map");
+                w.WriteString("semantics", "LWW");
+                w.WriteStartObject("entries");
+            }
+
+            foreach (var (key, entry) in o.Entries)
+            {
+                if (entry.Tombstone || entry.Data is not { } value)
+                {
+                    continue;
+                }
+
+                w.WritePropertyName(key);
+                if (!compact)
+                {
+                    w.WriteStartObject();
+                    w.WritePropertyName("data");
+                }
+
+                WriteView(w, value, compact, visiting);
+                if (!compact)
+                {
+                    w.WriteEndObject();
+                }
+            }
+
+            if (!compact)
+            {
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        visiting.Remove(id);
     }
 
     /// <summary>The JSON view of the objects reachable from root (for tests and tools).</summary>
@@ -125,7 +426,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
     }
 
     /// <summary>Checks one operation against the pool (and the objects created earlier in the same frame) and returns its server form.</summary>
-    private ObjectOperation Check(ObjectOperation op, Dictionary<string, bool> created, int maxMessageSize)
+    private ObjectOperation Check(ObjectOperation op, Dictionary<string, bool> created, int maxMessageSize, bool allowClear)
     {
         var type = ObjectIds.TypeOf(op.ObjectId) ?? throw Fail(AblyErrorCodes.InvalidObject, $"Invalid object id \"{op.ObjectId}\".");
         switch (op.Action)
@@ -138,6 +439,11 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
                 if (type != (isMap ? "map" : "counter") || !ObjectIds.Matches(op.ObjectId, type, create.InitialValue, create.Nonce))
                 {
                     throw Fail(AblyErrorCodes.InvalidObject, $"The object id \"{op.ObjectId}\" does not match the create's initial value and nonce.");
+                }
+
+                if (_pool.TryGet(op.ObjectId, out var deleted) && deleted.Tombstone)
+                {
+                    throw Fail(AblyErrorCodes.ObjectTombstoned, Deleted(op.ObjectId));
                 }
 
                 JsonElement initial;
@@ -198,6 +504,9 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
                     ObjectId = op.ObjectId,
                     MapRemoveKey = op.MapRemoveKey ?? throw Fail(AblyErrorCodes.InvalidObject, "A MAP_REMOVE needs a key."),
                 };
+            case ObjectOperationAction.MapClear when allowClear:
+                RequireTarget(op.ObjectId, map: true, created);
+                return new ObjectOperation { Action = op.Action, ObjectId = op.ObjectId };
             case ObjectOperationAction.CounterInc:
                 RequireTarget(op.ObjectId, map: false, created);
                 return op.CounterIncNumber is { } amount && double.IsFinite(amount)
@@ -215,9 +524,9 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
         {
             isMap = createdMap;
         }
-        else if (_pool.TryGet(objectId, out var existing) && !existing.Tombstone)
+        else if (_pool.TryGet(objectId, out var existing))
         {
-            isMap = existing.IsMap;
+            isMap = existing.Tombstone ? throw Fail(AblyErrorCodes.ObjectTombstoned, Deleted(objectId)) : existing.IsMap;
         }
         else
         {
@@ -239,7 +548,7 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
 
         if (data.ObjectId is { } id && !created.ContainsKey(id) && !(_pool.TryGet(id, out var o) && !o.Tombstone))
         {
-            throw Fail(AblyErrorCodes.InvalidObject, $"The referenced object \"{id}\" does not exist.");
+            throw o is null ? Fail(AblyErrorCodes.InvalidObject, $"The referenced object \"{id}\" does not exist.") : Fail(AblyErrorCodes.ObjectTombstoned, Deleted(id));
         }
 
         if (data.Number is { } n && !double.IsFinite(n))
@@ -287,14 +596,45 @@ internal sealed class ChannelObjects(string name, TimeProvider time)
 
     private static AblyProtocolException Fail(int code, string message) => AblyAuthority.Fail(code, message);
 
-    private sealed class Subscriber(ChannelObjects owner, Action<ProtocolMessage> post) : IDisposable
+    private static string Deleted(string objectId) =>
+        $"Unable to submit operation on tombstone object: \"{objectId}\" was deleted (removed from the tree); plan the write again against the current objects.";
+
+    private sealed class Subscriber(ChannelObjects owner, string connectionId, Action<ProtocolMessage> post) : IDisposable
     {
-        public void Post(ProtocolMessage frame) => post(frame);
+        private List<ProtocolMessage>? _held;
+
+        public string ConnectionId => connectionId;
+
+        /// <summary>Posts <paramref name="frame"/>, or keeps it while held (under the owner's lock).</summary>
+        public void Post(ProtocolMessage frame)
+        {
+            if (_held is { } held)
+            {
+                held.Add(frame);
+            }
+            else
+            {
+                post(frame);
+            }
+        }
+
+        public void Hold() => _held ??= [];
+
+        public void Release()
+        {
+            var held = _held;
+            _held = null;
+            foreach (var frame in held ?? [])
+            {
+                post(frame);
+            }
+        }
 
         public void Dispose()
         {
             lock (owner._gate)
             {
+                _held = null;
                 owner._subscribers.Remove(this);
             }
         }
