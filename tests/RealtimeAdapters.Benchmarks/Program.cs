@@ -10,6 +10,7 @@ using RealtimeAdapters.Benchmarks.Ably;
 // The same channel workloads on Firebase (channels over paths) and Ably: ... -- --channels-firebase-vs-ably [--rounds 3]
 //   [--count 2000] [--subscribers 1000] [--fanout-messages 20]
 // CRDT state size after a long history, log against snapshot: ... -- --collaboration-state [--edits 100000]
+// Position key length and state size per list edit pattern: ... -- --collaboration-keys [--count 20000]
 // Memory a Firebase watch keeps per cached child: ... -- --firebase-cache-memory [--children 10000] [--rounds 3]
 if (args.Length > 0 && args[0] == "--ably-vs-js")
 {
@@ -34,6 +35,11 @@ if (args.Length > 0 && args[0] == "--channels-firebase-vs-ably")
 if (args.Length > 0 && args[0] == "--collaboration-state")
 {
     return await RealtimeAdapters.Benchmarks.Collaboration.CollaborationStateRunner.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--collaboration-keys")
+{
+    return await RealtimeAdapters.Benchmarks.Collaboration.CollaborationKeyRunner.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "--ably-profile")
