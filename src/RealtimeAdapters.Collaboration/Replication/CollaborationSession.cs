@@ -100,6 +100,7 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
             TimeProvider = requested.TimeProvider,
             SerializerOptions = requested.SerializerOptions,
             MaxClockDrift = requested.MaxClockDrift,
+            TombstoneRetention = requested.TombstoneRetention,
         });
 
         var session = new CollaborationSession(options, document, queue);
@@ -108,11 +109,25 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
             document.Merge(DocumentState.ParseSnapshot(kept.Snapshot), ChangeOrigin.Local);
         }
 
+        var stale = new List<string>();
         foreach (var queued in kept.Pending)
         {
             var op = CrdtOperation.Parse(queued.Json);
-            document.Apply(op, senderKnown: false, sender: null, ChangeOrigin.Local);
-            session._pending.Add(op);
+            try
+            {
+                document.Apply(op, senderKnown: false, sender: null, ChangeOrigin.Local);
+                session._pending.Add(op);
+            }
+            catch (OperationRejectedException ex) when (ex.Reason == RejectionReason.Stale)
+            {
+                // Kept offline for longer than the tombstone retention: every replica would refuse it.
+                stale.Add(queued.Id);
+            }
+        }
+
+        if (stale.Count > 0)
+        {
+            await queue.RemoveAsync(stale, cancellationToken).ConfigureAwait(false);
         }
 
         session._pendingCount = session._pending.Count;
@@ -209,6 +224,8 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
     }
 
     string IReplicationSink.ExportSnapshot() => Document.ExportSnapshot();
+
+    long? IReplicationSink.HorizonNow() => Document.HorizonNow();
 
     void IReplicationSink.OnError(Exception error) => Report(error);
 
