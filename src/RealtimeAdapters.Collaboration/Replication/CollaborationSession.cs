@@ -218,9 +218,14 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
         }
         catch (OperationRejectedException ex)
         {
-            Interlocked.Increment(ref _rejectedCount);
-            Report(ex);
+            ((IReplicationSink)this).OnRejected(ex);
         }
+    }
+
+    void IReplicationSink.OnRejected(OperationRejectedException rejection)
+    {
+        Interlocked.Increment(ref _rejectedCount);
+        Report(rejection);
     }
 
     string IReplicationSink.ExportSnapshot() => Document.ExportSnapshot();
