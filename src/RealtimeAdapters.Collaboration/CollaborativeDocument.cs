@@ -85,7 +85,7 @@ public sealed class CollaborativeDocument
 
     internal Lock Gate => _gate;
 
-    /// <summary>Receives each local operation, in order, while the document is locked (set by the session).</summary>
+    /// <summary>Receives each local operation, in order, while the document is locked and before the operation is applied (set by the session; when it throws, the edit fails and changes nothing).</summary>
     internal Action<CrdtOperation>? OperationSink { get; set; }
 
     /// <summary>The ordered list named <paramref name="name"/>, created empty when absent.</summary>
@@ -173,6 +173,9 @@ public sealed class CollaborativeDocument
 
             var op = new CrdtOperation(stamp, ClientId, view.Name, view.Kind, cells);
             var obj = _state.GetOrAdd(view.Name, view.Kind);
+            // The session writes the edit to its offline store first: an edit applied is durable, and one that cannot be
+            // written throws here and changes nothing.
+            OperationSink?.Invoke(op);
             foreach (var (key, value) in cells)
             {
                 var cell = new CrdtCell(stamp, value);
@@ -181,8 +184,6 @@ public sealed class CollaborativeDocument
                     view.OnCell(key, cell);
                 }
             }
-
-            OperationSink?.Invoke(op);
         }
 
         Raise([view.Name], ChangeOrigin.Local);

@@ -140,6 +140,40 @@ public sealed class InMemorySessionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task SqliteQueue_AnEditIsDurableWhenItReturns_WithoutFlushOrDispose()
+    {
+        // Offline, so that nothing is sent (and removed from the queue); the session is never flushed nor disposed before
+        // the file is read from another connection, as after a crash.
+        var offline = new OfflineChannelClient(Client("alice")) { Online = false };
+        var session = await CollaborationSession.StartAsync(new() { Transport = ReplicationTransport.Channel(offline, "doc"), OfflineStore = new SqliteOfflineStore(_file), DisposeSendTimeout = TimeSpan.Zero }, Ct);
+        try
+        {
+            var list = session.Document.GetList<string>("todos");
+            var first = list.Add("one");
+            var second = list.Add("two");
+            await using var reader = new SqliteOfflineStore(_file);
+            var kept = await reader.LoadAsync(Ct);
+            Assert.Equal([first, second], kept.Pending.Select(static p => p.Id));
+            Assert.All(kept.Pending, static p => Assert.Contains("\"o\":\"todos\"", p.Json, StringComparison.Ordinal));
+        }
+        finally
+        {
+            await session.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Edit_WhenTheOfflineStoreCannotWriteIt_ThrowsAndChangesNothing()
+    {
+        await using var session = await CollaborationSession.StartAsync(new() { Transport = ReplicationTransport.Channel(Client("alice"), "doc"), OfflineStore = new FullDiskOfflineStore() }, Ct);
+        var list = session.Document.GetList<string>("todos");
+        var ex = Assert.Throws<IOException>(() => list.Add("lost?"));
+        Assert.Equal("disk full (test)", ex.Message);
+        Assert.Empty(list);
+        Assert.Equal(0, session.PendingCount);
+    }
+
+    [Fact]
     public async Task SqliteQueue_SentEditsAreRemoved_AndReplicaIdAndStateAreKept()
     {
         await using (var store = new SqliteOfflineStore(_file))
@@ -166,6 +200,20 @@ public sealed class InMemorySessionTests : IAsyncDisposable
         {
             File.Delete(f);
         }
+    }
+
+    private sealed class FullDiskOfflineStore : IOfflineStore
+    {
+        public ValueTask<OfflineState> LoadAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(new OfflineState(null, null, []));
+
+        public ValueTask EnqueueAsync(IReadOnlyList<QueuedOperation> operations, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException(new IOException("disk full (test)"));
+
+        public ValueTask RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask SaveAsync(string replicaId, string? snapshot, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private InMemoryChannelClient Client(string? clientId, InMemoryChannelHub? hub = null)
