@@ -15,8 +15,7 @@ internal static class CollaborationKeyRunner
 {
     public static Task<int> RunAsync(string[] args)
     {
-        var i = Array.IndexOf(args, "--count");
-        var count = i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 20_000;
+        var count = RunnerOptions.Int(args, "--count", 20_000);
         Report("append", count, static (list, n) => list.Add(n));
         Report("prepend", count, static (list, n) => list.Insert(0, n));
         Report("insert at one middle index", count / 10, static (list, n) => list.Insert(list.Count < 2 ? list.Count : 1, n));

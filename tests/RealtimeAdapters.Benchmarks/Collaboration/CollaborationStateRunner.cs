@@ -15,8 +15,7 @@ internal static class CollaborationStateRunner
 {
     public static Task<int> RunAsync(string[] args)
     {
-        var i = Array.IndexOf(args, "--edits");
-        var edits = i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 100_000;
+        var edits = RunnerOptions.Int(args, "--edits", 100_000);
         var operations = CollaborationWorkload.Record(edits);
         var log = operations.Sum(static o => (long)Encoding.UTF8.GetByteCount(o.ToJson()));
         var replica = CollaborationWorkload.Replica();
