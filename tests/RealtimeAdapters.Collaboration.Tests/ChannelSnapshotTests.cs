@@ -133,6 +133,44 @@ public sealed class ChannelSnapshotTests : IAsyncDisposable
             await Client(sender, hub).GetChannel("doc").PublishAsync([new ChannelMessage(ChannelTransport.OperationEvent, op.ToJson()) { Id = ChannelTransport.MessageId(op) }], Ct);
     }
 
+    [Fact]
+    public async Task TombstoneRetention_SnapshotsPublishedPastTheHorizon_CarryNoRemovalMarker_AndALateJoinerAgrees()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var hub = new InMemoryChannelHub();
+        var options = new ChannelReplicationOptions { SnapshotEvery = 4 };
+        CollaborationSessionOptions Session(string client) => new()
+        {
+            Transport = ReplicationTransport.Channel(Client(client, hub), "doc", options),
+            Document = { TimeProvider = time, TombstoneRetention = TimeSpan.FromSeconds(10) },
+        };
+
+        await using var alice = await CollaborationSession.StartAsync(Session("alice"), Ct);
+        var list = alice.Document.GetList<string>("l");
+        var a = list.Add("a");
+        var b = list.Add("b");
+        list.Add("c");
+        list.Remove(b);
+        Assert.True(await alice.FlushAsync(Ct)); // the first snapshot: the removal is newer than its horizon and is kept
+        time.Advance(TimeSpan.FromSeconds(11));
+        for (var i = 0; i < 4; i++)
+        {
+            list.Update(a, "a" + i);
+        }
+
+        Assert.True(await alice.FlushAsync(Ct)); // the second: past the removal's horizon, which is purged
+        var history = await Client(null, hub).GetChannel("doc").GetHistoryAsync(cancellationToken: Ct);
+        var snapshots = history.Items.Where(static m => m.Name == ChannelTransport.SnapshotEvent).Select(static m => m.Data.AsString()).ToList();
+        Assert.Equal(2, snapshots.Count);
+        Assert.Contains("\"d:" + b, snapshots[1], StringComparison.Ordinal); // history is newest first
+        Assert.DoesNotContain("\"d:", snapshots[0], StringComparison.Ordinal);
+        Assert.Contains("\"v\":2,\"h\":", snapshots[0], StringComparison.Ordinal);
+
+        await using var carol = await CollaborationSession.StartAsync(Session("carol"), Ct);
+        Assert.Equal(["a3", "c"], carol.Document.GetList<string>("l"));
+        Assert.Equal(alice.Document.ExportSnapshot(), carol.Document.ExportSnapshot());
+    }
+
     public async ValueTask DisposeAsync()
     {
         for (var i = _created.Count - 1; i >= 0; i--)
