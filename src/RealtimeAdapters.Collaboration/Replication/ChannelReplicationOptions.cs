@@ -17,10 +17,11 @@ public sealed class ChannelReplicationOptions
     public int MaxSnapshotBytes { get; set; } = 60_000;
 
     /// <summary>
-    /// For a snapshot that does not name the last edit it covers (published by an earlier version, or by a replica that
-    /// had received no edit), how far before it a late joiner still reads history, for edits that were in flight while
-    /// the snapshot was taken. 30 seconds by default. A snapshot this version publishes names that edit, and a late joiner
-    /// reads back exactly to it, however long an edit was in flight.
+    /// How far before a snapshot a late joiner reads history at least (30 seconds by default). A snapshot this version
+    /// publishes names the last edit its publisher had received, and a late joiner reads back to that edit however long
+    /// ago it was (an edit in flight for longer than the overlap is not missed); the overlap covers a snapshot without it
+    /// (published by an earlier version, or by a replica that had received no edit), and a publisher whose subscription
+    /// received edits out of order after a reconnect.
     /// </summary>
     public TimeSpan SnapshotOverlap { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -15,8 +15,9 @@ namespace RealtimeAdapters.Collaboration;
 /// <remarks>
 /// A snapshot names the last edit message its publisher had received (<c>"c"</c>, first in the snapshot's JSON; earlier
 /// versions ignore it): the channel delivers in order, so the snapshot holds every edit up to that one, and a late joiner
-/// applies every edit after it, however long it was in flight. A snapshot without it (from an earlier version, or from a
-/// publisher that had received no edit) falls back to <see cref="ChannelReplicationOptions.SnapshotOverlap"/>.
+/// applies every edit after it, however long it was in flight, and every edit of
+/// <see cref="ChannelReplicationOptions.SnapshotOverlap"/> before the snapshot in any case (all a snapshot without it,
+/// from an earlier version or from a publisher that had received no edit, relies on).
 /// </remarks>
 internal sealed class ChannelTransport(IChannelClient client, string channelName, ChannelReplicationOptions options) : ReplicationTransport
 {
@@ -158,13 +159,17 @@ internal sealed class ChannelTransport(IChannelClient client, string channelName
         // Newest first: the edits back to the newest trusted snapshot, then those back to the last edit it covers.
         var edits = new List<ChannelMessage>();
         (string Text, string? Covers, DateTimeOffset? At)? found = null;
+        var coveredReached = false;
         var page = await _channel.GetHistoryAsync(new HistoryQuery { Direction = HistoryDirection.Backwards, Limit = HistoryQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
         await foreach (var message in page.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (found is { } f)
             {
-                if (f.Covers is { } covered ? message.Name == OperationEvent && message.Id == covered
-                    : f.At is { } at && message.Timestamp is { } t && t < at - options.SnapshotOverlap)
+                // Back to the last edit the snapshot covers, and at least SnapshotOverlap before it in any case: a
+                // publisher whose subscription received edits out of order after a reconnect may name too late an edit.
+                coveredReached |= f.Covers is { } covered && message.Name == OperationEvent && message.Id == covered;
+                var pastOverlap = f.At is { } at && message.Timestamp is { } t && t < at - options.SnapshotOverlap;
+                if (f.Covers is null ? pastOverlap : coveredReached && (pastOverlap || f.At is null || message.Timestamp is null))
                 {
                     break;
                 }
