@@ -109,6 +109,51 @@ public sealed class InMemorySessionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Store_WithTombstoneRetention_CompactsPastTheHorizon_WithoutTheRemovalMarker()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var path = RealtimePath.Parse("docs/purged");
+        var observer = Store();
+        await using var snapshots = await observer.WatchAsync(path.Child("snapshot"), new WatchOptions { Events = StoreEventKind.Value }, Ct);
+        await using var alice = await CollaborationSession.StartAsync(new()
+        {
+            Transport = ReplicationTransport.Store(Store(), path, new StoreReplicationOptions { CompactEvery = 4 }),
+            Document = { ClientId = "user", TimeProvider = time, TombstoneRetention = TimeSpan.FromSeconds(10) },
+        }, Ct);
+        var list = alice.Document.GetList<string>("l");
+        list.Add("a");
+        var b = list.Add("b");
+        Assert.True(list.Remove(b));
+        time.Advance(TimeSpan.FromSeconds(11));
+        list.Add("c"); // the fourth edit waiting: a compaction, whose horizon is past the removal
+        Assert.True(await alice.FlushAsync(Ct));
+
+        string? compacted = null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(Support.Timeout);
+        await foreach (var e in snapshots.WithCancellation(timeout.Token))
+        {
+            if (e.Snapshot.Node.Kind == DataNodeKind.String && e.Snapshot.Node.GetString().Contains("\"h\":", StringComparison.Ordinal))
+            {
+                compacted = e.Snapshot.Node.GetString();
+                break;
+            }
+        }
+
+        Assert.StartsWith("{\"v\":2,", compacted, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"d:", compacted, StringComparison.Ordinal);
+        Assert.DoesNotContain(b, compacted, StringComparison.Ordinal);
+        Assert.Equal(["a", "c"], DocumentStateList(compacted!));
+    }
+
+    private static List<string> DocumentStateList(string snapshot)
+    {
+        var document = new CollaborativeDocument();
+        document.Merge(DocumentState.ParseSnapshot(snapshot));
+        return [.. document.GetList<string>("l")];
+    }
+
+    [Fact]
     public async Task SqliteQueue_OfflineEdits_SurviveARestart_AndAreSentOnReconnect()
     {
         var aliceClient = new OfflineChannelClient(Client("alice")) { Online = false };
