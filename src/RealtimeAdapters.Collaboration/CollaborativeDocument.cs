@@ -21,6 +21,7 @@ public sealed class CollaborativeDocument
     private readonly DocumentState _state = new();
     private readonly Dictionary<string, CollaborativeObject> _views = new(StringComparer.Ordinal);
     private readonly TimeSpan? _maxClockDrift;
+    private readonly TimeSpan? _tombstoneRetention;
 
     /// <summary>Creates an empty replica.</summary>
     /// <param name="options">The settings; the defaults when omitted.</param>
@@ -45,6 +46,11 @@ public sealed class CollaborativeDocument
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         SerializerOptions = options.SerializerOptions ?? RealtimeJson.DefaultOptions;
         _maxClockDrift = options.MaxClockDrift;
+        _tombstoneRetention = options.TombstoneRetention;
+        if (_tombstoneRetention <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("CollaborativeDocumentOptions.TombstoneRetention must be positive (or null: never purge).", nameof(options));
+        }
         Clock = new HybridLogicalClock(ReplicaId, TimeProvider);
     }
 
@@ -79,7 +85,7 @@ public sealed class CollaborativeDocument
 
     internal Lock Gate => _gate;
 
-    /// <summary>Receives each local operation, in order, while the document is locked (set by the session).</summary>
+    /// <summary>Receives each local operation, in order, while the document is locked and before the operation is applied (set by the session; when it throws, the edit fails and changes nothing).</summary>
     internal Action<CrdtOperation>? OperationSink { get; set; }
 
     /// <summary>The ordered list named <paramref name="name"/>, created empty when absent.</summary>
@@ -126,11 +132,29 @@ public sealed class CollaborativeDocument
         }
     }
 
-    /// <summary>The whole state in snapshot form (deterministic: equal states give equal text).</summary>
+    /// <summary>The tombstone retention (<see cref="CollaborativeDocumentOptions.TombstoneRetention"/>), or <see langword="null"/>.</summary>
+    internal TimeSpan? TombstoneRetention => _tombstoneRetention;
+
+    /// <summary>The horizon a snapshot taken now would have (now minus the retention), or <see langword="null"/> when tombstones are kept.</summary>
+    internal long? HorizonNow() =>
+        _tombstoneRetention is { } retention ? TimeProvider.GetUtcNow().Subtract(retention).ToUnixTimeMilliseconds() : null;
+
+    /// <summary>
+    /// The whole state in snapshot form (deterministic: equal states give equal text). With a tombstone retention, the
+    /// horizon first moves to now minus the retention and the tombstones below it are purged.
+    /// </summary>
     internal string ExportSnapshot()
     {
         lock (_gate)
         {
+            if (HorizonNow() is { } horizon)
+            {
+                foreach (var purged in _state.AdvanceHorizon(horizon))
+                {
+                    Reload(purged);
+                }
+            }
+
             return _state.ToSnapshotJson();
         }
     }
@@ -149,6 +173,9 @@ public sealed class CollaborativeDocument
 
             var op = new CrdtOperation(stamp, ClientId, view.Name, view.Kind, cells);
             var obj = _state.GetOrAdd(view.Name, view.Kind);
+            // The session writes the edit to its offline store first: an edit applied is durable, and one that cannot be
+            // written throws here and changes nothing.
+            OperationSink?.Invoke(op);
             foreach (var (key, value) in cells)
             {
                 var cell = new CrdtCell(stamp, value);
@@ -157,8 +184,6 @@ public sealed class CollaborativeDocument
                     view.OnCell(key, cell);
                 }
             }
-
-            OperationSink?.Invoke(op);
         }
 
         Raise([view.Name], ChangeOrigin.Local);
@@ -195,6 +220,14 @@ public sealed class CollaborativeDocument
         bool changed;
         lock (_gate)
         {
+            if (_state.IsStale(op.Id))
+            {
+                throw new OperationRejectedException(
+                    RejectionReason.Stale,
+                    $"Rejected operation {op.Id}: it was made before this document's horizon ({DateTimeOffset.FromUnixTimeMilliseconds(_state.Horizon!.Value):O}), the tombstone retention; removals older than that may have been purged, so applying it could bring back a removed element.",
+                    "id");
+            }
+
             var obj = _state.GetOrAdd(op.ObjectName, op.Kind);
             Clock.Observe(op.Id);
             changed = false;
@@ -202,7 +235,7 @@ public sealed class CollaborativeDocument
             foreach (var (key, value) in op.Cells)
             {
                 var cell = new CrdtCell(op.Id, value);
-                if (obj.Apply(key, cell))
+                if (obj.Apply(key, cell, _state.Horizon))
                 {
                     changed = true;
                     view?.OnCell(key, cell);
@@ -231,6 +264,12 @@ public sealed class CollaborativeDocument
             }
         }
 
+        if (snapshot.Horizon is { } proposed)
+        {
+            // A horizon ahead of this clock would make every edit stale and drop everything not in the snapshot.
+            CheckDrift(new HybridTimestamp(proposed, 0, ReplicaId), "snapshot horizon");
+        }
+
         var changedNames = new List<string>();
         lock (_gate)
         {
@@ -245,6 +284,22 @@ public sealed class CollaborativeDocument
                 }
             }
 
+            // Cells here made before the snapshot's horizon that it does not hold were removed there, their
+            // tombstones purged; cells of the snapshot made before this state's horizon that this state does not hold
+            // likewise (Apply drops them).
+            var reload = new HashSet<ObjectState>();
+            var localHorizon = _state.Horizon;
+            if (snapshot.Horizon is { } theirs)
+            {
+                foreach (var obj in _state.Objects.Values)
+                {
+                    if (obj.DropMissing(snapshot.Objects.GetValueOrDefault(obj.Name), theirs))
+                    {
+                        reload.Add(obj);
+                    }
+                }
+            }
+
             foreach (var obj in snapshot.Objects.Values)
             {
                 var target = _state.GetOrAdd(obj.Name, obj.Kind);
@@ -253,7 +308,7 @@ public sealed class CollaborativeDocument
                 foreach (var (key, cell) in obj.Cells)
                 {
                     Clock.Observe(cell.Stamp);
-                    if (target.Apply(key, cell))
+                    if (target.Apply(key, cell, localHorizon))
                     {
                         changed = true;
                         view?.OnCell(key, cell);
@@ -265,10 +320,34 @@ public sealed class CollaborativeDocument
                     changedNames.Add(obj.Name);
                 }
             }
+
+            if (snapshot.Horizon is { } horizon)
+            {
+                reload.UnionWith(_state.AdvanceHorizon(horizon));
+            }
+
+            foreach (var obj in reload)
+            {
+                Reload(obj);
+                if (!changedNames.Contains(obj.Name))
+                {
+                    changedNames.Add(obj.Name);
+                }
+            }
         }
 
         Raise(changedNames, origin);
         return changedNames.Count > 0;
+    }
+
+    // Rebuilds an object's view after cells were dropped from its state (under the lock).
+    private void Reload(ObjectState obj)
+    {
+        if (_views.TryGetValue(obj.Name, out var view))
+        {
+            view.ResetView();
+            view.Load(obj);
+        }
     }
 
     private void CheckDrift(HybridTimestamp stamp, string what)

@@ -29,4 +29,15 @@ public sealed class CollaborativeDocumentOptions
     /// writes win over every later edit. One day by default; <see langword="null"/> accepts any timestamp.
     /// </summary>
     public TimeSpan? MaxClockDrift { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long removal tombstones are kept (<see langword="null"/>, the default: for ever). With a retention, each snapshot
+    /// this replica takes (to publish, compact or keep offline) sets the document's horizon to its time minus the
+    /// retention: removed list elements, set adds and map keys removed before the horizon are forgotten, operations made
+    /// before it are refused (<see cref="RejectionReason.Stale"/>), and a merge drops what the other side, knowing a later
+    /// horizon, no longer holds. It assumes that no edit takes longer than the retention to reach every replica (a replica
+    /// offline for longer has its older edits refused, and they never bring back a removed element). Snapshots with a
+    /// horizon are written in snapshot format version 2, which earlier versions of this library refuse.
+    /// </summary>
+    public TimeSpan? TombstoneRetention { get; set; }
 }

@@ -10,6 +10,7 @@ using RealtimeAdapters.Benchmarks.Ably;
 // Channels on Firebase beside Ably (latency, throughput, fan-out): the comparison measures them, run just those scenarios:
 //   dotnet run -c Release --project samples/Comparison -- --backends Firebase,Ably --scenarios channel-latency,fan-out --out /tmp/cmp
 // CRDT state size after a long history, log against snapshot: ... -- --collaboration-state [--edits 100000]
+// Position key length and state size per list edit pattern: ... -- --collaboration-keys [--count 20000]
 // Memory a Firebase watch keeps per cached child: ... -- --firebase-cache-memory [--children 10000] [--rounds 3]
 if (args.Length > 0 && args[0] == "--ably-vs-js")
 {
@@ -29,6 +30,11 @@ if (args.Length > 0 && args[0] == "--firebase-cache-memory")
 if (args.Length > 0 && args[0] == "--collaboration-state")
 {
     return await RealtimeAdapters.Benchmarks.Collaboration.CollaborationStateRunner.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--collaboration-keys")
+{
+    return await RealtimeAdapters.Benchmarks.Collaboration.CollaborationKeyRunner.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "--ably-profile")

@@ -66,23 +66,6 @@ public sealed class CollaborativeListTests
     }
 
     [Fact]
-    public void AppendingManyItems_KeepsPositionKeysShort()
-    {
-        var list = NewDoc("a").GetList<int>("l");
-        for (var i = 0; i < 1000; i++)
-        {
-            list.Add(i);
-        }
-
-        Assert.Equal(Enumerable.Range(0, 1000), list);
-        using var snapshot = System.Text.Json.JsonDocument.Parse(list.Document.ExportSnapshot());
-        var longest = snapshot.RootElement.GetProperty("o").GetProperty("l").GetProperty("c").EnumerateObject()
-            .Where(static c => c.Name.StartsWith("p:", StringComparison.Ordinal)).Max(static c => c.Value[1].GetString()!.Length);
-        // About one character per 30 appends (the random tag of the previous key bounds each step).
-        Assert.InRange(longest, 4, 48);
-    }
-
-    [Fact]
     public void MapSetAndRegister_Basics()
     {
         var doc = NewDoc("a");

@@ -83,6 +83,60 @@ public sealed class ConvergenceProperties
     }
 
     [Fact]
+    public void RandomHistories_WithTombstonesPurgedBelowTheHorizon_ConvergeAndNeverBringBackARemoval()
+    {
+        // A retention of a few steps: snapshots move the horizon often, and operations delivered late are refused.
+        var stale = 0;
+        Histories.Sample((replicas, steps, seed) =>
+        {
+            var sim = Run(replicas, steps, seed, allowMoves: true, retention: TimeSpan.FromMilliseconds(20));
+            stale += sim.Stale;
+            var expected = sim.Docs[0].ExportSnapshot();
+            for (var i = 0; i < replicas; i++)
+            {
+                Assert.Equal(expected, sim.Docs[i].ExportSnapshot());
+                Assert.Equal(sim.List(0).Items, sim.List(i).Items);
+                Assert.Equal(sim.Set(0).ToList(), sim.Set(i).ToList());
+                Assert.Equal(sim.Map(0).ToList(), sim.Map(i).ToList());
+                AssertNoRemovalUndone(sim, i);
+            }
+        }, iter: 300);
+        Assert.True(stale > 0, "no history delivered an operation older than the horizon: the property tested nothing");
+    }
+
+    [Fact]
+    public void TombstonePurge_DropsRemovalMarkers_AndALateOperationCannotBringTheElementBack()
+    {
+        var sim = new Simulation(2, retention: TimeSpan.FromSeconds(10));
+        var list = sim.List(0);
+        var gone = list.Add(1);
+        list.Add(2);
+        sim.Heal(1);
+        // Replica 1 moves the element while replica 0 removes it; the move reaches replica 0 only after the purge.
+        var late = new List<CrdtOperation>();
+        sim.Docs[1].OperationSink = late.Add;
+        sim.Docs[1].GetList<int>("list").MoveTo(gone, 1);
+        sim.Docs[1].GetList<int>("list").Update(gone, 9);
+        Assert.True(list.Remove(gone));
+        var tombstones = sim.Docs[0].CellCount;
+        sim.Clocks[0].Advance(TimeSpan.FromSeconds(11));
+        sim.Docs[0].ExportSnapshot();
+        Assert.Equal(tombstones - 1, sim.Docs[0].CellCount); // the removal marker is gone
+        foreach (var op in late)
+        {
+            var ex = Assert.Throws<OperationRejectedException>(() => sim.Docs[0].Apply(op, senderKnown: true, op.ClientId));
+            Assert.Equal(RejectionReason.Stale, ex.Reason);
+            Assert.Contains("horizon", ex.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal([2], list);
+        // Replica 1's state (which still holds the element) merged with replica 0's snapshot loses it too.
+        sim.Docs[1].Merge(DocumentState.ParseSnapshot(sim.Docs[0].ExportSnapshot()));
+        Assert.Equal([2], sim.List(1));
+        Assert.Equal(sim.Docs[0].ExportSnapshot(), sim.Docs[1].ExportSnapshot());
+    }
+
+    [Fact]
     public void ConcurrentMovesOfOneElement_LeaveItOnceAtTheLaterMove()
     {
         var sim = new Simulation(2);
@@ -101,9 +155,39 @@ public sealed class ConvergenceProperties
         Assert.Equal([2, 1, 3, 4], sim.List(1));
     }
 
-    private static Simulation Run(int replicas, int[] steps, int seed, bool allowMoves)
+    // Whatever was removed by an edit (applied at least by its author) is not visible: list elements, set adds, and map
+    // values older than a removal of their key.
+    private static void AssertNoRemovalUndone(Simulation sim, int replica)
     {
-        var sim = new Simulation(replicas, allowMoves);
+        using var snapshot = JsonDocument.Parse(sim.Docs[replica].ExportSnapshot());
+        var objects = snapshot.RootElement.GetProperty("o");
+        var removed = sim.AllOps.SelectMany(static op => op.Cells.Select(c => (op.ObjectName, c.Key, c.Value, op.Id))).ToList();
+        foreach (var item in sim.List(replica).Items)
+        {
+            Assert.DoesNotContain(removed, r => r.ObjectName == "list" && r.Key == "d:" + item.Id);
+        }
+
+        if (objects.TryGetProperty("set", out var set))
+        {
+            foreach (var cell in set.GetProperty("c").EnumerateObject().Where(static c => c.Name.StartsWith("a:", StringComparison.Ordinal)))
+            {
+                Assert.DoesNotContain(removed, r => r.ObjectName == "set" && r.Key == "r:" + cell.Name[2..]);
+            }
+        }
+
+        if (objects.TryGetProperty("map", out var map))
+        {
+            foreach (var cell in map.GetProperty("c").EnumerateObject().Where(static c => c.Value[1].ValueKind != JsonValueKind.Null))
+            {
+                Assert.True(HybridTimestamp.TryParse(cell.Value[0].GetString(), out var stamp));
+                Assert.DoesNotContain(removed, r => r.ObjectName == "map" && r.Key == cell.Name && r.Value.ValueKind == JsonValueKind.Null && r.Id > stamp);
+            }
+        }
+    }
+
+    private static Simulation Run(int replicas, int[] steps, int seed, bool allowMoves, TimeSpan? retention = null)
+    {
+        var sim = new Simulation(replicas, allowMoves, retention);
         foreach (var step in steps)
         {
             sim.Step(step);

@@ -109,6 +109,51 @@ public sealed class InMemorySessionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Store_WithTombstoneRetention_CompactsPastTheHorizon_WithoutTheRemovalMarker()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var path = RealtimePath.Parse("docs/purged");
+        var observer = Store();
+        await using var snapshots = await observer.WatchAsync(path.Child("snapshot"), new WatchOptions { Events = StoreEventKind.Value }, Ct);
+        await using var alice = await CollaborationSession.StartAsync(new()
+        {
+            Transport = ReplicationTransport.Store(Store(), path, new StoreReplicationOptions { CompactEvery = 4 }),
+            Document = { ClientId = "user", TimeProvider = time, TombstoneRetention = TimeSpan.FromSeconds(10) },
+        }, Ct);
+        var list = alice.Document.GetList<string>("l");
+        list.Add("a");
+        var b = list.Add("b");
+        Assert.True(list.Remove(b));
+        time.Advance(TimeSpan.FromSeconds(11));
+        list.Add("c"); // the fourth edit waiting: a compaction, whose horizon is past the removal
+        Assert.True(await alice.FlushAsync(Ct));
+
+        string? compacted = null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(Support.Timeout);
+        await foreach (var e in snapshots.WithCancellation(timeout.Token))
+        {
+            if (e.Snapshot.Node.Kind == DataNodeKind.String && e.Snapshot.Node.GetString().Contains("\"h\":", StringComparison.Ordinal))
+            {
+                compacted = e.Snapshot.Node.GetString();
+                break;
+            }
+        }
+
+        Assert.StartsWith("{\"v\":2,", compacted, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"d:", compacted, StringComparison.Ordinal);
+        Assert.DoesNotContain(b, compacted, StringComparison.Ordinal);
+        Assert.Equal(["a", "c"], DocumentStateList(compacted!));
+    }
+
+    private static List<string> DocumentStateList(string snapshot)
+    {
+        var document = new CollaborativeDocument();
+        document.Merge(DocumentState.ParseSnapshot(snapshot));
+        return [.. document.GetList<string>("l")];
+    }
+
+    [Fact]
     public async Task SqliteQueue_OfflineEdits_SurviveARestart_AndAreSentOnReconnect()
     {
         var aliceClient = new OfflineChannelClient(Client("alice")) { Online = false };
@@ -140,6 +185,40 @@ public sealed class InMemorySessionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task SqliteQueue_AnEditIsDurableWhenItReturns_WithoutFlushOrDispose()
+    {
+        // Offline, so that nothing is sent (and removed from the queue); the session is never flushed nor disposed before
+        // the file is read from another connection, as after a crash.
+        var offline = new OfflineChannelClient(Client("alice")) { Online = false };
+        var session = await CollaborationSession.StartAsync(new() { Transport = ReplicationTransport.Channel(offline, "doc"), OfflineStore = new SqliteOfflineStore(_file), DisposeSendTimeout = TimeSpan.Zero }, Ct);
+        try
+        {
+            var list = session.Document.GetList<string>("todos");
+            var first = list.Add("one");
+            var second = list.Add("two");
+            await using var reader = new SqliteOfflineStore(_file);
+            var kept = await reader.LoadAsync(Ct);
+            Assert.Equal([first, second], kept.Pending.Select(static p => p.Id));
+            Assert.All(kept.Pending, static p => Assert.Contains("\"o\":\"todos\"", p.Json, StringComparison.Ordinal));
+        }
+        finally
+        {
+            await session.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Edit_WhenTheOfflineStoreCannotWriteIt_ThrowsAndChangesNothing()
+    {
+        await using var session = await CollaborationSession.StartAsync(new() { Transport = ReplicationTransport.Channel(Client("alice"), "doc"), OfflineStore = new FullDiskOfflineStore() }, Ct);
+        var list = session.Document.GetList<string>("todos");
+        var ex = Assert.Throws<IOException>(() => list.Add("lost?"));
+        Assert.Equal("disk full (test)", ex.Message);
+        Assert.Empty(list);
+        Assert.Equal(0, session.PendingCount);
+    }
+
+    [Fact]
     public async Task SqliteQueue_SentEditsAreRemoved_AndReplicaIdAndStateAreKept()
     {
         await using (var store = new SqliteOfflineStore(_file))
@@ -166,6 +245,20 @@ public sealed class InMemorySessionTests : IAsyncDisposable
         {
             File.Delete(f);
         }
+    }
+
+    private sealed class FullDiskOfflineStore : IOfflineStore
+    {
+        public ValueTask<OfflineState> LoadAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(new OfflineState(null, null, []));
+
+        public ValueTask EnqueueAsync(IReadOnlyList<QueuedOperation> operations, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException(new IOException("disk full (test)"));
+
+        public ValueTask RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask SaveAsync(string replicaId, string? snapshot, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private InMemoryChannelClient Client(string? clientId, InMemoryChannelHub? hub = null)

@@ -92,6 +92,31 @@ public sealed class RejectionTests
     }
 
     [Fact]
+    public void Snapshot_WithoutAHorizon_StaysVersion1_AndOneWithAHorizonIsVersion2()
+    {
+        _doc.GetList<int>("l").Add(1);
+        Assert.StartsWith("""{"v":1,"o":""", _doc.ExportSnapshot(), StringComparison.Ordinal);
+        var purging = new CollaborativeDocument(new CollaborativeDocumentOptions { ReplicaId = "p", TimeProvider = new FakeTimeProvider(Start), TombstoneRetention = TimeSpan.FromDays(1) });
+        purging.GetList<int>("l").Add(1);
+        var snapshot = purging.ExportSnapshot();
+        Assert.StartsWith($$"""{"v":2,"h":{{Start.AddDays(-1).ToUnixTimeMilliseconds()}},"o":""", snapshot, StringComparison.Ordinal);
+        Assert.Equal(Start.AddDays(-1).ToUnixTimeMilliseconds(), DocumentState.ParseSnapshot(snapshot).Horizon);
+        Assert.Equal(RejectionReason.Malformed, Assert.Throws<OperationRejectedException>(() => DocumentState.ParseSnapshot("""{"v":2,"h":"x","o":{}}""")).Reason);
+    }
+
+    [Fact]
+    public void Merge_SnapshotWithAHorizonAheadOfTheClock_IsRejected_AndChangesNothing()
+    {
+        _doc.GetList<int>("l").Add(1);
+        var before = _doc.ExportSnapshot();
+        var forged = DocumentState.ParseSnapshot($$$"""{"v":2,"h":{{{Start.AddDays(30).ToUnixTimeMilliseconds()}}},"o":{}}""");
+        var ex = Assert.Throws<OperationRejectedException>(() => _doc.Merge(forged));
+        Assert.Equal(RejectionReason.ClockDrift, ex.Reason);
+        Assert.Equal(before, _doc.ExportSnapshot());
+        Assert.Equal([1], _doc.GetList<int>("l"));
+    }
+
+    [Fact]
     public void GetList_NameHoldingAMap_ThrowsCollaborationException()
     {
         _doc.GetMap<int>("m").Set("a", 1);

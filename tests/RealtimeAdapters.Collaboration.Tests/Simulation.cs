@@ -10,10 +10,16 @@ namespace RealtimeAdapters.Collaboration.Tests;
 /// </summary>
 internal sealed class Simulation
 {
-    private readonly List<(int Target, CrdtOperation Op)> _inFlight = [];
+    // Messages in flight: an operation, or (with a tombstone retention) a snapshot.
+    private readonly List<(int Target, CrdtOperation? Op, string? Snapshot)> _inFlight = [];
     private readonly bool[] _partitioned;
 
-    public Simulation(int replicas, bool allowMoves = true)
+    /// <summary>Creates the replicas.</summary>
+    /// <param name="replicas">How many.</param>
+    /// <param name="allowMoves">Whether edits include moves.</param>
+    /// <param name="retention">With a retention, one step in twenty publishes a snapshot (moving the horizon and purging),
+    /// and operations older than a replica's horizon are refused there.</param>
+    public Simulation(int replicas, bool allowMoves = true, TimeSpan? retention = null)
     {
         AllowMoves = allowMoves;
         _partitioned = new bool[replicas];
@@ -22,7 +28,7 @@ internal sealed class Simulation
             var index = i;
             // Clocks start together and drift apart by the steps, so that edits are concurrent and timestamps tie on wall time.
             var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
-            var doc = new CollaborativeDocument(new CollaborativeDocumentOptions { ClientId = "c" + i, ReplicaId = "c" + i + "#r", TimeProvider = time });
+            var doc = new CollaborativeDocument(new CollaborativeDocumentOptions { ClientId = "c" + i, ReplicaId = "c" + i + "#r", TimeProvider = time, TombstoneRetention = retention });
             doc.OperationSink = op =>
             {
                 AllOps.Add(op);
@@ -30,7 +36,7 @@ internal sealed class Simulation
                 {
                     if (t != index)
                     {
-                        _inFlight.Add((t, op));
+                        _inFlight.Add((t, op, null));
                     }
                 }
             };
@@ -40,6 +46,11 @@ internal sealed class Simulation
     }
 
     public bool AllowMoves { get; }
+
+    public bool Purging => Docs[0].TombstoneRetention is not null;
+
+    /// <summary>How many operations were refused as older than the receiver's horizon.</summary>
+    public int Stale { get; private set; }
 
     public List<CollaborativeDocument> Docs { get; } = [];
 
@@ -75,12 +86,23 @@ internal sealed class Simulation
                 Deliver(x / 10, duplicate: x / 1000 % 3 == 0);
                 break;
             default:
-                _partitioned[r] = !_partitioned[r];
+                if (Purging && x / 100 % 2 == 0)
+                {
+                    PublishSnapshot(r);
+                }
+                else
+                {
+                    _partitioned[r] = !_partitioned[r];
+                }
+
                 break;
         }
     }
 
-    /// <summary>Heals every partition and delivers everything in flight, in a scrambled order, twice.</summary>
+    /// <summary>
+    /// Heals every partition and delivers everything in flight, in a scrambled order, twice; with a retention, then every
+    /// replica's snapshot to every other, twice (clocks still), so that all reach the latest horizon.
+    /// </summary>
     public void Heal(int seed)
     {
         Array.Fill(_partitioned, false);
@@ -88,9 +110,57 @@ internal sealed class Simulation
         _inFlight.Clear();
         var random = new Random(seed);
         var shuffled = all.Concat(all).OrderBy(_ => random.Next()).ToList();
-        foreach (var (target, op) in shuffled)
+        foreach (var message in shuffled)
         {
-            Docs[target].Apply(op, senderKnown: true, op.ClientId);
+            Receive(message);
+        }
+
+        if (Purging)
+        {
+            for (var round = 0; round < 2; round++)
+            {
+                for (var from = 0; from < Docs.Count; from++)
+                {
+                    var snapshot = Docs[from].ExportSnapshot();
+                    for (var to = 0; to < Docs.Count; to++)
+                    {
+                        if (to != from)
+                        {
+                            Receive((to, null, snapshot));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void PublishSnapshot(int from)
+    {
+        var snapshot = Docs[from].ExportSnapshot();
+        for (var t = 0; t < Docs.Count; t++)
+        {
+            if (t != from)
+            {
+                _inFlight.Add((t, null, snapshot));
+            }
+        }
+    }
+
+    private void Receive((int Target, CrdtOperation? Op, string? Snapshot) message)
+    {
+        if (message.Snapshot is not null)
+        {
+            Docs[message.Target].Merge(DocumentState.ParseSnapshot(message.Snapshot));
+            return;
+        }
+
+        try
+        {
+            Docs[message.Target].Apply(message.Op!, senderKnown: true, message.Op!.ClientId);
+        }
+        catch (OperationRejectedException ex) when (ex.Reason == RejectionReason.Stale)
+        {
+            Stale++;
         }
     }
 
@@ -108,7 +178,7 @@ internal sealed class Simulation
             _inFlight.RemoveAt(index);
         }
 
-        Docs[message.Target].Apply(message.Op, senderKnown: true, message.Op.ClientId);
+        Receive(message);
     }
 
     private void LocalEdit(int r, int x)

@@ -84,4 +84,58 @@ internal static class CellRules
             yield return string.Concat("a:", key.AsSpan(2));
         }
     }
+
+    /// <summary>
+    /// Whether a cell the state does not hold may join it, given the state's horizon. Below the horizon the state saw every
+    /// edit, so a cell made before it that the state does not hold was removed and its tombstone purged: it is dropped,
+    /// and so is every cell of a list element made before the horizon of which the state holds nothing (a late update or
+    /// move must not bring it back). A removal is the exception: however late, it still removes what the state holds.
+    /// </summary>
+    public static bool IsAdmissible(CrdtObjectKind kind, string key, CrdtCell cell, Dictionary<string, CrdtCell> cells, long horizon)
+    {
+        var recent = cell.Stamp.WallMilliseconds >= horizon;
+        return kind switch
+        {
+            CrdtObjectKind.List when ElementWall(key) < horizon && !HoldsElement(cells, key) => false,
+            CrdtObjectKind.List when key[0] == 'd' => true,
+            CrdtObjectKind.Set when key[0] == 'r' => recent || cells.ContainsKey(Sibling('a', key)),
+            _ => recent,
+        };
+    }
+
+    /// <summary>Whether a cell is a removal: a list element's, a set add's, or a map key's (null).</summary>
+    public static bool IsTombstone(CrdtObjectKind kind, string key, CrdtCell cell) => kind switch
+    {
+        CrdtObjectKind.List => key[0] == 'd',
+        CrdtObjectKind.Set => key[0] == 'r',
+        CrdtObjectKind.Map => cell.Value.ValueKind == JsonValueKind.Null,
+        _ => false,
+    };
+
+    /// <summary>Whether the cells hold any cell (value, position or removal) of the list element of <paramref name="key"/>.</summary>
+    public static bool HoldsElement(Dictionary<string, CrdtCell> cells, string key) =>
+        cells.ContainsKey(Sibling('v', key)) || cells.ContainsKey(Sibling('p', key)) || cells.ContainsKey(Sibling('d', key));
+
+    /// <summary>
+    /// Whether a cell can be purged below the horizon: a removal tombstone, or a cell of a list element made before the
+    /// horizon that is not whole (it can never become visible).
+    /// </summary>
+    public static bool IsPurgeable(CrdtObjectKind kind, string key, CrdtCell cell, Dictionary<string, CrdtCell> cells, long horizon) => kind switch
+    {
+        CrdtObjectKind.Map => cell.Value.ValueKind == JsonValueKind.Null && cell.Stamp.WallMilliseconds < horizon,
+        CrdtObjectKind.Set => key[0] == 'r' && cell.Stamp.WallMilliseconds < horizon,
+        CrdtObjectKind.List => key[0] == 'd'
+            ? cell.Stamp.WallMilliseconds < horizon
+            : ElementWall(key) < horizon && !(cells.ContainsKey(Sibling('v', key)) && cells.ContainsKey(Sibling('p', key))),
+        _ => false,
+    };
+
+    /// <summary>The wall time of a list element's id (the timestamp after "x:"; checked when the cell was accepted).</summary>
+    public static long ElementWall(string key)
+    {
+        var dot = key.IndexOf('.', 2);
+        return long.Parse(key.AsSpan(2, dot - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string Sibling(char kind, string key) => string.Concat([kind], key.AsSpan(1));
 }

@@ -98,7 +98,7 @@ internal sealed class CrdtOperation
                 throw Malformed("it is not a JSON object", null);
             }
 
-            CheckVersion(root, "operation");
+            CheckVersion(root, "operation", FormatVersion);
             var id = ReadStamp(root, "id");
             var clientId = ReadOptionalString(root, "a");
             var name = ReadObjectName(root, "o");
@@ -133,18 +133,18 @@ internal sealed class CrdtOperation
         }
     }
 
-    internal static void CheckVersion(JsonElement root, string what)
+    internal static void CheckVersion(JsonElement root, string what, int newest)
     {
         if (!root.TryGetProperty("v", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var version) || version < 1)
         {
             throw Malformed("field \"v\" (the format version) must be a positive integer", "v");
         }
 
-        if (version > FormatVersion)
+        if (version > newest)
         {
             throw new OperationRejectedException(
                 RejectionReason.UnsupportedVersion,
-                $"Rejected {what}: it is in format version {version.ToString(CultureInfo.InvariantCulture)}, and this library reads versions up to {FormatVersion}; update RealtimeAdapters.Collaboration.",
+                $"Rejected {what}: it is in format version {version.ToString(CultureInfo.InvariantCulture)}, and this library reads versions up to {newest}; update RealtimeAdapters.Collaboration.",
                 "v");
         }
     }

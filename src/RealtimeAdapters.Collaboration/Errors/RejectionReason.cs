@@ -17,4 +17,10 @@ public enum RejectionReason
 
     /// <summary>It addresses an object of another type than the document holds under that name.</summary>
     KindMismatch,
+
+    /// <summary>
+    /// It was made before the document's horizon (<see cref="CollaborativeDocumentOptions.TombstoneRetention"/>): removals
+    /// older than that may have been purged, so applying it could bring back a removed element.
+    /// </summary>
+    Stale,
 }

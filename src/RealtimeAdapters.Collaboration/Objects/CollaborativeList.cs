@@ -218,6 +218,13 @@ public sealed class CollaborativeList<T> : CollaborativeObject, IReadOnlyList<T>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    internal override void ResetView()
+    {
+        _entries.Clear();
+        _slots.Clear();
+        _items.Clear();
+    }
+
     internal override void OnCell(string key, CrdtCell cell)
     {
         var id = key[2..];

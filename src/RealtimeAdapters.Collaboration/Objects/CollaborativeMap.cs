@@ -126,6 +126,8 @@ public sealed class CollaborativeMap<T> : CollaborativeObject, IReadOnlyDictiona
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    internal override void ResetView() => _values.Clear();
+
     internal override void OnCell(string key, CrdtCell cell)
     {
         var mapKey = key[2..];

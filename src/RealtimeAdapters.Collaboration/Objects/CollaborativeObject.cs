@@ -38,6 +38,9 @@ public abstract class CollaborativeObject
     /// <summary>Takes in a cell the document changed (under the document's lock).</summary>
     internal abstract void OnCell(string key, CrdtCell cell);
 
+    /// <summary>Empties the view before it is built again (under the document's lock).</summary>
+    internal abstract void ResetView();
+
     /// <summary>Builds the view from the object's cells (under the document's lock).</summary>
     internal void Load(ObjectState state)
     {

@@ -46,6 +46,12 @@ public sealed class CollaborativeRegister<T> : CollaborativeObject
         Document.Edit(this, _ => [new("v", json)]);
     }
 
+    internal override void ResetView()
+    {
+        _value = default;
+        _hasValue = false;
+    }
+
     internal override void OnCell(string key, CrdtCell cell)
     {
         _value = Deserialize<T>(cell.Value);

@@ -90,6 +90,12 @@ public sealed class CollaborativeSet<T> : CollaborativeObject, IReadOnlyCollecti
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    internal override void ResetView()
+    {
+        _elements.Clear();
+        _tagToElement.Clear();
+    }
+
     internal override void OnCell(string key, CrdtCell cell)
     {
         var tag = key[2..];

@@ -16,6 +16,15 @@ public interface IOfflineStore : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the write.</param>
     ValueTask EnqueueAsync(IReadOnlyList<QueuedOperation> operations, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends one local edit before it is applied, synchronously: when the call returns the edit is durable. A session
+    /// calls it from inside the edit (<c>list.Add(...)</c> and the like), so that an edit reported applied survives a
+    /// crash; when it throws, the edit fails and changes nothing. The default implementation waits for
+    /// <see cref="EnqueueAsync"/>.
+    /// </summary>
+    /// <param name="operation">The edit.</param>
+    void Enqueue(QueuedOperation operation) => EnqueueAsync([operation]).AsTask().GetAwaiter().GetResult();
+
     /// <summary>Removes edits the backend has accepted.</summary>
     /// <param name="ids">Their ids.</param>
     /// <param name="cancellationToken">Cancels the write.</param>

@@ -5,6 +5,7 @@ public sealed class InMemoryOfflineStore : IOfflineStore
 {
     private readonly Lock _gate = new();
     private readonly List<QueuedOperation> _pending = [];
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private string? _replicaId;
     private string? _snapshot;
 
@@ -21,18 +22,24 @@ public sealed class InMemoryOfflineStore : IOfflineStore
     public ValueTask EnqueueAsync(IReadOnlyList<QueuedOperation> operations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operations);
-        lock (_gate)
+        foreach (var op in operations)
         {
-            foreach (var op in operations)
-            {
-                if (!_pending.Any(p => p.Id == op.Id))
-                {
-                    _pending.Add(op);
-                }
-            }
+            Enqueue(op);
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void Enqueue(QueuedOperation operation)
+    {
+        lock (_gate)
+        {
+            if (_ids.Add(operation.Id))
+            {
+                _pending.Add(operation);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -43,6 +50,7 @@ public sealed class InMemoryOfflineStore : IOfflineStore
         lock (_gate)
         {
             _pending.RemoveAll(p => set.Contains(p.Id));
+            _ids.ExceptWith(set);
         }
 
         return ValueTask.CompletedTask;

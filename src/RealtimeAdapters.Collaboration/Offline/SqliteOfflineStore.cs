@@ -95,6 +95,31 @@ public sealed class SqliteOfflineStore : IOfflineStore
     }
 
     /// <inheritdoc />
+    /// <remarks>One SQLite transaction per edit, committed before the call returns (synchronous: Microsoft.Data.Sqlite does
+    /// its I/O synchronously in any case).</remarks>
+    public void Enqueue(QueuedOperation operation)
+    {
+        _gate.Wait();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_initialized)
+            {
+                InitializeAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            }
+
+            using var insert = Command("INSERT OR IGNORE INTO pending (id, json) VALUES ($id, $json)");
+            insert.Parameters.AddWithValue("$id", operation.Id);
+            insert.Parameters.AddWithValue("$json", operation.Json);
+            insert.ExecuteNonQuery();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);

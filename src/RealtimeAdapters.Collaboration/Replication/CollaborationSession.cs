@@ -4,8 +4,9 @@ using System.Threading.Channels;
 namespace RealtimeAdapters.Collaboration;
 
 /// <summary>
-/// A <see cref="CollaborativeDocument"/> attached to a backend: local edits apply at once, are written to the
-/// <see cref="IOfflineStore"/>, sent, and removed from the queue once the backend accepted them; edits from other
+/// A <see cref="CollaborativeDocument"/> attached to a backend: each local edit is written to the
+/// <see cref="IOfflineStore"/> before it is applied (an edit that returned is durable: it survives a crash), applied at
+/// once, sent, and removed from the queue once the backend accepted it; edits from other
 /// replicas are checked and merged. Starting catches up with what was sent before (history and snapshots over a channel,
 /// the snapshot and waiting edits under a store path) and re-sends edits a previous session left in the queue.
 /// </summary>
@@ -100,6 +101,7 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
             TimeProvider = requested.TimeProvider,
             SerializerOptions = requested.SerializerOptions,
             MaxClockDrift = requested.MaxClockDrift,
+            TombstoneRetention = requested.TombstoneRetention,
         });
 
         var session = new CollaborationSession(options, document, queue);
@@ -108,11 +110,25 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
             document.Merge(DocumentState.ParseSnapshot(kept.Snapshot), ChangeOrigin.Local);
         }
 
+        var stale = new List<string>();
         foreach (var queued in kept.Pending)
         {
             var op = CrdtOperation.Parse(queued.Json);
-            document.Apply(op, senderKnown: false, sender: null, ChangeOrigin.Local);
-            session._pending.Add(op);
+            try
+            {
+                document.Apply(op, senderKnown: false, sender: null, ChangeOrigin.Local);
+                session._pending.Add(op);
+            }
+            catch (OperationRejectedException ex) when (ex.Reason == RejectionReason.Stale)
+            {
+                // Kept offline for longer than the tombstone retention: every replica would refuse it.
+                stale.Add(queued.Id);
+            }
+        }
+
+        if (stale.Count > 0)
+        {
+            await queue.RemoveAsync(stale, cancellationToken).ConfigureAwait(false);
         }
 
         session._pendingCount = session._pending.Count;
@@ -129,7 +145,7 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
     }
 
     /// <summary>
-    /// Sends pending edits now (after writing new ones to the queue).
+    /// Sends pending edits now.
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>Whether every edit made before the call has been accepted by the backend; when not,
@@ -148,7 +164,7 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
     }
 
     /// <summary>
-    /// Stops the session: writes edits not yet queued to the queue, tries a last send (for
+    /// Stops the session: tries a last send of pending edits (for
     /// <see cref="CollaborationSessionOptions.DisposeSendTimeout"/>), keeps the document's state and replica id in the
     /// queue, stops receiving and disposes the queue. Later edits of <see cref="Document"/> stay local.
     /// </summary>
@@ -203,17 +219,26 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
         }
         catch (OperationRejectedException ex)
         {
-            Interlocked.Increment(ref _rejectedCount);
-            Report(ex);
+            ((IReplicationSink)this).OnRejected(ex);
         }
     }
 
+    void IReplicationSink.OnRejected(OperationRejectedException rejection)
+    {
+        Interlocked.Increment(ref _rejectedCount);
+        Report(rejection);
+    }
+
     string IReplicationSink.ExportSnapshot() => Document.ExportSnapshot();
+
+    long? IReplicationSink.HorizonNow() => Document.HorizonNow();
 
     void IReplicationSink.OnError(Exception error) => Report(error);
 
     private void OnLocalOperation(CrdtOperation op)
     {
+        // Durable before it is applied (the document applies it when this returns).
+        _queue.Enqueue(new QueuedOperation(op.Id.ToString(), op.ToJson()));
         if (_outbox.Writer.TryWrite(op))
         {
             Interlocked.Increment(ref _pendingCount);
@@ -254,18 +279,8 @@ public sealed class CollaborationSession : IAsyncDisposable, IReplicationSink
                 fresh.Add(op);
             }
 
-            try
-            {
-                if (fresh.Count > 0)
-                {
-                    _pending.AddRange(fresh);
-                    await _queue.EnqueueAsync([.. fresh.Select(static o => new QueuedOperation(o.Id.ToString(), o.ToJson()))], CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex)
-            {
-                Report(ex);
-            }
+            // Already in the queue: each edit was written there before it was applied.
+            _pending.AddRange(fresh);
 
             var finishing = _outbox.Reader.Completion.IsCompleted;
             if (_pending.Count > 0)

@@ -13,6 +13,12 @@ internal interface IReplicationSink
     /// <summary>The document's state in snapshot form.</summary>
     string ExportSnapshot();
 
+    /// <summary>The horizon a snapshot taken now would have, or <see langword="null"/> when tombstones are kept.</summary>
+    long? HorizonNow();
+
+    /// <summary>Something received was refused before it reached the document (an untrusted or malformed snapshot).</summary>
+    void OnRejected(OperationRejectedException rejection);
+
     /// <summary>A transport's background work failed (it keeps going when it can).</summary>
     void OnError(Exception error);
 }

@@ -204,6 +204,11 @@ internal sealed class StoreTransport(IRealtimeStore store, RealtimePath path, St
                         state.TryApply(op);
                     }
 
+                    if (_sink!.HorizonNow() is { } horizon)
+                    {
+                        state.AdvanceHorizon(horizon);
+                    }
+
                     return TransactionDecision.Commit(DataNode.FromString(state.ToSnapshotJson()));
                 },
                 cancellationToken: _stop.Token).ConfigureAwait(false);

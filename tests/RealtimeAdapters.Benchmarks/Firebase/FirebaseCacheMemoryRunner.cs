@@ -18,8 +18,8 @@ internal static class FirebaseCacheMemoryRunner
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var children = Option(args, "--children", 10_000);
-        var rounds = Option(args, "--rounds", 3);
+        var children = RunnerOptions.Int(args, "--children", 10_000);
+        var rounds = RunnerOptions.Int(args, "--rounds", 3);
         var json = new StringBuilder("{\"path\":\"/\",\"data\":{");
         for (var i = 0; i < children; i++)
         {
@@ -83,11 +83,5 @@ internal static class FirebaseCacheMemoryRunner
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }
