@@ -8,7 +8,8 @@ namespace RealtimeAdapters.Benchmarks.Ably;
 /// <c>--ably-vs-js</c>: the C# provider and ably-js run the same publish → receive workload (<see cref="AblyProviderWorkload"/>,
 /// tests/interop/peer/bench.mjs) against one emulator process, alternately for several rounds after one warm-up round
 /// each, and a markdown table compares throughput and latency percentiles. The emulator runs in its own process (the
-/// Emulator program from this program's output directory), so neither client shares a process with the server.
+/// Emulator program from this program's output directory), so neither client shares a process with the server;
+/// <c>--emulator-env NAME=VALUE</c> sets its environment only (GC experiments for the tail latency analysis).
 /// </summary>
 internal static class AblyVsJsRunner
 {
@@ -26,7 +27,10 @@ internal static class AblyVsJsRunner
 
         var (node, script) = JsonLineProcess.LocateNode("bench.mjs");
         var emulatorDll = Path.Combine(AppContext.BaseDirectory, "RealtimeAdapters.Emulator.dll");
-        await using var emulator = JsonLineProcess.Start("dotnet", [emulatorDll, "--ably-port", "0", "--ably-key", Key]);
+        // --emulator-env NAME=VALUE (repeatable) sets the emulator process's environment only, e.g. its GC settings.
+        var emulatorEnv = args.Select((a, i) => (a, i)).Where(p => p.a == "--emulator-env" && p.i + 1 < args.Length)
+            .Select(p => args[p.i + 1].Split('=', 2)).Select(kv => KeyValuePair.Create(kv[0], kv.Length > 1 ? kv[1] : string.Empty)).ToList();
+        await using var emulator = JsonLineProcess.Start("dotnet", [emulatorDll, "--ably-port", "0", "--ably-key", Key], environment: emulatorEnv);
         var ready = await emulator.ReadLineAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         var url = new Uri(ready.Split(' ')[3]);
         Console.Error.WriteLine($"emulator: {ready}");

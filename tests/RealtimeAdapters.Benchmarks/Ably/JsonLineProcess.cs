@@ -62,7 +62,7 @@ internal sealed class JsonLineProcess : IAsyncDisposable
             : (node, Path.Combine(interop, "peer", script));
     }
 
-    public static JsonLineProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static JsonLineProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -76,6 +76,11 @@ internal sealed class JsonLineProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? [])
+        {
+            info.Environment[name] = value;
         }
 
         return new JsonLineProcess(Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}."));
