@@ -28,6 +28,15 @@ public static class RealtimeDiagnostics
     /// <summary>Histogram, seconds: from the backend's timestamp of a message to its reading by a subscriber. Tags: <see cref="ProviderTag"/>.</summary>
     public const string ChannelDeliveryLatency = "realtime.channel.delivery.latency";
 
+    /// <summary>
+    /// Histogram, seconds: from the start of a write through a store (set, update, push, priority, transaction) to the
+    /// reading of the first event of one of that store's watches at an overlapping path — how long this client's own
+    /// listeners take to see its write (the local raise with latency compensation, the server's echo without). Writes
+    /// nobody here watches are not measured (forgotten after a minute); a change by another client at the same path in
+    /// the meantime is taken for the write's. Tags: <see cref="ProviderTag"/>, <see cref="OperationTag"/>.
+    /// </summary>
+    public const string StoreWriteLatency = "realtime.store.write.latency";
+
     /// <summary>Counter, <c>{error}</c>: failed operations and subscriptions. Tags: <see cref="ProviderTag"/>, <see cref="OperationTag"/>, <see cref="ErrorTypeTag"/>.</summary>
     public const string Errors = "realtime.errors";
 

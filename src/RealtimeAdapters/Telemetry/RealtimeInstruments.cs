@@ -34,6 +34,7 @@ internal sealed class RealtimeInstruments : IDisposable
 
         var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets };
         StoreOperationDuration = Meter.CreateHistogram(RealtimeDiagnostics.StoreOperationDuration, "s", "Duration of store operations.", advice: seconds);
+        StoreWriteLatency = Meter.CreateHistogram(RealtimeDiagnostics.StoreWriteLatency, "s", "Time from a write through a store to the reading of the first event of its own watches that covers the written path.", advice: seconds);
         StoreEvents = Meter.CreateCounter<long>(RealtimeDiagnostics.StoreEvents, "{event}", "Store watch events read by subscribers.");
         ChannelPublishDuration = Meter.CreateHistogram(RealtimeDiagnostics.ChannelPublishDuration, "s", "Duration of channel publishes until the backend accepted them.", advice: seconds);
         ChannelOperationDuration = Meter.CreateHistogram(RealtimeDiagnostics.ChannelOperationDuration, "s", "Duration of channel history, presence and provider-specific operations.", advice: seconds);
@@ -60,6 +61,8 @@ internal sealed class RealtimeInstruments : IDisposable
     public Histogram<double> StoreOperationDuration { get; }
 
     public Counter<long> StoreEvents { get; }
+
+    public Histogram<double> StoreWriteLatency { get; }
 
     public Histogram<double> ChannelPublishDuration { get; }
 

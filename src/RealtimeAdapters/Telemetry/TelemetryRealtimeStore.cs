@@ -8,6 +8,12 @@ namespace RealtimeAdapters.Telemetry;
 /// </summary>
 internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore, IProviderOperationObserver
 {
+    private const int MaxTrackedWrites = 1024;
+    private static readonly TimeSpan TrackedWriteLifetime = TimeSpan.FromMinutes(1);
+
+    // Writes in flight toward this store's own listeners, oldest first (for realtime.store.write.latency).
+    private readonly LinkedList<(RealtimePath Path, long Started, string Operation)> _writes = new();
+    private readonly Lock _writesGate = new();
     private readonly RealtimeInstruments _instruments;
     private readonly string _providerName;
     private readonly ConnectionTelemetry? _connection;
@@ -27,16 +33,16 @@ internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore, IProvide
     }
 
     public override ValueTask SetAsync(RealtimePath path, DataNode value, CancellationToken cancellationToken = default) =>
-        TrackAsync("set", path, () => base.SetAsync(path, value, cancellationToken));
+        TrackWriteAsync("set", path, () => base.SetAsync(path, value, cancellationToken));
 
     public override ValueTask UpdateAsync(RealtimePath path, IReadOnlyDictionary<string, DataNode> updates, CancellationToken cancellationToken = default) =>
-        TrackAsync("update", path, () => base.UpdateAsync(path, updates, cancellationToken));
+        TrackWriteAsync("update", path, () => base.UpdateAsync(path, updates, cancellationToken));
 
     public override ValueTask<RealtimePath> PushAsync(RealtimePath parent, DataNode value, CancellationToken cancellationToken = default) =>
-        TrackAsync("push", parent, () => base.PushAsync(parent, value, cancellationToken));
+        TrackWriteAsync("push", parent, () => base.PushAsync(parent, value, cancellationToken));
 
     public override ValueTask SetPriorityAsync(RealtimePath path, DataNode priority, CancellationToken cancellationToken = default) =>
-        TrackAsync("set_priority", path, () => base.SetPriorityAsync(path, priority, cancellationToken));
+        TrackWriteAsync("set_priority", path, () => base.SetPriorityAsync(path, priority, cancellationToken));
 
     public override ValueTask OnDisconnectAsync(RealtimePath path, OnDisconnectOperation operation, CancellationToken cancellationToken = default) =>
         TrackAsync("on_disconnect", path, () => base.OnDisconnectAsync(path, operation, cancellationToken));
@@ -46,7 +52,7 @@ internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore, IProvide
         Func<DataSnapshot, TransactionDecision> update,
         TransactionOptions? options = null,
         CancellationToken cancellationToken = default) =>
-        TrackAsync("transaction", path, async () =>
+        TrackWriteAsync("transaction", path, async () =>
         {
             var result = await base.RunTransactionAsync(path, update, options, cancellationToken).ConfigureAwait(false);
             Activity.Current?.SetTag("realtime.transaction.attempts", result.Attempts);
@@ -64,11 +70,15 @@ internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore, IProvide
             subscription,
             _instruments,
             _providerName,
-            e => _instruments.StoreEvents.Add(1, new TagList
+            e =>
             {
-                { RealtimeDiagnostics.ProviderTag, _providerName },
-                { RealtimeDiagnostics.EventKindTag, KindName(e.Kind) },
-            }),
+                _instruments.StoreEvents.Add(1, new TagList
+                {
+                    { RealtimeDiagnostics.ProviderTag, _providerName },
+                    { RealtimeDiagnostics.EventKindTag, KindName(e.Kind) },
+                });
+                WriteSeen(e.Snapshot.Path);
+            },
             ex => _instruments.RecordSubscriptionFailure(_providerName, "watch", ex));
     }
 
@@ -85,6 +95,99 @@ internal sealed class TelemetryRealtimeStore : DelegatingRealtimeStore, IProvide
         if (_connection is not null)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private ValueTask<T> TrackWriteAsync<T>(string operation, RealtimePath path, Func<ValueTask<T>> call)
+    {
+        var write = WriteStarted(operation, path);
+        return TrackAsync(operation, path, async () =>
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch
+            {
+                WriteFailed(write);
+                throw;
+            }
+        });
+    }
+
+    private ValueTask TrackWriteAsync(string operation, RealtimePath path, Func<ValueTask> call)
+    {
+        var write = WriteStarted(operation, path);
+        return TrackAsync(operation, path, async () =>
+        {
+            try
+            {
+                await call().ConfigureAwait(false);
+            }
+            catch
+            {
+                WriteFailed(write);
+                throw;
+            }
+        });
+    }
+
+    private LinkedListNode<(RealtimePath Path, long Started, string Operation)> WriteStarted(string operation, RealtimePath path)
+    {
+        var started = _instruments.TimeProvider.GetTimestamp();
+        lock (_writesGate)
+        {
+            if (_writes.Count >= MaxTrackedWrites)
+            {
+                _writes.RemoveFirst();
+            }
+
+            return _writes.AddLast((path, started, operation));
+        }
+    }
+
+    /// <summary>A write that failed changes nothing for listeners to see.</summary>
+    private void WriteFailed(LinkedListNode<(RealtimePath Path, long Started, string Operation)> write)
+    {
+        lock (_writesGate)
+        {
+            if (write.List == _writes)
+            {
+                _writes.Remove(write);
+            }
+        }
+    }
+
+    /// <summary>An event at <paramref name="path"/> was read: the oldest write in flight at an overlapping path has been seen.</summary>
+    private void WriteSeen(RealtimePath path)
+    {
+        var now = _instruments.TimeProvider.GetTimestamp();
+        (long Started, string Operation)? seen = null;
+        lock (_writesGate)
+        {
+            for (var node = _writes.First; node is not null;)
+            {
+                var next = node.Next;
+                if (_instruments.TimeProvider.GetElapsedTime(node.Value.Started, now) > TrackedWriteLifetime)
+                {
+                    _writes.Remove(node);
+                }
+                else if (node.Value.Path.Overlaps(path))
+                {
+                    seen = (node.Value.Started, node.Value.Operation);
+                    _writes.Remove(node);
+                    break;
+                }
+
+                node = next;
+            }
+        }
+
+        if (seen is { } write)
+        {
+            _instruments.StoreWriteLatency.Record(
+                _instruments.TimeProvider.GetElapsedTime(write.Started, now).TotalSeconds,
+                new TagList { { RealtimeDiagnostics.ProviderTag, _providerName }, { RealtimeDiagnostics.OperationTag, write.Operation } });
         }
     }
 

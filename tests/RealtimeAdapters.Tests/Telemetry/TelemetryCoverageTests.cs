@@ -144,6 +144,8 @@ public partial class TelemetryCoverageTests
         await using (var reader = watch.GetAsyncEnumerator(Ct))
         {
             Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Timeout, Ct));
+            await store.SetAsync("a", 1, Ct);   // seen by the watch: the write's latency
+            Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Timeout, Ct));
         }
 
         var channel = provider.GetRequiredService<IChannelClient>().GetChannel("room");

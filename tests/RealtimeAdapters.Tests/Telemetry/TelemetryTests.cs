@@ -111,6 +111,31 @@ public class TelemetryTests
     }
 
     [Fact]
+    public async Task Writes_SeenByTheStoresOwnWatch_RecordWriteLatencyOncePerWrite_UnwatchedAndFailedNotAtAll()
+    {
+        var time = new FakeTimeProvider();
+        await using var provider = Build(b => b.AddInMemoryStore(), s => s.AddSingleton<TimeProvider>(time));
+        using var recorder = new MetricRecorder(provider.GetRequiredService<IMeterFactory>());
+        var store = provider.GetRequiredService<IRealtimeStore>();
+        await using var watch = await store.WatchAsync(RealtimeQuery.At("todos"), cancellationToken: Ct);
+        await using var reader = watch.GetAsyncEnumerator(Ct);
+        Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Timeout, Ct));   // the initial value
+
+        await store.SetAsync("elsewhere", 1, Ct);                                    // nobody watches it
+        await Assert.ThrowsAsync<RealtimeValidationException>(async () => await store.SetAsync("todos/a.b", 1, Ct));
+        await store.SetAsync("todos/a", "milk", Ct);
+        time.Advance(TimeSpan.FromMilliseconds(30));                                 // the subscriber reads 30 ms later
+        Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Timeout, Ct));   // ChildAdded a
+        Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Timeout, Ct));   // Value
+
+        var latency = Assert.Single(recorder.Get(RealtimeDiagnostics.StoreWriteLatency));
+        Assert.Equal(0.030, latency.Value, 6);
+        Assert.Equal("set", latency.Tags[RealtimeDiagnostics.OperationTag]);
+        Assert.Equal("InMemory", latency.Tags[RealtimeDiagnostics.ProviderTag]);
+        Assert.Equal("s", recorder.Units[RealtimeDiagnostics.StoreWriteLatency]);
+    }
+
+    [Fact]
     public async Task Publish_BatchOfTwo_RecordsDurationCountsMessagesAndDeliveries()
     {
         var time = new FakeTimeProvider();
