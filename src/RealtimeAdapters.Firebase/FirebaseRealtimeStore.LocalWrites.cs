@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using RealtimeAdapters.Firebase.Internal;
-using RealtimeAdapters.Firebase.Realtime;
 
 namespace RealtimeAdapters.Firebase;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using RealtimeAdapters.Firebase.Internal;
 using RealtimeAdapters.Firebase.Realtime;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using RealtimeAdapters;
 using RealtimeAdapters.Internal;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using RealtimeAdapters.Ably.Auth;
 

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using MessagePack;
 using RealtimeAdapters.Ably.Auth;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using MessagePack;
-using RealtimeAdapters.Ably.Auth;
 
 namespace RealtimeAdapters.Ably.Protocol;
 

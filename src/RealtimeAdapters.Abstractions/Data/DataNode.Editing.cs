@@ -1,10 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
-
 namespace RealtimeAdapters;
 
 // DataNode: immutable edits (children, paths, batches of writes, priorities, server values).

@@ -1,12 +1,6 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
-using System.Threading.Channels;
-using Microsoft.AspNetCore.Http;
 using RealtimeAdapters.Ably.Protocol;
 using RealtimeAdapters.Emulator.Hosting;
-using RealtimeAdapters.InMemory;
 
 namespace RealtimeAdapters.Emulator.Ably;
 

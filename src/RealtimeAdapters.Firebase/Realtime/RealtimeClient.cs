@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
