@@ -69,6 +69,9 @@ internal sealed partial class LoadGenerator(IServiceProvider services, RealtimeE
         }, stoppingToken));
         loops.Add(ReadAsync("store watch", ct => Store(Watcher).WatchAsync("load", cancellationToken: ct), stoppingToken));
 
+        // The writer watches what it writes too: how long its own listeners take to see its writes (store write latency).
+        loops.Add(ReadAsync("writer's own watch", ct => writer.WatchAsync("load/latest", cancellationToken: ct), stoppingToken));
+
         var refused = Channels(AblyPublisher).GetChannel(Channel);
         var tooLarge = MessageData.FromString(new string('x', 128 * 1024));
         loops.Add(RepeatAsync("refused publish", options.RefusalInterval, (_, ct) => refused.PublishAsync("too-large", tooLarge, ct), stoppingToken));
