@@ -42,6 +42,9 @@ internal static class EmulatorCommandLine
           --ably-webhook URL              Send Ably-format webhooks (messages, presence, channel lifecycle; batched,
                                           signed with X-Ably-Key / X-Ably-Signature) to URL (repeatable)
           --ably-webhook-key NAME         The key (APP.KEY) webhooks are signed with. Default: the first key
+          --ably-webhook-channel-idle SECONDS
+                                          Send channel.closed once a channel has had no attachment, presence member
+                                          or use for this long. Default: 120
           --ably-max-connections-per-ip N Realtime connections one client address may hold open; one more gets
                                           HTTP 429 with error 42922. Default: 0 (no limit)
           --ably-max-rate-per-connection MESSAGES
@@ -227,7 +230,7 @@ internal static class EmulatorCommandLine
                     break;
                 }
 
-                case "--firebase-idle-timeout" or "--ably-idle-timeout":
+                case "--firebase-idle-timeout" or "--ably-idle-timeout" or "--ably-webhook-channel-idle":
                 {
                     var value = Value();
                     if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ||
@@ -239,6 +242,10 @@ internal static class EmulatorCommandLine
                     if (name.StartsWith("--firebase", StringComparison.Ordinal))
                     {
                         options.Firebase.IdleTimeout = TimeSpan.FromSeconds(seconds);
+                    }
+                    else if (name == "--ably-webhook-channel-idle")
+                    {
+                        options.Ably.WebhookChannelIdle = TimeSpan.FromSeconds(seconds);
                     }
                     else
                     {

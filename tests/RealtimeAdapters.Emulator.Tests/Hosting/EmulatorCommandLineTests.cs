@@ -45,6 +45,7 @@ public class EmulatorCommandLineTests
             "--firebase-max-connections-per-ip", "10", "--firebase-idle-timeout", "120",
             "--ably-max-connections-per-ip=20", "--ably-max-rate-per-connection", "50", "--ably-max-rate-per-channel", "12.5", "--ably-max-protocol-rate", "100",
             "--ably-max-message", "1000", "--ably-max-frame", "2000", "--ably-max-body", "3000", "--ably-idle-timeout", "30",
+            "--ably-webhook-channel-idle", "15",
         ]);
 
         Assert.Null(result.Error);
@@ -59,6 +60,8 @@ public class EmulatorCommandLineTests
         Assert.Equal(2000, options.Ably.MaxFrameSize);
         Assert.Equal(3000, options.Ably.MaxRequestBodySize);
         Assert.Equal(TimeSpan.FromSeconds(30), options.Ably.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.Ably.WebhookChannelIdle);
+        Assert.Equal(TimeSpan.FromMinutes(2), defaults.Ably.WebhookChannelIdle);
         Assert.Equal(0, defaults.Firebase.MaxConnectionsPerIp);
         Assert.Null(defaults.Firebase.IdleTimeout);
         Assert.Equal(0, defaults.Ably.MaxConnectionsPerIp);
@@ -67,7 +70,7 @@ public class EmulatorCommandLineTests
         Assert.Equal(0, defaults.Ably.MaxProtocolMessagesPerSecond);
         Assert.Equal(AblyEmulatorOptions.DefaultMaxFrameSize, defaults.Ably.MaxFrameSize);
         Assert.Null(defaults.Ably.IdleTimeout);
-        foreach (var flag in new[] { "--firebase-max-connections-per-ip", "--firebase-idle-timeout", "--ably-max-rate-per-channel", "--ably-max-frame", "--ably-idle-timeout" })
+        foreach (var flag in new[] { "--firebase-max-connections-per-ip", "--firebase-idle-timeout", "--ably-max-rate-per-channel", "--ably-max-frame", "--ably-idle-timeout", "--ably-webhook-channel-idle" })
         {
             Assert.Contains(flag, EmulatorCommandLine.Usage, StringComparison.Ordinal);
         }
@@ -99,6 +102,7 @@ public class EmulatorCommandLineTests
     [InlineData(new[] { "--firebase-idle-timeout", "NaN" }, "--firebase-idle-timeout needs a number of seconds")]
     [InlineData(new[] { "--firebase-idle-timeout", "0" }, "--firebase-idle-timeout needs a number of seconds")]
     [InlineData(new[] { "--ably-idle-timeout" }, "--ably-idle-timeout needs a number of seconds")]
+    [InlineData(new[] { "--ably-webhook-channel-idle", "-1" }, "--ably-webhook-channel-idle needs a number of seconds")]
     [InlineData(new[] { "--ably-max-rate-per-connection", "-5" }, "--ably-max-rate-per-connection needs a number of messages per second")]
     [InlineData(new[] { "--ably-max-rate-per-channel", "NaN" }, "--ably-max-rate-per-channel needs a number of messages per second")]
     [InlineData(new[] { "--ably-max-frame", "0" }, "--ably-max-frame needs a positive number of bytes")]
