@@ -68,7 +68,7 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         options.Validate();
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         // Metrics and probes (/metrics, /healthz, /readyz) on every front end; ready once all of them listen.
-        var operatorEndpoints = new OperatorEndpoints(new EmulatorMetrics());
+        var operatorEndpoints = new OperatorEndpoints(new EmulatorMetrics(loggerFactory.CreateLogger("RealtimeAdapters.Emulator.Limits"), options.TimeProvider));
         WebApplication? firebaseApp = null;
         FirebaseServer? firebase = null;
         Uri? firebaseUrl = null;

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace RealtimeAdapters.Emulator.Hosting;
 
@@ -8,8 +11,15 @@ namespace RealtimeAdapters.Emulator.Hosting;
 /// the library's: connections open and their lifetimes (churn), request durations, refusals and failures by type (HTTP
 /// answers, and errors sent inside an open socket), refusals by a configured limit, and injected faults.
 /// </summary>
-internal sealed class EmulatorMetrics : IDisposable
+internal sealed partial class EmulatorMetrics : IDisposable
 {
+    /// <summary>How often a limit's refusals are logged at most (the first at once, then a count per period).</summary>
+    public static readonly TimeSpan RefusalLogPeriod = TimeSpan.FromSeconds(10);
+
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<(string Provider, string Limit), RefusalLog> _refusalLogs = new();
+
     /// <summary>The meter's name.</summary>
     public const string MeterName = "RealtimeAdapters.Emulator";
 
@@ -29,8 +39,12 @@ internal sealed class EmulatorMetrics : IDisposable
     /// <summary>Request durations span sub-millisecond reads to long-poll-like streams; connections live for minutes.</summary>
     private static readonly double[] SecondsBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
-    public EmulatorMetrics()
+    /// <param name="logger">Where refusals by a limit are reported (throttled per limit); none when omitted.</param>
+    /// <param name="time">The clock of the throttling.</param>
+    public EmulatorMetrics(ILogger? logger = null, TimeProvider? time = null)
     {
+        _logger = logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
         Meter = new Meter(MeterName, typeof(EmulatorMetrics).Assembly.GetName().Version?.ToString());
         var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets };
         Exposition = new PrometheusExposition(Meter);
@@ -63,8 +77,47 @@ internal sealed class EmulatorMetrics : IDisposable
 
     public Counter<long> Refused { get; }
 
-    /// <summary>Counts one refusal by a limit (<see cref="EmulatorLimits"/> names them) of a front end.</summary>
-    public void RecordRefusal(string provider, string limit) => Refused.Add(1, Provider(provider), new(LimitTag, limit));
+    /// <summary>Counts one refusal by a limit (<see cref="EmulatorLimits"/> names them) of a front end and reports it.</summary>
+    /// <remarks>
+    /// The first refusal by a limit is logged at once, later ones as a count at most once per <see cref="RefusalLogPeriod"/>,
+    /// so that a client hammering a limit cannot flood the log.
+    /// </remarks>
+    public void RecordRefusal(string provider, string limit)
+    {
+        Refused.Add(1, Provider(provider), new(LimitTag, limit));
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var log = _refusalLogs.GetOrAdd((provider, limit), static _ => new RefusalLog());
+        var now = _time.GetTimestamp();
+        long refused;
+        lock (log)
+        {
+            log.Refused++;
+            if (log.LastLogged is { } last && _time.GetElapsedTime(last, now) < RefusalLogPeriod)
+            {
+                return;
+            }
+
+            refused = log.Refused;
+            log.Refused = 0;
+            log.LastLogged = now;
+        }
+
+        LimitRefused(_logger, provider, limit, refused);
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "{Provider}: {Count} refused by the {Limit} limit (logged at most every 10 s per limit; realtime_emulator_limits_refused_total counts each)")]
+    private static partial void LimitRefused(ILogger logger, string provider, string limit, long count);
+
+    private sealed class RefusalLog
+    {
+        public long? LastLogged { get; set; }
+
+        public long Refused { get; set; }
+    }
 
     /// <summary>Counts an error a front end sent inside an open socket (an Ably ERROR/NACK code, a Firebase refusal status).</summary>
     public void RecordSocketError(string provider, string errorType) => Errors.Add(1, Provider(provider), new(RealtimeDiagnostics.ErrorTypeTag, errorType));

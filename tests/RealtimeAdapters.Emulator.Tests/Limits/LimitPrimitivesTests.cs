@@ -70,4 +70,28 @@ public sealed class LimitPrimitivesTests
         var limiter = new ConnectionsPerAddress(0);
         Assert.All(Enumerable.Range(0, 1000), _ => Assert.NotNull(limiter.TryOpen(IPAddress.Loopback)));
     }
+
+    [Fact]
+    public void Refusals_FirstLoggedAtOnce_ThenACountAtMostOncePerPeriodPerLimit()
+    {
+        var time = new FakeTimeProvider();
+        using var logs = new Infrastructure.CapturingLoggerProvider();
+        using var metrics = new EmulatorMetrics(logs.CreateLogger("limits"), time);
+        string[] Lines() => [.. logs.Entries.Select(static e => e.Message)];
+
+        metrics.RecordRefusal(EmulatorLimits.Ably, EmulatorLimits.ConnectionRate);
+        for (var i = 0; i < 500; i++)
+        {
+            metrics.RecordRefusal(EmulatorLimits.Ably, EmulatorLimits.ConnectionRate);   // a client hammering the limit
+        }
+
+        metrics.RecordRefusal(EmulatorLimits.Firebase, EmulatorLimits.BodySize);          // another limit: its own report
+        Assert.Equal(2, Lines().Length);
+        Assert.Contains("Ably: 1 refused by the connection_rate limit", Lines()[0], StringComparison.Ordinal);
+
+        time.Advance(EmulatorMetrics.RefusalLogPeriod);
+        metrics.RecordRefusal(EmulatorLimits.Ably, EmulatorLimits.ConnectionRate);
+        Assert.Equal(3, Lines().Length);
+        Assert.Contains("Ably: 501 refused by the connection_rate limit", Lines()[2], StringComparison.Ordinal);
+    }
 }
