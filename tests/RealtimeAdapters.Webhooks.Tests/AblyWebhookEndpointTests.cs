@@ -168,4 +168,29 @@ public sealed class AblyWebhookEndpointTests : IAsyncLifetime
         Assert.Equal(("solo", "single", 1), (events[0].Channel, events[0].Message!.Name, events[0].Message!.Data.AsJson().GetProperty("a").GetInt32()));
         Assert.Equal(("solo", "channel.closed", false), (events[1].Channel, events[1].Lifecycle!.Name, events[1].Lifecycle!.IsOpened));
     }
+
+    [Fact]
+    public async Task Post_Occupancy_ParsedFromTheChannelDetails_AndOneWithoutMetricsRefused()
+    {
+        await using var occupancy = _host.Receiver.SubscribeOccupancy("hall");
+        var good = Encoding.UTF8.GetBytes($$$"""
+            {"items":[{"webhookId":"w","source":"channel.occupancy","timestamp":{{{NowMs}}},"name":"channel.occupancy","data":{"channelId":"hall",
+             "status":{"isActive":true,"occupancy":{"metrics":{"connections":3,"publishers":2,"subscribers":3,"presenceConnections":1,"presenceMembers":2,"presenceSubscribers":3,"objectPublishers":1,"objectSubscribers":1} } } } } ]}
+            """);
+        var noMetrics = Encoding.UTF8.GetBytes($$$"""
+            {"items":[{"webhookId":"w","source":"channel.occupancy","timestamp":{{{NowMs}}},"name":"channel.occupancy","data":{"channelId":"hall","status":{"isActive":true} } } ]}
+            """);
+
+        var refused = await _host.PostSignedAsync(noMetrics, Token);
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("occupancy.metrics", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal(204, (await _host.PostSignedAsync(good, Token)).Status);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        await using var reader = occupancy.GetAsyncEnumerator(timeout.Token);
+        Assert.True(await reader.MoveNextAsync());
+        var e = reader.Current;
+        Assert.Equal((3L, 2L, 3L, 1L, 2L, 3L, 1L, 1L), (e.Connections, e.Publishers, e.Subscribers, e.PresenceConnections, e.PresenceMembers, e.PresenceSubscribers, e.ObjectPublishers, e.ObjectSubscribers));
+    }
 }

@@ -149,6 +149,46 @@ public sealed class EmulatorWebhookTests
         Assert.Equal("channel.opened", await NextLifecycleAsync(events));
     }
 
+    [Fact]
+    public async Task AttachAndEnter_OccupancyChangesReported_AsTheChannelDetailsSay()
+    {
+        await using var host = await InboundHost.StartAsync(null, Token);
+        var options = new EmulatorOptions { Firebase = { Enabled = false }, Ably = { Enabled = true, Port = 0, WebhookChannelIdle = TimeSpan.FromMilliseconds(200) } };
+        options.Ably.Keys.Add(InboundHost.Key);
+        options.Ably.WebhookUrls.Add(host.Url);
+        await using var emulator = await RealtimeEmulator.StartAsync(options, Token);
+        await using var occupancy = host.Receiver.SubscribeOccupancy("lobby");
+        await using var client = new AblyChannelClient(new AblyChannelClientOptions { Endpoint = emulator.AblyUrl, Key = InboundHost.Key, ClientId = "gus" });
+
+        await client.GetChannel("lobby").Presence.EnterAsync("hi", Token);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        ChannelOccupancyEvent? seen = null;
+        await foreach (var e in occupancy.WithCancellation(timeout.Token))
+        {
+            seen = e;
+            if (e is { Connections: 1, PresenceMembers: 1 })
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(("lobby", 1L, 1L, 1L, 1L), (seen!.Channel, seen.PresenceConnections, seen.Publishers, seen.Subscribers, seen.PresenceSubscribers));
+        Assert.NotNull(seen.Timestamp);
+
+        // Leaving and detaching empties it: reported as such before the channel closes.
+        await client.GetChannel("lobby").Presence.LeaveAsync(default, Token);
+        await client.DetachAsync("lobby", Token);
+        await foreach (var e in occupancy.WithCancellation(timeout.Token))
+        {
+            if (e is { Connections: 0, PresenceMembers: 0 })
+            {
+                break;
+            }
+        }
+    }
+
     private static async Task<string> NextLifecycleAsync(IAsyncEnumerator<AblyWebhookEvent> events)
     {
         while (await events.MoveNextAsync())

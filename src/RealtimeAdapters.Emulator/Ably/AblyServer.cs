@@ -616,27 +616,12 @@ internal sealed partial class AblyServer : IDisposable
     {
         var auth = Authenticate(context.Request);
         Require(auth, channel, "channel-metadata");
-        var members = Hub.GetPresence(channel);
-        var connections = Connections.Values.Count(c => c.IsAttached(channel));
+        var occupancy = ChannelOccupancy.Of(this, channel);
         await WriteJsonAsync(context, 200, w =>
         {
             w.WriteStartObject();
             w.WriteString("channelId", channel);
-            w.WriteStartObject("status");
-            w.WriteBoolean("isActive", connections > 0 || members.Count > 0);
-            w.WriteStartObject("occupancy");
-            w.WriteStartObject("metrics");
-            w.WriteNumber("connections", connections);
-            w.WriteNumber("presenceConnections", members.Select(m => m.ConnectionId).Distinct().Count());
-            w.WriteNumber("presenceMembers", members.Count);
-            w.WriteNumber("presenceSubscribers", connections);
-            w.WriteNumber("publishers", connections);
-            w.WriteNumber("subscribers", connections);
-            w.WriteNumber("objectPublishers", 0);
-            w.WriteNumber("objectSubscribers", 0);
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndObject();
+            occupancy.WriteStatus(w, occupancy.IsOccupied);
             w.WriteEndObject();
         }).ConfigureAwait(false);
     }

@@ -18,7 +18,9 @@ namespace RealtimeAdapters.Emulator.Ably;
 /// <item>A channel is followed from the first time it is used (attached, published to, entered): a <c>channel.opened</c>
 /// lifecycle item, then its messages and presence events. Once it has had no attached connection and no presence member
 /// for <see cref="AblyEmulatorOptions.WebhookChannelIdle"/> (the service releases a channel within two minutes of the last
-/// client leaving) a <c>channel.closed</c> item follows, and the next use opens it again.</item>
+/// client leaving) a <c>channel.closed</c> item follows, and the next use opens it again. Lifecycle items carry the
+/// ChannelDetails status with its occupancy; a <c>channel.occupancy</c> item reports each change of it, at most once per
+/// sweep (a second, or half the idle time when shorter), as the service debounces occupancy events.</item>
 /// <item>Each URL has its own queue: while a request is in flight, later events wait and go together in the next one (at
 /// most <see cref="MaxItemsPerRequest"/> items, the oldest first).</item>
 /// <item>A request answered 5xx, not answered within the timeout, or not delivered at all is retried with the same body,
@@ -63,7 +65,7 @@ internal sealed partial class AblyWebhookSender : IDisposable
         }
 
         var period = TimeSpan.FromTicks(Math.Clamp(server.Options.WebhookChannelIdle.Ticks / 2, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
-        _sweep = server.Time.CreateTimer(_ => CloseIdleChannels(), null, period, period);
+        _sweep = server.Time.CreateTimer(_ => Sweep(), null, period, period);
     }
 
     /// <summary>Starts following a channel (once) — lifecycle, messages and presence from now on — and marks it used.</summary>
@@ -95,7 +97,9 @@ internal sealed partial class AblyWebhookSender : IDisposable
                 var presence = _server.Hub.SubscribePresence(channel);
                 var followed = new Followed(CancellationTokenSource.CreateLinkedTokenSource(_server.Stopping)) { LastUsed = _server.Time.GetUtcNow() };
                 _followed[channel] = followed;
-                Enqueue(Lifecycle(channel, "channel.opened", isActive: true));
+                var occupancy = ChannelOccupancy.Of(_server, channel);
+                followed.LastOccupancy = occupancy;
+                Enqueue(Details("channel.lifecycle", "channel.opened", channel, isActive: true, occupancy));
                 _ = PumpAsync(messages.Subscription, m => Item("channel.message", "channel.message", channel, w =>
                 {
                     w.WritePropertyName("messages");
@@ -133,13 +137,23 @@ internal sealed partial class AblyWebhookSender : IDisposable
         _http.Dispose();
     }
 
-    /// <summary>Closes the followed channels nobody has attached to, been present on or used for the idle time.</summary>
-    private void CloseIdleChannels()
+    /// <summary>
+    /// Reports the followed channels' occupancy changes (<c>channel.occupancy</c>, at most once per sweep: the service
+    /// debounces too) and closes those nobody has attached to, been present on or used for the idle time.
+    /// </summary>
+    private void Sweep()
     {
         var now = _server.Time.GetUtcNow();
         foreach (var (channel, followed) in _followed)
         {
-            if (IsOccupied(channel))
+            var occupancy = ChannelOccupancy.Of(_server, channel);
+            if (occupancy != followed.LastOccupancy && _followed.ContainsKey(channel))
+            {
+                followed.LastOccupancy = occupancy;
+                Enqueue(Details("channel.occupancy", "channel.occupancy", channel, isActive: true, occupancy));
+            }
+
+            if (occupancy.IsOccupied)
             {
                 followed.LastUsed = now;
                 continue;
@@ -159,13 +173,10 @@ internal sealed partial class AblyWebhookSender : IDisposable
 
                 followed.Stop.Cancel();
                 followed.Stop.Dispose();
-                Enqueue(Lifecycle(channel, "channel.closed", isActive: false));
+                Enqueue(Details("channel.lifecycle", "channel.closed", channel, isActive: false, default));
             }
         }
     }
-
-    private bool IsOccupied(string channel) =>
-        _server.Hub.GetPresence(channel).Count > 0 || _server.Connections.Values.Any(c => c.IsAttached(channel));
 
     private async Task PumpAsync<T>(RealtimeSubscription<T> subscription, Func<T, QueuedItem> item, CancellationToken stop)
     {
@@ -197,12 +208,11 @@ internal sealed partial class AblyWebhookSender : IDisposable
         }
     }
 
-    private QueuedItem Lifecycle(string channel, string name, bool isActive) => Item("channel.lifecycle", name, channel, w =>
+    /// <summary>A ChannelDetails item (<c>channel.lifecycle</c> or <c>channel.occupancy</c>): the channel and its status.</summary>
+    private QueuedItem Details(string source, string name, string channel, bool isActive, ChannelOccupancy occupancy) => Item(source, name, channel, w =>
     {
         w.WriteString("name", channel);
-        w.WriteStartObject("status");
-        w.WriteBoolean("isActive", isActive);
-        w.WriteEndObject();
+        occupancy.WriteStatus(w, isActive);
     });
 
     private QueuedItem Item(string source, string name, string channel, Action<Utf8JsonWriter> data)
@@ -357,6 +367,9 @@ internal sealed partial class AblyWebhookSender : IDisposable
         private long _lastUsedTicks;
 
         public CancellationTokenSource Stop { get; } = stop;
+
+        /// <summary>The occupancy last reported (touched by the sweep only, after the follow).</summary>
+        public ChannelOccupancy LastOccupancy { get; set; }
 
         public DateTimeOffset LastUsed
         {

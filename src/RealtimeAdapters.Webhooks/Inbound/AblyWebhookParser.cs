@@ -6,7 +6,8 @@ namespace RealtimeAdapters.Webhooks;
 /// <summary>
 /// Reads Ably's webhook bodies: the batched form (<c>{"items":[{"name","webhookId","source","timestamp","data":{
 /// "channelId","site","messages"|"presence"}}]}</c>) and the enveloped single-request form (<c>{"source","appId",
-/// "channel","site","timestamp","messages"|"presence"}</c>); lifecycle items carry <c>channel.opened</c> or
+/// "channel","site","timestamp","messages"|"presence"}</c>); occupancy items carry a ChannelDetails
+/// (<c>status.occupancy.metrics</c>); lifecycle items carry <c>channel.opened</c> or
 /// <c>channel.closed</c> as their name. Payloads are decoded through their <c>encoding</c> (json, base64, utf-8).
 /// </summary>
 internal static class AblyWebhookParser
@@ -93,10 +94,39 @@ internal static class AblyWebhookParser
             case "channel.lifecycle":
                 events.Add(new AblyWebhookEvent(channel, null, null, new ChannelLifecycleEvent(channel, name ?? "channel.lifecycle", timestamp)));
                 break;
+            case "channel.occupancy":
+                events.Add(new AblyWebhookEvent(channel, null, null, null) { Occupancy = ReadOccupancy(channel, data, timestamp) });
+                break;
             default:
-                // channel.occupancy and sources added later carry nothing an IChannel subscriber sees.
+                // Sources added later are skipped: nothing in them is known to subscribers.
                 break;
         }
+    }
+
+    /// <summary>The metrics of a ChannelDetails payload (<c>status.occupancy.metrics</c>, or <c>occupancy.metrics</c>).</summary>
+    private static ChannelOccupancyEvent ReadOccupancy(string channel, JsonElement data, DateTimeOffset? timestamp)
+    {
+        var holder = data.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object ? status : data;
+        if (!holder.TryGetProperty("occupancy", out var occupancy) || occupancy.ValueKind != JsonValueKind.Object ||
+            !occupancy.TryGetProperty("metrics", out var metrics) || metrics.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("A channel.occupancy item has no occupancy.metrics object.");
+        }
+
+        long Count(string name) => metrics.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0
+            ? n
+            : 0;
+        return new ChannelOccupancyEvent(channel, timestamp)
+        {
+            Connections = Count("connections"),
+            Publishers = Count("publishers"),
+            Subscribers = Count("subscribers"),
+            PresenceConnections = Count("presenceConnections"),
+            PresenceMembers = Count("presenceMembers"),
+            PresenceSubscribers = Count("presenceSubscribers"),
+            ObjectPublishers = Count("objectPublishers"),
+            ObjectSubscribers = Count("objectSubscribers"),
+        };
     }
 
     private static void AddTimestamp(List<DateTimeOffset> timestamps, DateTimeOffset? own, DateTimeOffset? envelope)

@@ -32,6 +32,16 @@ public sealed class AblyWebhookReceiver
         return Add<PresenceMessage>(options.Buffer, e => e.Channel == channel && e.Presence is { } p && (options.Actions is null || options.Actions.Contains(p.Action)) ? p : null);
     }
 
+    /// <summary>Subscribes to the occupancy changes of one channel (<c>channel.occupancy</c>).</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="buffer">The buffer; unbounded when omitted.</param>
+    /// <returns>The subscription; dispose it to unsubscribe.</returns>
+    public IRealtimeSubscription<ChannelOccupancyEvent> SubscribeOccupancy(string channel, SubscriptionBufferOptions? buffer = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channel);
+        return Add<ChannelOccupancyEvent>(buffer, e => e.Channel == channel ? e.Occupancy : null);
+    }
+
     /// <summary>Subscribes to every event of every channel.</summary>
     /// <param name="buffer">The buffer; unbounded when omitted.</param>
     /// <returns>The subscription; dispose it to unsubscribe.</returns>
