@@ -169,7 +169,8 @@ internal sealed partial class AblyConnection : IDisposable
             try
             {
                 var format = result.MessageType == WebSocketMessageType.Binary ? WireFormat.MsgPack : WireFormat.Json;
-                message = AblyCodec.DecodeProtocolMessage(frame.ToArray(), format);
+                // The decoders copy what they keep (strings, byte arrays, parsed JSON), so the frame buffer is reused.
+                message = AblyCodec.DecodeProtocolMessage(frame.GetBuffer().AsMemory(0, (int)frame.Length), format);
             }
             catch (AblyProtocolException ex)
             {
