@@ -42,8 +42,7 @@ public sealed class SqliteWebhookOutbox : IWebhookOutbox, IDisposable
             foreach (var entry in entries)
             {
                 // The same event forwarded twice (same id) is one delivery: the receiver would deduplicate it anyway.
-                Execute("INSERT OR IGNORE INTO pending (id, type, endpoint, body) VALUES ($id, $type, $endpoint, $body)", transaction,
-                    ("$id", entry.DeliveryId), ("$type", entry.EventType), ("$endpoint", entry.Endpoint.AbsoluteUri), ("$body", entry.Body.ToArray()));
+                InsertPending(transaction, entry.DeliveryId, entry.EventType, entry.Endpoint, entry.Body);
             }
 
             transaction.Commit();
@@ -73,7 +72,7 @@ public sealed class SqliteWebhookOutbox : IWebhookOutbox, IDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         lock (_gate)
         {
-            Execute("DELETE FROM pending WHERE id = $id AND endpoint = $endpoint", null, ("$id", deliveryId), ("$endpoint", endpoint.AbsoluteUri));
+            DeletePending(null, deliveryId, endpoint);
         }
     }
 
@@ -84,7 +83,7 @@ public sealed class SqliteWebhookOutbox : IWebhookOutbox, IDisposable
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            Execute("DELETE FROM pending WHERE id = $id AND endpoint = $endpoint", transaction, ("$id", deadLetter.DeliveryId), ("$endpoint", deadLetter.Endpoint.AbsoluteUri));
+            DeletePending(transaction, deadLetter.DeliveryId, deadLetter.Endpoint);
             Execute(
                 "INSERT OR REPLACE INTO dead (id, type, endpoint, body, attempts, status, error, at) VALUES ($id, $type, $endpoint, $body, $attempts, $status, $error, $at)",
                 transaction,
@@ -138,8 +137,7 @@ public sealed class SqliteWebhookOutbox : IWebhookOutbox, IDisposable
                 return false;
             }
 
-            Execute("INSERT OR IGNORE INTO pending (id, type, endpoint, body) VALUES ($id, $type, $endpoint, $body)", transaction,
-                ("$id", deadLetter.DeliveryId), ("$type", deadLetter.EventType), ("$endpoint", deadLetter.Endpoint.AbsoluteUri), ("$body", deadLetter.Body.ToArray()));
+            InsertPending(transaction, deadLetter.DeliveryId, deadLetter.EventType, deadLetter.Endpoint, deadLetter.Body);
             transaction.Commit();
             return true;
         }
@@ -153,6 +151,13 @@ public sealed class SqliteWebhookOutbox : IWebhookOutbox, IDisposable
             _connection.Dispose();
         }
     }
+
+    private void InsertPending(SqliteTransaction transaction, string id, string type, Uri endpoint, ReadOnlyMemory<byte> body) =>
+        Execute("INSERT OR IGNORE INTO pending (id, type, endpoint, body) VALUES ($id, $type, $endpoint, $body)", transaction,
+            ("$id", id), ("$type", type), ("$endpoint", endpoint.AbsoluteUri), ("$body", body.ToArray()));
+
+    private void DeletePending(SqliteTransaction? transaction, string id, Uri endpoint) =>
+        Execute("DELETE FROM pending WHERE id = $id AND endpoint = $endpoint", transaction, ("$id", id), ("$endpoint", endpoint.AbsoluteUri));
 
     private SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
     {
