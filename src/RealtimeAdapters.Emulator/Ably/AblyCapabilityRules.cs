@@ -204,7 +204,7 @@ internal static class AblyCapabilityRules
             return false;
         }
 
-        return SegmentsCover(patternRest.Split(':'), nameRest.Split(':'));
+        return SegmentsCover(patternRest, nameRest);
     }
 
     /// <summary>Whether every name <paramref name="inner"/> matches is also matched by <paramref name="outer"/>.</summary>
@@ -231,27 +231,37 @@ internal static class AblyCapabilityRules
 
         // Within the segments, a "*" of the inner pattern is covered only by a "*" of the outer one, which is exactly
         // how a literal segment compares; so the name rule applies unchanged.
-        return SegmentsCover(outerRest.Split(':'), innerRest.Split(':'));
+        return SegmentsCover(outerRest, innerRest);
     }
 
-    private static bool SegmentsCover(string[] pattern, string[] name)
+    // Compared segment by segment (':'-separated) without splitting into arrays: this runs for every publish.
+    private static bool SegmentsCover(ReadOnlySpan<char> pattern, ReadOnlySpan<char> name)
     {
-        var trailingWildcard = string.Equals(pattern[^1], "*", StringComparison.Ordinal);
-        if (trailingWildcard ? name.Length < pattern.Length : name.Length != pattern.Length)
+        if (pattern is "*")
         {
-            return false;
+            // A lone wildcard segment matches any name (every name has at least one segment).
+            return true;
         }
 
-        var fixedCount = trailingWildcard ? pattern.Length - 1 : pattern.Length;
-        for (var i = 0; i < fixedCount; i++)
+        var trailingWildcard = pattern.EndsWith(":*", StringComparison.Ordinal);
+        var fixedSegments = trailingWildcard ? pattern[..^2] : pattern;
+        var names = name.Split(':');
+        foreach (var range in fixedSegments.Split(':'))
         {
-            if (!string.Equals(pattern[i], "*", StringComparison.Ordinal) && !string.Equals(pattern[i], name[i], StringComparison.Ordinal))
+            if (!names.MoveNext())
+            {
+                return false;
+            }
+
+            var segment = fixedSegments[range];
+            if (segment is not "*" && !segment.SequenceEqual(name[names.Current]))
             {
                 return false;
             }
         }
 
-        return true;
+        // A trailing wildcard needs at least one more segment; otherwise the name must end here.
+        return names.MoveNext() == trailingWildcard;
     }
 
     /// <summary>"[meta]foo" → ("meta", "foo"); "[*]foo" → ("*", "foo"); "foo" → (null, "foo").</summary>

@@ -157,6 +157,7 @@ internal sealed partial class AblyConnection
     {
         var reader = _outbound.Reader;
         var type = _format == WireFormat.MsgPack ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+        var frame = new PooledFrameBuffer();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (reader.TryRead(out var item))
@@ -172,7 +173,9 @@ internal sealed partial class AblyConnection
                     {
                         if (item.Message is { } message)
                         {
-                            await socket.SendAsync(AblyCodec.Encode(message, _format), type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                            // Encoded into a pooled buffer, given back once the socket has taken the frame.
+                            AblyCodec.Encode(message, _format, frame);
+                            await socket.SendAsync(frame.WrittenMemory, type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                         }
                         else
                         {
@@ -193,6 +196,7 @@ internal sealed partial class AblyConnection
                 }
                 finally
                 {
+                    frame.Release();
                     item.Done?.TrySetResult();
                 }
             }

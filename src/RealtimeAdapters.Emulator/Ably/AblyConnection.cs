@@ -141,10 +141,10 @@ internal sealed partial class AblyConnection : IDisposable
         while (socket.State == WebSocketState.Open && !_closing.IsCancellationRequested)
         {
             frame.SetLength(0);
-            WebSocketReceiveResult result;
+            ValueWebSocketReceiveResult result;
             do
             {
-                result = await socket.ReceiveAsync(buffer, _closing.Token).ConfigureAwait(false);
+                result = await socket.ReceiveAsync(buffer.AsMemory(), _closing.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     await CloseSocketAsync().ConfigureAwait(false);
