@@ -1,0 +1,15 @@
+namespace RealtimeAdapters.Ably.Protocol.LiveObjects;
+
+/// <summary>
+/// When tombstones are collected (RTO10, §2.7 of the spec): deleted objects and removed map entries are kept for a grace
+/// period (<c>objectsGCGracePeriod</c>, 24 hours unless CONNECTED says otherwise), so that a late operation older than the
+/// removal still loses, and dropped after it (removed entries after twice that: <see cref="ObjectPool.CollectTombstones"/>);
+/// the pool is checked every 5 minutes, as ably-js does.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "Garbage collection of objects (RTO10), not a collection type.")]
+public static class ObjectsCollection
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromHours(24);
+}

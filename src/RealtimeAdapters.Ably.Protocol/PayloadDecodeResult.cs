@@ -1,0 +1,10 @@
+namespace RealtimeAdapters.Ably.Protocol;
+
+/// <summary>
+/// What <see cref="PayloadEncoder.Decode"/> produced: the payload as far as it could be decoded, the encoding steps left
+/// undone (none on success), and why decoding stopped.
+/// </summary>
+public readonly record struct PayloadDecodeResult(MessageData Data, string? RemainingEncoding, ErrorInfo? Error)
+{
+    public bool Succeeded => Error is null;
+}
