@@ -13,9 +13,11 @@ public static class AblyCodec
 {
     // ---------------------------------------------------------------- ProtocolMessage (realtime frames)
 
+    /// <summary>A realtime frame: the ProtocolMessage (TR4) in <paramref name="format"/>.</summary>
     public static byte[] Encode(ProtocolMessage message, WireFormat format) =>
         Write(format, message, JsonWire.WriteProtocolMessage, MsgPackWire.WriteProtocolMessage);
 
+    /// <summary>Writes a realtime frame to <paramref name="output"/> (no intermediate array).</summary>
     public static void Encode(ProtocolMessage message, WireFormat format, IBufferWriter<byte> output) =>
         Write(format, message, output, JsonWire.WriteProtocolMessage, MsgPackWire.WriteProtocolMessage);
 
@@ -38,15 +40,18 @@ public static class AblyCodec
             static (ref Utf8JsonReader r) => JsonWire.ReadOneOrMany(ref r, "message list", static (ref Utf8JsonReader x) => JsonWire.ReadMessage(ref x)),
             static (ref MessagePackReader r, int d) => MsgPackWire.ReadOneOrMany(ref r, "message list", d, static (ref MessagePackReader x, int dd) => MsgPackWire.ReadMessage(ref x, dd)));
 
+    /// <summary>One message (TM2) as a document of its own.</summary>
     public static byte[] EncodeMessage(WireMessage message, WireFormat format) =>
         Write(format, message, JsonWire.WriteMessage, MsgPackWire.WriteMessage);
 
     internal static WireMessage DecodeMessage(ReadOnlyMemory<byte> body, WireFormat format) =>
         Read(body, format, "message", JsonWire.ReadMessage, MsgPackWire.ReadMessage);
 
+    /// <summary>An array of presence messages (TP3): a presence page or a publish body.</summary>
     public static byte[] EncodePresenceMessages(IReadOnlyList<WirePresenceMessage> messages, WireFormat format) =>
         Write(format, messages, WriteArray<WirePresenceMessage>(JsonWire.WritePresence), WriteArray<WirePresenceMessage>(MsgPackWire.WritePresence));
 
+    /// <summary>One presence message or an array of them.</summary>
     public static List<WirePresenceMessage> DecodePresenceMessages(ReadOnlyMemory<byte> body, WireFormat format) =>
         Read(
             body,
@@ -112,24 +117,30 @@ public static class AblyCodec
             static (ref MessagePackReader r, int d) => ReadEnvelopedMsgPack(ref r, d));
     }
 
+    /// <summary>The body of a <c>requestToken</c> call (TE1).</summary>
     public static byte[] EncodeTokenRequest(TokenRequest request, WireFormat format) =>
         Write(format, request, JsonWire.WriteTokenRequest, MsgPackWire.WriteTokenRequest);
 
+    /// <summary>Reads a TokenRequest (TE1); a malformed body throws <see cref="AblyProtocolException"/>.</summary>
     public static TokenRequest DecodeTokenRequest(ReadOnlyMemory<byte> body, WireFormat format) =>
         Read(body, format, "token request", JsonWire.ReadTokenRequest, MsgPackWire.ReadTokenRequest);
 
+    /// <summary>The answer to a token request (TD1).</summary>
     public static byte[] EncodeTokenDetails(TokenDetails details, WireFormat format) =>
         Write(format, details, JsonWire.WriteTokenDetails, MsgPackWire.WriteTokenDetails);
 
+    /// <summary>Reads TokenDetails (TD1); a malformed body throws <see cref="AblyProtocolException"/>.</summary>
     public static TokenDetails DecodeTokenDetails(ReadOnlyMemory<byte> body, WireFormat format) =>
         Read(body, format, "token details", JsonWire.ReadTokenDetails, MsgPackWire.ReadTokenDetails);
 
+    /// <summary>Connection details (CD2) as a document of their own.</summary>
     public static byte[] EncodeConnectionDetails(ConnectionDetails details, WireFormat format) =>
         Write(format, details, JsonWire.WriteConnectionDetails, MsgPackWire.WriteConnectionDetails);
 
     internal static ConnectionDetails DecodeConnectionDetails(ReadOnlyMemory<byte> body, WireFormat format) =>
         Read(body, format, "connection details", JsonWire.ReadConnectionDetails, MsgPackWire.ReadConnectionDetails);
 
+    /// <summary>A publish result (the <c>serials</c> of a REST publish or of one ACK entry).</summary>
     public static byte[] EncodePublishResult(PublishResult result, WireFormat format) =>
         Write(format, result, JsonWire.WritePublishResult, MsgPackWire.WritePublishResult);
 

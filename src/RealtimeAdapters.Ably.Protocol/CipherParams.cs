@@ -81,5 +81,6 @@ public sealed class CipherParams
         }
     }
 
+    /// <summary>"AES-128-CBC" or "AES-256-CBC"; never the key.</summary>
     public override string ToString() => $"AES-{KeyLength}-CBC";
 }

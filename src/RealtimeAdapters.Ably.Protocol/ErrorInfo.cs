@@ -3,14 +3,19 @@ namespace RealtimeAdapters.Ably.Protocol;
 /// <summary>An Ably ErrorInfo (TI1): in ERROR, NACK, DISCONNECTED, ATTACHED and DETACHED messages and REST error bodies.</summary>
 public sealed record ErrorInfo
 {
+    /// <summary>The Ably error code (see <see cref="AblyErrorCodes"/>).</summary>
     public int Code { get; set; }
 
+    /// <summary>The HTTP status that goes with the code.</summary>
     public int StatusCode { get; set; }
 
+    /// <summary>A human-readable description.</summary>
     public string? Message { get; set; }
 
+    /// <summary>The documentation address of the code (TI4).</summary>
     public string? Href { get; set; }
 
+    /// <summary>The error that caused this one, if any.</summary>
     public ErrorInfo? Cause { get; set; }
 
     /// <summary>Extra string-valued details (TI6).</summary>
@@ -61,5 +66,6 @@ public sealed record ErrorInfo
         System.Globalization.CultureInfo.InvariantCulture,
         $"{(string.IsNullOrEmpty(Message) ? "Ably error" : Message)} (code {Code}, status {StatusCode})");
 
+    /// <summary><see cref="Describe"/>.</summary>
     public override string ToString() => Describe();
 }

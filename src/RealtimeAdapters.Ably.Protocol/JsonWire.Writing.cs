@@ -228,6 +228,7 @@ public static partial class JsonWire
         w.WriteEndObject();
     }
 
+    /// <summary>Writes a TokenRequest (TE1) as a JSON object.</summary>
     public static void WriteTokenRequest(Utf8JsonWriter w, TokenRequest t)
     {
         w.WriteStartObject();

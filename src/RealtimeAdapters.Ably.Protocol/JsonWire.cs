@@ -16,6 +16,7 @@ public static partial class JsonWire
     internal static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
     // Frames go to WebSocket peers and HTTP bodies, never into HTML, so only what JSON itself requires is escaped.
+    /// <summary>The writer options of every JSON body and frame: compact, with the relaxed escaping Ably's SDKs read.</summary>
     public static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
@@ -257,6 +258,7 @@ public static partial class JsonWire
         return document.RootElement.Clone();
     }
 
+    /// <summary>Parses a JSON text into a detached element; invalid JSON throws <see cref="AblyProtocolException"/>.</summary>
     public static JsonElement ParseElement(string text)
     {
         using var document = JsonDocument.Parse(text, DocumentOptions);

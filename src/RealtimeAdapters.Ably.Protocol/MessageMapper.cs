@@ -7,6 +7,8 @@ namespace RealtimeAdapters.Ably.Protocol;
 /// </summary>
 public static class MessageMapper
 {
+    /// <summary>Encodes a message for sending: its payload per RSL4 (and encrypted with <paramref name="cipher"/>), its time in ms.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads take different message types, so calls stay unambiguous.")]
     public static WireMessage ToWire(ChannelMessage message, WireFormat format, CipherParams? cipher = null)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -26,6 +28,7 @@ public static class MessageMapper
     }
 
     /// <summary>Decodes a received message; a payload that cannot be fully decoded is delivered as far as it was decoded.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The overload with more parameters adds an out parameter, which cannot be optional.")]
     public static ChannelMessage FromWire(WireMessage message, ProtocolMessage? parent = null, int index = 0, CipherParams? cipher = null) =>
         FromWire(message, parent, index, cipher, out _);
 
@@ -48,6 +51,8 @@ public static class MessageMapper
         };
     }
 
+    /// <summary>Encodes a presence message for sending, as <see cref="ToWire(ChannelMessage, WireFormat, CipherParams?)"/> does.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads take different message types, so calls stay unambiguous.")]
     public static WirePresenceMessage ToWire(PresenceMessage message, WireFormat format, CipherParams? cipher = null)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -65,6 +70,8 @@ public static class MessageMapper
         };
     }
 
+    /// <summary>Decodes a received presence message; a payload that cannot be fully decoded is delivered as far as it was decoded.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads take different message types, so calls stay unambiguous.")]
     public static PresenceMessage FromWire(WirePresenceMessage message, ProtocolMessage? parent = null, int index = 0, CipherParams? cipher = null) =>
         FromWire(message, parent, index, cipher, out _);
 
@@ -138,6 +145,7 @@ public static class MessageMapper
     internal static DateTimeOffset? ToTime(long? milliseconds) =>
         milliseconds is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, JsonWire.MinTimestamp, JsonWire.MaxTimestamp)) : null;
 
+    /// <summary>A time as milliseconds since the Unix epoch, as the wire carries it.</summary>
     public static long? ToMilliseconds(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
 
     private static string? InheritedId(ProtocolMessage? parent, int index) =>

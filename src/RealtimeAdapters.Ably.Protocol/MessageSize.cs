@@ -9,6 +9,7 @@ namespace RealtimeAdapters.Ably.Protocol;
 /// </summary>
 public static class MessageSize
 {
+    /// <summary>The size of one message.</summary>
     public static int Of(WireMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -16,6 +17,7 @@ public static class MessageSize
             (message.Extras is { } extras ? Encoding.UTF8.GetByteCount(extras.GetRawText()) : 0);
     }
 
+    /// <summary>The size of one presence message (data, client id and extras).</summary>
     public static int Of(WirePresenceMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);

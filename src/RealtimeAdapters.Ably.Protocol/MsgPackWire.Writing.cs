@@ -226,6 +226,7 @@ public static partial class MsgPackWire
         }
     }
 
+    /// <summary>Writes a TokenRequest (TE1) as a msgpack map.</summary>
     public static void WriteTokenRequest(ref MessagePackWriter w, TokenRequest t)
     {
         w.WriteMapHeader(Count(t.KeyName) + Count(t.Ttl) + Count(t.Capability) + Count(t.ClientId) + Count(t.Timestamp) + Count(t.Nonce) + Count(t.Mac));

@@ -6,5 +6,6 @@ namespace RealtimeAdapters.Ably.Protocol;
 /// </summary>
 public readonly record struct PayloadDecodeResult(MessageData Data, string? RemainingEncoding, ErrorInfo? Error)
 {
+    /// <summary>Whether every encoding step was undone.</summary>
     public bool Succeeded => Error is null;
 }

@@ -15,13 +15,16 @@ public sealed class AblyApiKey
         Secret = secret;
     }
 
+    /// <summary>The application id: the part before the dot.</summary>
     public string AppId { get; }
 
+    /// <summary>The key id: between the dot and the colon.</summary>
     public string KeyId { get; }
 
     /// <summary><c>appId.keyId</c>: the part before the colon.</summary>
     public string KeyName => AppId + "." + KeyId;
 
+    /// <summary>The key secret (after the colon); signs TokenRequests and Basic auth. Never logged.</summary>
     public string Secret { get; }
 
     /// <summary>The value of an <c>Authorization</c> header: <c>Basic base64(keyName:keySecret)</c>.</summary>
@@ -42,6 +45,7 @@ public sealed class AblyApiKey
                 ProviderName = "Ably",
             };
 
+    /// <summary>Parses <c>appId.keyId:keySecret</c>; <see langword="false"/> for anything else.</summary>
     public static bool TryParse(string? key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AblyApiKey? parsed) =>
         TryParse(key, out parsed, out _);
 

@@ -132,6 +132,7 @@ public sealed class AblyCapability
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>The canonical JSON (<see cref="ToJson"/>).</summary>
     public override string ToString() => ToJson();
 
     private static AblyProtocolException Invalid(string problem, Exception? inner = null) =>

@@ -3,6 +3,7 @@ namespace RealtimeAdapters.Ably.Protocol.Auth;
 /// <summary>A TokenRequest (TE1, protocol §2.2), signed with <see cref="Mac"/> or unsigned.</summary>
 public sealed record TokenRequest
 {
+    /// <summary>The name (<c>appId.keyId</c>) of the key that signs the request.</summary>
     public string? KeyName { get; set; }
 
     /// <summary>Requested lifetime in milliseconds; absent means 60 minutes.</summary>
@@ -17,6 +18,7 @@ public sealed record TokenRequest
     /// <summary>Milliseconds since the Unix epoch.</summary>
     public long? Timestamp { get; set; }
 
+    /// <summary>A unique random string, so that a signed request cannot be replayed.</summary>
     public string? Nonce { get; set; }
 
     /// <summary>The base64 HMAC-SHA256 over the other fields (see <see cref="TokenRequestSigner"/>).</summary>

@@ -24,6 +24,7 @@ public static class TokenRequestSigner
         return sb.ToString();
     }
 
+    /// <summary>The base64 HMAC-SHA256 of the request's fields, keyed with <paramref name="keySecret"/> (what <see cref="TokenRequest.Mac"/> must equal).</summary>
     public static string ComputeMac(TokenRequest request, string keySecret)
     {
         ArgumentNullException.ThrowIfNull(keySecret);

@@ -3,8 +3,10 @@ namespace RealtimeAdapters.Ably.Protocol.LiveObjects;
 /// <summary>One object of a <see cref="ObjectPool"/>: a last-write-wins map or a counter, with the serials it has applied.</summary>
 public sealed class LiveObject(string id, bool isMap)
 {
+    /// <summary>The object id (<c>root</c>, or <c>type:hash@timestamp</c>).</summary>
     public string Id { get; } = id;
 
+    /// <summary>Whether the object is a map (otherwise a counter).</summary>
     public bool IsMap { get; } = isMap;
 
     /// <summary>A map's entries, tombstoned ones included (so that older operations on a removed key lose).</summary>
@@ -19,10 +21,12 @@ public sealed class LiveObject(string id, bool isMap)
     /// <summary>Whether a create operation was merged in (a later one is a no-op).</summary>
     public bool CreateApplied { get; set; }
 
+    /// <summary>Whether the object was deleted (OBJECT_DELETE).</summary>
     public bool Tombstone { get; set; }
 
     /// <summary>When the object was tombstoned (the delete's serialTimestamp, in Unix ms), for collecting it after the grace period (RTLO6).</summary>
     public long? TombstonedAt { get; set; }
 
+    /// <summary>A map's last MAP_CLEAR serial: entries with an older serial are cleared.</summary>
     public string? ClearTimeserial { get; set; }
 }

@@ -6,12 +6,16 @@ namespace RealtimeAdapters.Ably.Protocol.LiveObjects;
 /// </summary>
 public sealed record ObjectData
 {
+    /// <summary>A reference to another object.</summary>
     public string? ObjectId { get; init; }
 
+    /// <summary>A string value.</summary>
     public string? String { get; init; }
 
+    /// <summary>A number value.</summary>
     public double? Number { get; init; }
 
+    /// <summary>A boolean value.</summary>
     public bool? Boolean { get; init; }
 
     /// <summary>Base64 of the bytes (bin over msgpack).</summary>

@@ -10,11 +10,13 @@ namespace RealtimeAdapters.Ably.Protocol.LiveObjects;
 /// </summary>
 public static class ObjectIds
 {
+    /// <summary>The id of every channel's root map.</summary>
     public const string Root = "root";
 
     /// <summary>The encoded empty map every map this store creates starts from (its entries are set by later operations).</summary>
     public static readonly string EmptyMapInitialValue = ObjectMessageCodec.MapCreateText(new ObjectsMap());
 
+    /// <summary>An object id <c>type:base64url(sha256(initialValue:nonce))@msTimestamp</c> (RTO14), as a client derives it for a create.</summary>
     public static string Create(string type, string initialValue, string nonce, long msTimestamp) =>
         type + ":" + Hash(initialValue, nonce) + "@" + msTimestamp.ToString(CultureInfo.InvariantCulture);
 

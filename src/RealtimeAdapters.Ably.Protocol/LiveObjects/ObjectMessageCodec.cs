@@ -12,6 +12,7 @@ public static class ObjectMessageCodec
 {
     // ---------------------------------------------------------------- readers
 
+    /// <summary>Reads an ObjectMessage (OM2) from its JSON form.</summary>
     public static ObjectMessage Read(JsonElement e)
     {
         Expect(e, JsonValueKind.Object, "ObjectMessage");
@@ -74,6 +75,7 @@ public static class ObjectMessageCodec
         };
     }
 
+    /// <summary>Reads a map (<c>mapCreate</c>, a state's <c>map</c>); <paramref name="what"/> names it in errors.</summary>
     public static ObjectsMap ReadMap(JsonElement e, string what)
     {
         Expect(e, JsonValueKind.Object, what);
@@ -106,6 +108,7 @@ public static class ObjectMessageCodec
         };
     }
 
+    /// <summary>Reads an ObjectData (OD2).</summary>
     public static ObjectData ReadData(JsonElement e)
     {
         Expect(e, JsonValueKind.Object, "object data");
@@ -125,6 +128,7 @@ public static class ObjectMessageCodec
 
     // ---------------------------------------------------------------- writers
 
+    /// <summary>Writes an ObjectMessage (OM2) as a JSON object.</summary>
     public static void Write(Utf8JsonWriter w, ObjectMessage m)
     {
         w.WriteStartObject();
@@ -288,6 +292,7 @@ public static class ObjectMessageCodec
         w.WriteEndObject();
     }
 
+    /// <summary>Writes an ObjectData (OD2) as a JSON object.</summary>
     public static void WriteData(Utf8JsonWriter w, ObjectData d)
     {
         w.WriteStartObject();

@@ -8,6 +8,7 @@ namespace RealtimeAdapters.Ably.Protocol.LiveObjects;
 /// </summary>
 public static class ObjectMessageSize
 {
+    /// <summary>The total of several messages (the limit applies to one publish).</summary>
     public static long Of(IEnumerable<ObjectMessage> messages)
     {
         long total = 0;
@@ -19,10 +20,12 @@ public static class ObjectMessageSize
         return total;
     }
 
+    /// <summary>The size of one message: its operation or state, client id and extras.</summary>
     public static long Of(ObjectMessage m) =>
         (m.Operation is { } op ? Of(op) : 0) + (m.Object is { } state ? Of(state) : 0) +
         Utf8(m.ClientId) + (m.Extras is { } extras ? Encoding.UTF8.GetByteCount(extras.GetRawText()) : 0);
 
+    /// <summary>The size of an operation's payload.</summary>
     public static long Of(ObjectOperation op) =>
         (op.MapCreate is { } create ? Of(create) : 0) +
         (op.MapCreateWithObjectId is { } mc ? Utf8(mc.InitialValue) : 0) +
@@ -31,9 +34,11 @@ public static class ObjectMessageSize
         (op.MapRemoveKey is { } removed ? Utf8(removed) : 0) +
         (op.CounterCreateCount is not null ? 8 : 0) + (op.CounterIncNumber is not null ? 8 : 0);
 
+    /// <summary>The size of an object state.</summary>
     public static long Of(ObjectState state) =>
         (state.Map is { } map ? Of(map) : 0) + (state.Counter is not null ? 8 : 0) + (state.CreateOp is { } create ? Of(create) : 0);
 
+    /// <summary>The size of a map: its keys and values.</summary>
     public static long Of(ObjectsMap map)
     {
         long total = 0;
@@ -45,6 +50,7 @@ public static class ObjectMessageSize
         return total;
     }
 
+    /// <summary>The size of a value.</summary>
     public static long Of(ObjectData data) =>
         Utf8(data.String) + Utf8(data.Json) + (data.Number is not null ? 8 : 0) + (data.Boolean is not null ? 1 : 0) +
         (data.Bytes is { } bytes ? bytes.Length * 3L / 4 : 0);

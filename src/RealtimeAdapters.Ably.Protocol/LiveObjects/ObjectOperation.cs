@@ -3,8 +3,10 @@ namespace RealtimeAdapters.Ably.Protocol.LiveObjects;
 /// <summary>An object operation (OOP3): the action, the target object and the payload of that action.</summary>
 public sealed record ObjectOperation
 {
+    /// <summary>What the operation does (OOP2).</summary>
     public ObjectOperationAction Action { get; init; }
 
+    /// <summary>The object it applies to (or creates).</summary>
     public string ObjectId { get; init; } = string.Empty;
 
     /// <summary>MAP_CREATE, server form.</summary>

@@ -14,20 +14,25 @@ public sealed class ObjectPool
     private readonly Dictionary<string, LiveObject> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<(string Parent, string Key)>> _parents = new(StringComparer.Ordinal);
 
+    /// <summary>A pool holding only an empty root map.</summary>
     public ObjectPool()
     {
         _objects[ObjectIds.Root] = new LiveObject(ObjectIds.Root, isMap: true) { CreateApplied = true };
     }
 
+    /// <summary>The root map.</summary>
     public LiveObject Root => _objects[ObjectIds.Root];
 
+    /// <summary>How many objects the pool holds, tombstoned ones included.</summary>
     public int Count => _objects.Count;
 
+    /// <summary>Every object, tombstoned ones included.</summary>
     public IEnumerable<LiveObject> Objects => _objects.Values;
 
     /// <summary>How many tombstones the pool keeps: removed map entries and deleted objects.</summary>
     public int TombstoneCount => _objects.Values.Sum(static o => o.Entries.Values.Count(static e => e.Tombstone) + (o.Tombstone ? 1 : 0));
 
+    /// <summary>The object with id <paramref name="objectId"/>, if the pool holds it.</summary>
     public bool TryGet(string objectId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LiveObject? value) => _objects.TryGetValue(objectId, out value);
 
     /// <summary>The object, or a new empty one of the type its id names (RTO6); null when the id does not parse.</summary>

@@ -9,7 +9,9 @@ namespace RealtimeAdapters.Ably.Protocol.LiveObjects;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "Garbage collection of objects (RTO10), not a collection type.")]
 public static class ObjectsCollection
 {
+    /// <summary>How often the pool is checked for garbage.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long tombstones are kept when CONNECTED gives no <c>objectsGCGracePeriod</c>.</summary>
     public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromHours(24);
 }
