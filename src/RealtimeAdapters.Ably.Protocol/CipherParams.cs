@@ -32,10 +32,10 @@ public sealed class CipherParams
     }
 
     /// <summary>The key length in bits (128 or 256).</summary>
-    public int KeyLength => _key.Length * 8;
+    internal int KeyLength => _key.Length * 8;
 
     /// <summary>The encoding step this cipher adds: <c>cipher+aes-128-cbc</c> or <c>cipher+aes-256-cbc</c>.</summary>
-    public string EncodingStep { get; }
+    internal string EncodingStep { get; }
 
     /// <summary>IV followed by ciphertext.</summary>
     public byte[] Encrypt(ReadOnlySpan<byte> plaintext)

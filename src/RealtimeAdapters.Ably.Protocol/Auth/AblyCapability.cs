@@ -14,7 +14,7 @@ public sealed class AblyCapability
     public const string AllOperations = "*";
 
     /// <summary>The operations Ably defines.</summary>
-    public static readonly ImmutableHashSet<string> KnownOperations = ImmutableHashSet.Create(
+    internal static readonly ImmutableHashSet<string> KnownOperations = ImmutableHashSet.Create(
         StringComparer.Ordinal,
         "subscribe", "publish", "presence", "history", "stats", "channel-metadata", "push-subscribe", "push-admin",
         "privileged-headers", "object-subscribe", "object-publish", "annotation-subscribe", "annotation-publish", AllOperations);

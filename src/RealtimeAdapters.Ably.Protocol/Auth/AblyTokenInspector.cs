@@ -10,7 +10,7 @@ namespace RealtimeAdapters.Ably.Protocol.Auth;
 public static class AblyTokenInspector
 {
     /// <summary>Longer tokens are refused unread.</summary>
-    public const int MaxTokenLength = 16 * 1024;
+    internal const int MaxTokenLength = 16 * 1024;
 
     /// <summary>Whether <paramref name="token"/> has the shape of a JWT (three base64url parts, a JSON header).</summary>
     public static bool LooksLikeJwt(string? token) =>
