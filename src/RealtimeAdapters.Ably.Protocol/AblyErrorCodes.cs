@@ -94,7 +94,7 @@ public static class AblyErrorCodes
     public const int ConnectionRateLimitFatal2 = 42921;
     /// <summary>Too many requests.</summary>
     public const int TooManyRequests = 42922;
-    /// <summary>The connection was closed for exceeding a rate limit (third variant).</summary>
+    /// <summary>The connection was terminated for abuse: it sent protocol messages faster than allowed.</summary>
     public const int ConnectionRateLimitFatal3 = 42924;
 
     /// <summary>An internal error of the service.</summary>

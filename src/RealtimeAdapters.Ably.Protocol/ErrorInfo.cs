@@ -12,7 +12,7 @@ public sealed record ErrorInfo
     /// <summary>A human-readable description.</summary>
     public string? Message { get; set; }
 
-    /// <summary>The documentation address of the code (TI4).</summary>
+    /// <summary>The documentation address of the code.</summary>
     public string? Href { get; set; }
 
     /// <summary>The error that caused this one, if any.</summary>
