@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
 
 namespace RealtimeAdapters.Ably;
 

@@ -1,5 +1,6 @@
 using RealtimeAdapters.Ably.LiveObjects;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.LiveObjects;
 using RealtimeAdapters.Ably.Realtime;
 using RealtimeAdapters.InMemory;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
 
 namespace RealtimeAdapters.Ably;
 

@@ -30,6 +30,10 @@ start=$(date +%s)
 dotnet pack "$work/packages.slnf" -c Release -o "$work/packages" -p:PackageVersion="$version" -nologo -v:q \
   > "$work/pack.log" 2>&1 || { cat "$work/pack.log" >&2; fail "dotnet pack"; }
 echo "packed in $(( $(date +%s) - start )) s: $(cd "$work/packages" && ls *.nupkg | tr '\n' ' ')"
+# The Ably client depends on the wire layer it shares with the emulator as a package (a project reference on pack).
+nuspec=$(unzip -p "$work/packages/RealtimeAdapters.Ably.$version.nupkg" RealtimeAdapters.Ably.nuspec) || fail "reading the Ably nuspec"
+grep -q "id=\"RealtimeAdapters.Ably.Protocol\" version=\"$version\"" <<< "$nuspec" \
+  || fail "RealtimeAdapters.Ably does not depend on RealtimeAdapters.Ably.Protocol $version"
 
 # 2. Only the packed folder for our packages, the usual source for the rest.
 cat > "$work/nuget.config" <<XML

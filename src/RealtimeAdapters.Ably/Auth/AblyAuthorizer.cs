@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
 
 namespace RealtimeAdapters.Ably.Auth;
 

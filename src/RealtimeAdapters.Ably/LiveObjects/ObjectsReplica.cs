@@ -1,4 +1,5 @@
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.LiveObjects;
 using RealtimeAdapters.InMemory;
 
 namespace RealtimeAdapters.Ably.LiveObjects;

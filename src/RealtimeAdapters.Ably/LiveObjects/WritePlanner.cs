@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using RealtimeAdapters.Ably.Protocol.LiveObjects;
 
 namespace RealtimeAdapters.Ably.LiveObjects;
 

@@ -79,7 +79,7 @@ internal sealed class AblyChannel : IChannel
     }
 
     /// <summary>Publishes object operations (one OBJECT frame: all applied or none); completes with the ACK's serials.</summary>
-    internal Task<PublishResult?> PublishObjectsAsync(IReadOnlyList<LiveObjects.ObjectMessage> operations, CancellationToken cancellationToken) =>
+    internal Task<PublishResult?> PublishObjectsAsync(IReadOnlyList<Protocol.LiveObjects.ObjectMessage> operations, CancellationToken cancellationToken) =>
         _connection.SendForResultAsync(new ProtocolMessage { Action = ProtocolAction.Object, Channel = Name, State = operations }, cancellationToken);
 
     /// <summary>The serial the next attach resumes from (for a recovery key), or null.</summary>

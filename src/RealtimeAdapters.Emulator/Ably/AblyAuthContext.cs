@@ -1,4 +1,4 @@
-using RealtimeAdapters.Ably.Auth;
+using RealtimeAdapters.Ably.Protocol.Auth;
 
 namespace RealtimeAdapters.Emulator.Ably;
 

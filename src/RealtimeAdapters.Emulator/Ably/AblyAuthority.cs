@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
 
 namespace RealtimeAdapters.Emulator.Ably;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
 
 namespace RealtimeAdapters.Emulator.Ably;
 

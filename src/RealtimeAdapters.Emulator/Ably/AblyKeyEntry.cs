@@ -1,5 +1,5 @@
-using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
 
 namespace RealtimeAdapters.Emulator.Ably;
 

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using MessagePack;
 using Microsoft.AspNetCore.Http;
-using RealtimeAdapters.Ably.LiveObjects;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.LiveObjects;
 using RealtimeAdapters.Emulator.Ably.LiveObjects;
 
 namespace RealtimeAdapters.Emulator.Ably;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
 
 namespace RealtimeAdapters.Emulator.Ably;
 

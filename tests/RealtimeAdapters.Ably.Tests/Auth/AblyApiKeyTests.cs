@@ -1,5 +1,5 @@
 using System.Text;
-using RealtimeAdapters.Ably.Auth;
+using RealtimeAdapters.Ably.Protocol.Auth;
 
 namespace RealtimeAdapters.Ably.Tests.Auth;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using RealtimeAdapters.Ably.Auth;
-using RealtimeAdapters.Emulator.Ably;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
+using RealtimeAdapters.Emulator.Ably;
 
 namespace RealtimeAdapters.Ably.Tests.Auth;
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
 using RealtimeAdapters.Ably.Tests.Provider;
 
 namespace RealtimeAdapters.Ably.Tests.Auth;

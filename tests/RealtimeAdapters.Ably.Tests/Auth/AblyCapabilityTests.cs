@@ -1,6 +1,6 @@
-using RealtimeAdapters.Ably.Auth;
-using RealtimeAdapters.Emulator.Ably;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
+using RealtimeAdapters.Emulator.Ably;
 
 namespace RealtimeAdapters.Ably.Tests.Auth;
 

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Time.Testing;
-using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
 using RealtimeAdapters.Emulator;
 
 namespace RealtimeAdapters.Ably.Tests.Auth;

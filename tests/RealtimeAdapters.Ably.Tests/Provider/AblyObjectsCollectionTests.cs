@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using RealtimeAdapters.Ably.LiveObjects;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.LiveObjects;
 using RealtimeAdapters.Emulator.Ably.LiveObjects;
 
 namespace RealtimeAdapters.Ably.Tests.Provider;

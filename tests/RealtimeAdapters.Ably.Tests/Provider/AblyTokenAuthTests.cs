@@ -1,6 +1,7 @@
 using System.Text;
 using RealtimeAdapters.Ably.Auth;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.Auth;
 using RealtimeAdapters.Ably.Tests.Auth;
 
 namespace RealtimeAdapters.Ably.Tests.Provider;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using RealtimeAdapters.Ably.LiveObjects;
 using RealtimeAdapters.Ably.Protocol;
+using RealtimeAdapters.Ably.Protocol.LiveObjects;
 
 namespace RealtimeAdapters.Emulator.Ably.LiveObjects;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using RealtimeAdapters.Ably.LiveObjects;
+using RealtimeAdapters.Ably.Protocol.LiveObjects;
 
 namespace RealtimeAdapters.Emulator.Ably.LiveObjects;
 

@@ -1,7 +1,0 @@
-namespace RealtimeAdapters.Ably.Protocol;
-
-/// <summary>The <c>auth</c> field of an AUTH message (RTN22): the new token.</summary>
-internal sealed record AuthDetails
-{
-    public string? AccessToken { get; set; }
-}

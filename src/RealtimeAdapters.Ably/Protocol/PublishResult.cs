@@ -1,7 +1,0 @@
-namespace RealtimeAdapters.Ably.Protocol;
-
-/// <summary>One entry of an ACK's <c>res</c>: the serials assigned to the messages of one ProtocolMessage (a null where a message was discarded as a duplicate).</summary>
-internal sealed record PublishResult
-{
-    public IReadOnlyList<string?>? Serials { get; set; }
-}

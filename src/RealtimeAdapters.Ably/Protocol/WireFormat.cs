@@ -1,8 +1,0 @@
-namespace RealtimeAdapters.Ably.Protocol;
-
-/// <summary>The two wire formats: JSON (WebSocket text frames, <c>application/json</c>) and msgpack (binary frames, <c>application/x-msgpack</c>).</summary>
-internal enum WireFormat
-{
-    Json,
-    MsgPack,
-}
