@@ -29,6 +29,11 @@ internal sealed partial class EmulatorMetrics : IDisposable
     public const string ErrorsName = "realtime.emulator.errors";
     public const string FaultsName = "realtime.emulator.faults";
     public const string RefusalsName = "realtime.emulator.limits.refused";
+    public const string GcCollectionsName = "realtime.emulator.gc.collections";
+    public const string GcPauseTimeName = "realtime.emulator.gc.pause.time";
+
+    /// <summary>The tag naming a collection's generation (<see cref="GcCollectionsName"/>), as .NET's runtime metrics name it.</summary>
+    public const string GcGenerationTag = "gc.heap.generation";
 
     /// <summary>The tag naming the limit of a refusal (<see cref="Refused"/>).</summary>
     public const string LimitTag = "realtime.emulator.limit";
@@ -58,6 +63,24 @@ internal sealed partial class EmulatorMetrics : IDisposable
         Faults = Meter.CreateCounter<long>(FaultsName, "{fault}", "Faults injected through the emulator's test hooks, by kind (realtime.emulator.fault).");
         Refused = Meter.CreateCounter<long>(
             RefusalsName, "{refusal}", "Connections, requests, frames and messages refused by a configured limit, by limit (realtime.emulator.limit).");
+
+        // The hosting process's collections and the time they paused it: every frame the emulator serves waits out a
+        // pause, so a latency tail seen by clients can be put beside them (scrape before and after a measurement).
+        Meter.CreateObservableCounter(
+            GcCollectionsName,
+            static () => new Measurement<long>[]
+            {
+                new(GC.CollectionCount(0), new KeyValuePair<string, object?>(GcGenerationTag, "gen0")),
+                new(GC.CollectionCount(1), new KeyValuePair<string, object?>(GcGenerationTag, "gen1")),
+                new(GC.CollectionCount(2), new KeyValuePair<string, object?>(GcGenerationTag, "gen2")),
+            },
+            "{collection}",
+            "Garbage collections of the process hosting the emulator since it started, by generation (gc.heap.generation; a collection of a generation also counts in the younger ones).");
+        Meter.CreateObservableCounter(
+            GcPauseTimeName,
+            static () => GC.GetTotalPauseDuration().TotalSeconds,
+            "s",
+            "Time the process hosting the emulator was paused by garbage collections since it started.");
     }
 
     public Meter Meter { get; }

@@ -5,7 +5,8 @@ using System.Text;
 namespace RealtimeAdapters.Emulator.Hosting;
 
 /// <summary>
-/// Aggregates the measurements of one <see cref="Meter"/> (counters, up-down counters, histograms) and writes them in the
+/// Aggregates the measurements of one <see cref="Meter"/> (counters, up-down counters, histograms; observable instruments
+/// are read when written) and writes them in the
 /// Prometheus text format (0.0.4) with the names OpenTelemetry's Prometheus exporter gives them — dots to underscores, the
 /// unit <c>s</c> as <c>_seconds</c>, <c>_total</c> on counters — so that one dashboard reads the library's metrics and
 /// the emulator's. The emulator ships without an OpenTelemetry dependency; this is all it needs.
@@ -43,6 +44,8 @@ internal sealed class PrometheusExposition : IDisposable
     /// <summary>Every instrument with its series (an instrument nothing was recorded on yet: its HELP and TYPE only).</summary>
     public string Write()
     {
+        // Observable instruments report their current values through the measurement callbacks (outside the lock).
+        _listener.RecordObservableInstruments();
         var text = new StringBuilder();
         lock (_gate)
         {
@@ -51,7 +54,7 @@ internal sealed class PrometheusExposition : IDisposable
                 var name = MetricName(instrument);
                 var type = instrument switch
                 {
-                    Counter<long> or Counter<double> => "counter",
+                    Counter<long> or Counter<double> or ObservableCounter<long> or ObservableCounter<double> => "counter",
                     Histogram<long> or Histogram<double> => "histogram",
                     _ => "gauge",
                 };
@@ -93,7 +96,7 @@ internal sealed class PrometheusExposition : IDisposable
             name += "_seconds";
         }
 
-        return instrument is Counter<long> or Counter<double> ? name + "_total" : name;
+        return instrument is Counter<long> or Counter<double> or ObservableCounter<long> or ObservableCounter<double> ? name + "_total" : name;
     }
 
     private static string Sanitize(string name)
@@ -158,7 +161,15 @@ internal sealed class PrometheusExposition : IDisposable
                 series[labels] = s = new Series(bounds);
             }
 
-            s.Add(value);
+            if (instrument.IsObservable)
+            {
+                // An observation is the instrument's value now, not an increment.
+                s.Set(value);
+            }
+            else
+            {
+                s.Add(value);
+            }
         }
     }
 
@@ -180,6 +191,8 @@ internal sealed class PrometheusExposition : IDisposable
         public double Sum { get; private set; }
 
         public long Count { get; private set; }
+
+        public void Set(double value) => Sum = value;
 
         public void Add(double value)
         {

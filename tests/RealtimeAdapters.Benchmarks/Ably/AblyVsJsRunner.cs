@@ -9,7 +9,9 @@ namespace RealtimeAdapters.Benchmarks.Ably;
 /// tests/interop/peer/bench.mjs) against one emulator process, alternately for several rounds after one warm-up round
 /// each, and a markdown table compares throughput and latency percentiles. The emulator runs in its own process (the
 /// Emulator program from this program's output directory), so neither client shares a process with the server;
-/// <c>--emulator-env NAME=VALUE</c> sets its environment only (GC experiments for the tail latency analysis).
+/// <c>--emulator-env NAME=VALUE</c> sets its environment only (GC experiments for the tail latency analysis). Each round
+/// also reports the emulator's garbage collections during it and the time they paused the emulator (its <c>/metrics</c>
+/// scraped before and after the round), so a tail can be put beside the server's pauses that both clients share.
 /// </summary>
 internal static class AblyVsJsRunner
 {
@@ -34,6 +36,29 @@ internal static class AblyVsJsRunner
         var ready = await emulator.ReadLineAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         var url = new Uri(ready.Split(' ')[3]);
         Console.Error.WriteLine($"emulator: {ready}");
+
+        using var scraper = new HttpClient();
+        var metrics = new Uri(url, "metrics");
+
+        // The emulator's collections (all generations) and pause time so far.
+        async Task<(long Collections, long Gen1, double PauseMs)> EmulatorGcAsync()
+        {
+            var text = await scraper.GetStringAsync(metrics).ConfigureAwait(false);
+            double Read(string series) => text.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+                .Select(l => double.Parse(l[(series.Length + 1)..], CultureInfo.InvariantCulture)).Single();
+            return ((long)Read("realtime_emulator_gc_collections_total{gc_heap_generation=\"gen0\"}"),
+                (long)Read("realtime_emulator_gc_collections_total{gc_heap_generation=\"gen1\"}"),
+                Read("realtime_emulator_gc_pause_time_seconds_total") * 1000);
+        }
+
+        async Task<(WorkloadResult Result, string EmulatorGc, double PauseMs)> MeasureAsync(Func<Task<WorkloadResult>> run)
+        {
+            var before = await EmulatorGcAsync().ConfigureAwait(false);
+            var result = await run().ConfigureAwait(false);
+            var after = await EmulatorGcAsync().ConfigureAwait(false);
+            var pause = after.PauseMs - before.PauseMs;
+            return (result, string.Create(CultureInfo.InvariantCulture, $"{after.Collections - before.Collections} ({after.Gen1 - before.Gen1} gen1+), {pause:N1} ms"), pause);
+        }
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Workload: {count:N0} messages of {size} bytes per round, one publisher and one subscriber connection, at most {window} publishes awaiting ACK; {rounds} rounds after {warmup} warm-up round(s) per client; emulator {url}.");
@@ -71,31 +96,39 @@ internal static class AblyVsJsRunner
             var jsResults = new List<WorkloadResult>();
             report.AppendLine(CultureInfo.InvariantCulture, $"### {format}");
             report.AppendLine();
-            report.AppendLine("| round | client | messages/s | p50 | p90 | p99 | max | client CPU/message |");
-            report.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+            report.AppendLine("| round | client | messages/s | p50 | p90 | p99 | max | client CPU/message | emulator GCs during the round (pause) |");
+            report.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+            var above = new List<string>();
             for (var round = 1; round <= rounds; round++)
             {
                 // Alternate which client goes first, so neither always runs on the heels of the other.
-                WorkloadResult a, b;
+                (WorkloadResult Result, string EmulatorGc, double PauseMs) ma, mb;
                 if (round % 2 == 1)
                 {
-                    a = await csharp.RunAsync(count).ConfigureAwait(false);
-                    b = await RunJsAsync().ConfigureAwait(false);
+                    ma = await MeasureAsync(() => csharp.RunAsync(count)).ConfigureAwait(false);
+                    mb = await MeasureAsync(RunJsAsync).ConfigureAwait(false);
                 }
                 else
                 {
-                    b = await RunJsAsync().ConfigureAwait(false);
-                    a = await csharp.RunAsync(count).ConfigureAwait(false);
+                    mb = await MeasureAsync(RunJsAsync).ConfigureAwait(false);
+                    ma = await MeasureAsync(() => csharp.RunAsync(count)).ConfigureAwait(false);
                 }
 
+                var (a, b) = (ma.Result, mb.Result);
                 csharpResults.Add(a);
                 jsResults.Add(b);
-                report.AppendLine(Row(round.ToString(CultureInfo.InvariantCulture), "C#", a));
-                report.AppendLine(Row(round.ToString(CultureInfo.InvariantCulture), "ably-js", b));
+                report.AppendLine(Row(round.ToString(CultureInfo.InvariantCulture), "C#", a, ma.EmulatorGc));
+                report.AppendLine(Row(round.ToString(CultureInfo.InvariantCulture), "ably-js", b, mb.EmulatorGc));
+                if (a.P99Us > b.P99Us)
+                {
+                    above.Add(string.Create(CultureInfo.InvariantCulture, $"round {round} (emulator paused {ma.PauseMs:N1} ms in C#'s round, {mb.PauseMs:N1} ms in ably-js's)"));
+                }
                 Console.Error.WriteLine($"{format} round {round}: C# {a.PerSecond:N0}/s p99 {a.P99Us:N0} µs {a.CpuUsPerMessage:N1} µs CPU/msg; ably-js {b.PerSecond:N0}/s p99 {b.P99Us:N0} µs {b.CpuUsPerMessage:N1} µs CPU/msg");
                 Console.Error.WriteLine($"{format} round {round}: C# {csharp.LastDiagnostics}");
             }
 
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"C# p99 above ably-js's in {above.Count} of {rounds} rounds{(above.Count > 0 ? ": " + string.Join("; ", above) : string.Empty)}.");
             report.AppendLine();
             var cs = Median(csharpResults);
             var jsMedian = Median(jsResults);
@@ -117,8 +150,8 @@ internal static class AblyVsJsRunner
         return 0;
     }
 
-    private static string Row(string round, string client, WorkloadResult r) =>
-        string.Create(CultureInfo.InvariantCulture, $"| {round} | {client} | {r.PerSecond:N0} | {Us(r.P50Us)} | {Us(r.P90Us)} | {Us(r.P99Us)} | {Us(r.MaxUs)} | {r.CpuUsPerMessage:N1} µs |");
+    private static string Row(string round, string client, WorkloadResult r, string emulatorGc) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {round} | {client} | {r.PerSecond:N0} | {Us(r.P50Us)} | {Us(r.P90Us)} | {Us(r.P99Us)} | {Us(r.MaxUs)} | {r.CpuUsPerMessage:N1} µs | {emulatorGc} |");
 
     private static string Us(double us) => us >= 10_000
         ? string.Create(CultureInfo.InvariantCulture, $"{us / 1000:N1} ms")

@@ -52,6 +52,39 @@ public sealed class OperatorEndpointsTests
     }
 
     [Fact]
+    public async Task Metrics_GarbageCollections_AreTheProcessCountsWhenScraped()
+    {
+        await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 } }, Ct);
+        using var http = new HttpClient();
+        // A collection before the first scrape too, so that each count read is above zero (a sum would show).
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        var before = await http.GetStringAsync(new Uri(emulator.FirebaseUrl, "metrics"), Ct);
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        var low = new[] { GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2) };
+        var after = await http.GetStringAsync(new Uri(emulator.FirebaseUrl, "metrics"), Ct);
+        var high = new[] { GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2) };
+
+        Assert.Contains("# TYPE realtime_emulator_gc_collections_total counter\n", after, StringComparison.Ordinal);
+        Assert.Contains("# TYPE realtime_emulator_gc_pause_time_seconds_total counter\n", after, StringComparison.Ordinal);
+        for (var generation = 0; generation <= 2; generation++)
+        {
+            // The process's count when scraped (an observation replaces the last one; it is not added to it).
+            var series = $"realtime_emulator_gc_collections_total{{gc_heap_generation=\"gen{generation}\"}}";
+            Assert.InRange(Sample(after, series), low[generation], high[generation]);
+            Assert.True(Sample(after, series) >= Sample(before, series) + 1, $"{series}: {Sample(before, series)} then {Sample(after, series)}");
+        }
+
+        Assert.True(Sample(after, "realtime_emulator_gc_pause_time_seconds_total") > 0);
+        Assert.True(Sample(after, "realtime_emulator_gc_pause_time_seconds_total") >= Sample(before, "realtime_emulator_gc_pause_time_seconds_total"));
+    }
+
+    private static double Sample(string exposition, string series)
+    {
+        var line = exposition.Split('\n').Single(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task FirebaseDataPath_NamedMetrics_IsStillData()
     {
         await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 } }, Ct);
