@@ -75,6 +75,21 @@ internal sealed class RealtimeEndpoint(FirebaseServer server)
         return dropped;
     }
 
+    /// <summary>
+    /// Benchmark hook: every open connection of a namespace keeps its outbound messages (encoded, in order) from now on,
+    /// until the returned function is called; that sends them and completes with how many were sent.
+    /// </summary>
+    public Func<Task<int>> HoldAll(FirebaseNamespace ns)
+    {
+        var held = _sessions.Values.Where(c => c.Namespace == ns).ToList();
+        foreach (var connection in held)
+        {
+            connection.Sender.Hold();
+        }
+
+        return async () => (await Task.WhenAll(held.Select(c => c.Sender.Release())).ConfigureAwait(false)).Sum();
+    }
+
     // Unguessable, since naming a session ends it.
     private static string NewSessionId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 }
