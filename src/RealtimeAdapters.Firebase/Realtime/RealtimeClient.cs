@@ -32,6 +32,10 @@ internal sealed class RealtimeClient
     private readonly List<RealtimeRequest> _queue = [];
     private readonly Dictionary<long, RealtimeRequest> _sent = [];
     private readonly List<RealtimeWatch> _listens = [];
+
+    // A copy of _listens for the receive loop, replaced (under the gate) whenever the list changes: a push is routed
+    // without taking the gate or allocating.
+    private RealtimeWatch[] _listenSnapshot = [];
     private readonly Dictionary<long, RealtimeWatch> _listensByNumber = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -97,18 +101,22 @@ internal sealed class RealtimeClient
         // A request cancelled before it is issued is never sent (once sent, it cannot be taken back).
         cancellationToken.ThrowIfCancellationRequested();
         EnsureStarted();
+        bool sent;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
             _queue.Add(request);
-            if (_outbound is { } outbound)
+            sent = _outbound is { } outbound;
+            if (sent)
             {
-                Send(outbound, request);
+                Send(_outbound!, request);
             }
         }
 
+        // The timeout only fails a request still unsent (see Expire): one sent at once needs no timer. Once sent, a request
+        // is answered or failed when the socket is lost.
         var waitsOffline = request.Kind == RealtimeRequestKind.Write && _options.QueueWritesWhileOffline;
-        using var timeout = waitsOffline ? null : new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var timeout = waitsOffline || sent ? null : new CancellationTokenSource(_options.RequestTimeout, _time);
         using var expire = timeout?.Token.Register(static state =>
         {
             var (client, r) = ((RealtimeClient, RealtimeRequest))state!;
@@ -144,6 +152,7 @@ internal sealed class RealtimeClient
             }
 
             _listens.Add(watch);
+            _listenSnapshot = [.. _listens];
             if (_outbound is { } outbound)
             {
                 SendListen(outbound, watch);
@@ -155,7 +164,13 @@ internal sealed class RealtimeClient
     {
         lock (_gate)
         {
-            if (!_listens.Remove(watch) || _outbound is not { } outbound)
+            if (!_listens.Remove(watch))
+            {
+                return;
+            }
+
+            _listenSnapshot = [.. _listens];
+            if (_outbound is not { } outbound)
             {
                 return;
             }
@@ -181,6 +196,7 @@ internal sealed class RealtimeClient
             pending = [.. _queue];
             _queue.Clear();
             _listens.Clear();
+            _listenSnapshot = [];
             _outbound?.Writer.TryComplete();
         }
 
@@ -453,7 +469,7 @@ internal sealed class RealtimeClient
         {
             var answer = body.TryGetProperty("b", out var b) ? b : default;
             var status = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("s", out var st) ? st.GetString() ?? "" : "";
-            var data = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("d", out var dd) ? dd.Clone() : default;
+            var data = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("d", out var dd) ? dd : default;
             return OnAnswer(number, status, data);
         }
 
@@ -462,12 +478,16 @@ internal sealed class RealtimeClient
             return null;
         }
 
+        // The action compared in place: reading it as a string would allocate one per push.
+        var merge = a.ValueEquals("m"u8);
+        if (merge || a.ValueEquals("d"u8))
+        {
+            OnDataPush(merge, push);
+            return null;
+        }
+
         switch (a.GetString())
         {
-            case "d":
-            case "m":
-                OnDataPush(a.ValueEquals("m"), push);
-                return null;
             case "c":
                 OnRevoked(push);
                 return null;
@@ -509,7 +529,14 @@ internal sealed class RealtimeClient
             _listensByNumber.Remove(number, out listen);
         }
 
-        request?.Complete(status, data);
+        if (request is not null)
+        {
+            // The answer outlives its message: a copy, except for a write's "ok" and its empty string (a copy would cost a
+            // document per write).
+            var written = request.Kind == RealtimeRequestKind.Write && data.ValueKind == JsonValueKind.String && data.ValueEquals(""u8);
+            request.Complete(status, written || data.ValueKind == JsonValueKind.Undefined ? default : data.Clone());
+        }
+
         if (listen is not null)
         {
             if (status == "ok")
@@ -549,16 +576,13 @@ internal sealed class RealtimeClient
             entries = [(at, ServerChange.ReadValue(data), isPriority)];
         }
 
-        List<RealtimeWatch> targets;
-        lock (_gate)
+        foreach (var watch in Volatile.Read(ref _listenSnapshot))
         {
-            targets = tag is { } tg
-                ? [.. _listens.Where(w => w.Tag == tg)]
-                : [.. _listens.Where(w => w.Tag is null)];
-        }
+            if (watch.Tag != tag)
+            {
+                continue;
+            }
 
-        foreach (var watch in targets)
-        {
             var changes = RealtimeWire.ChangesFor(watch.Query.Path, entries);
             if (changes.Count > 0)
             {
@@ -634,6 +658,7 @@ internal sealed class RealtimeClient
             listens = [.. _listens];
             _queue.Clear();
             _listens.Clear();
+            _listenSnapshot = [];
         }
 
         foreach (var request in requests)

@@ -15,23 +15,69 @@ internal static class RealtimeWire
     public static readonly byte[] Ping = """{"t":"c","d":{"t":"p","d":{}}}"""u8.ToArray();
 
     /// <summary>A data message: <c>{"t":"d","d":{"r":n,"a":action,"b":body}}</c>.</summary>
+    /// <remarks>
+    /// Built by concatenation rather than through a JSON writer: it is the one message every request pays for, the body
+    /// is JSON already, and an action is one of the protocol's short ASCII names.
+    /// </remarks>
     public static byte[] Envelope(long number, string action, byte[] body)
     {
-        var buffer = new ArrayBufferWriter<byte>(body.Length + 48);
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            json.WriteStartObject();
-            json.WriteString("t", "d");
-            json.WriteStartObject("d");
-            json.WriteNumber("r", number);
-            json.WriteString("a", action);
-            json.WritePropertyName("b");
-            json.WriteRawValue(body, skipInputValidation: true);
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
+        System.Diagnostics.Debug.Assert(action.All(static c => c is >= 'a' and <= 'z'), "An action is a short ASCII name.");
+        Span<byte> digits = stackalloc byte[20];
+        System.Buffers.Text.Utf8Formatter.TryFormat(number, digits, out var length);
+        var message = new byte[EnvelopeStart.Length + length + ActionStart.Length + action.Length + BodyStart.Length + body.Length + 2];
+        var at = message.AsSpan();
+        EnvelopeStart.CopyTo(at);
+        at = at[EnvelopeStart.Length..];
+        digits[..length].CopyTo(at);
+        at = at[length..];
+        ActionStart.CopyTo(at);
+        at = at[ActionStart.Length..];
+        at = at[System.Text.Encoding.ASCII.GetBytes(action, at)..];
+        BodyStart.CopyTo(at);
+        at = at[BodyStart.Length..];
+        body.CopyTo(at);
+        at[body.Length] = (byte)'}';
+        at[body.Length + 1] = (byte)'}';
+        return message;
+    }
 
-        return buffer.WrittenSpan.ToArray();
+    private static ReadOnlySpan<byte> EnvelopeStart => """{"t":"d","d":{"r":"""u8;
+
+    private static ReadOnlySpan<byte> ActionStart => ",\"a\":\""u8;
+
+    private static ReadOnlySpan<byte> BodyStart => "\",\"b\":"u8;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>
+    /// The UTF-8 JSON <paramref name="write"/> produces, through a writer and buffer kept per thread (a request body is
+    /// written on every write call; the writer is not).
+    /// </summary>
+    public static byte[] Json<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        var json = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        buffer.ResetWrittenCount();
+        json.Reset(buffer);
+        try
+        {
+            write(json, state);
+            json.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            // A large value's buffer is not kept for the thread's lifetime.
+            if (buffer.Capacity > 64 * 1024)
+            {
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
     }
 
     public static byte[] ListenBody(RealtimeWatch watch, string? hash)
