@@ -29,7 +29,9 @@ internal sealed class RealtimeClient
     private readonly TimeProvider _time;
     private readonly RealtimeCredentials _credentials;
     private readonly Lock _gate = new();
-    private readonly List<RealtimeRequest> _queue = [];
+    // The requests not answered yet, in issue order (a linked list: answers take them out from the front, one by one, in
+    // constant time however many are in flight).
+    private readonly LinkedList<RealtimeRequest> _queue = [];
     private readonly Dictionary<long, RealtimeRequest> _sent = [];
     private readonly List<RealtimeWatch> _listens = [];
 
@@ -96,7 +98,7 @@ internal sealed class RealtimeClient
     /// Sends a request (when connected; queued until then) and returns its answer. A request that is not sent within
     /// <see cref="FirebaseStoreOptions.RequestTimeout"/> fails, except a write when writes are queued while offline.
     /// </summary>
-    public async Task<RealtimeResponse> SendAsync(RealtimeRequest request, CancellationToken cancellationToken)
+    public Task<RealtimeResponse> SendAsync(RealtimeRequest request, CancellationToken cancellationToken)
     {
         // A request cancelled before it is issued is never sent (once sent, it cannot be taken back).
         cancellationToken.ThrowIfCancellationRequested();
@@ -105,7 +107,7 @@ internal sealed class RealtimeClient
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
-            _queue.Add(request);
+            request.QueueNode = _queue.AddLast(request);
             sent = _outbound is { } outbound;
             if (sent)
             {
@@ -113,8 +115,14 @@ internal sealed class RealtimeClient
             }
         }
 
-        // The timeout only fails a request still unsent (see Expire): one sent at once needs no timer. Once sent, a request
-        // is answered or failed when the socket is lost.
+        // The timeout only fails a request still unsent (see Expire): one sent at once needs no timer, and with nothing to
+        // cancel either, its answer is all there is to wait for. Once sent, a request is answered or failed when the socket
+        // is lost.
+        return sent && !cancellationToken.CanBeCanceled ? request.Answer : WaitAnswerAsync(request, sent, cancellationToken);
+    }
+
+    private async Task<RealtimeResponse> WaitAnswerAsync(RealtimeRequest request, bool sent, CancellationToken cancellationToken)
+    {
         var waitsOffline = request.Kind == RealtimeRequestKind.Write && _options.QueueWritesWhileOffline;
         using var timeout = waitsOffline || sent ? null : new CancellationTokenSource(_options.RequestTimeout, _time);
         using var expire = timeout?.Token.Register(static state =>
@@ -133,7 +141,7 @@ internal sealed class RealtimeClient
                 // Not sent yet: it never will be. Sent: the answer is simply not waited for.
                 if (request.Number == 0)
                 {
-                    _queue.Remove(request);
+                    Dequeue(request);
                 }
             }
 
@@ -216,7 +224,7 @@ internal sealed class RealtimeClient
     {
         lock (_gate)
         {
-            if (request.Number != 0 || !_queue.Remove(request))
+            if (request.Number != 0 || !Dequeue(request))
             {
                 return;
             }
@@ -244,13 +252,22 @@ internal sealed class RealtimeClient
                 {
                     await _credentials.RefreshTokenAsync(cancellationToken).ConfigureAwait(false);
                     using var socket = new ClientWebSocket();
+
+                    // The connection is opened here rather than by ClientWebSocket, so that its stream can gather the
+                    // frames of a burst into one write (WriteBatchingStream); the handler lives as long as the socket.
+                    WriteBatchingStream? stream = null;
+                    using var handler = new SocketsHttpHandler
+                    {
+                        ConnectCallback = async (context, ct) => stream = new WriteBatchingStream(await ConnectTcpAsync(context.DnsEndPoint, ct).ConfigureAwait(false)),
+                    };
+                    using var invoker = new HttpMessageInvoker(handler);
                     using (var connectTimeout = new CancellationTokenSource(_options.RequestTimeout, _time))
                     using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connectTimeout.Token))
                     {
-                        await socket.ConnectAsync(SocketUri(), connecting.Token).ConfigureAwait(false);
+                        await socket.ConnectAsync(SocketUri(), invoker, connecting.Token).ConfigureAwait(false);
                     }
 
-                    (reason, handshaken) = await RunSocketAsync(socket, cancellationToken).ConfigureAwait(false);
+                    (reason, handshaken) = await RunSocketAsync(socket, stream, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -302,7 +319,7 @@ internal sealed class RealtimeClient
     }
 
     /// <summary>One socket's life: handshake, then messages until it ends. Returns why it ended and whether the handshake came.</summary>
-    private async Task<(RealtimeException Reason, bool Handshaken)> RunSocketAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    private async Task<(RealtimeException Reason, bool Handshaken)> RunSocketAsync(ClientWebSocket socket, WriteBatchingStream? stream, CancellationToken cancellationToken)
     {
         var outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         var reader = new RealtimeSocketReader(socket, MaxIncomingMessageBytes);
@@ -329,7 +346,7 @@ internal sealed class RealtimeClient
             null,
             _options.IdleTimeout,
             Timeout.InfiniteTimeSpan);
-        var writer = WriteLoopAsync(socket, outbound.Reader, idle, () => watchdog.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan));
+        var writer = WriteLoopAsync(socket, stream, outbound.Reader, idle, () => watchdog.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan));
         var handshaken = false;
         try
         {
@@ -523,7 +540,7 @@ internal sealed class RealtimeClient
 
             if (_sent.Remove(number, out request))
             {
-                _queue.Remove(request);
+                Dequeue(request);
             }
 
             _listensByNumber.Remove(number, out listen);
@@ -622,17 +639,22 @@ internal sealed class RealtimeClient
 
             // What was sent and not answered may or may not have been applied: only writes queued for offline use are
             // sent again (as the SDKs do); the rest fail. What was never sent waits for the next connection.
-            _queue.RemoveAll(r =>
+            for (var node = _queue.First; node is not null;)
             {
+                var next = node.Next;
+                var r = node.Value;
                 if (r.Number == 0 || (r.Kind == RealtimeRequestKind.Write && _options.QueueWritesWhileOffline))
                 {
                     r.Number = 0;
-                    return false;
+                }
+                else
+                {
+                    Dequeue(r);
+                    failed.Add(r);
                 }
 
-                failed.Add(r);
-                return true;
-            });
+                node = next;
+            }
         }
 
         foreach (var request in failed)
@@ -672,6 +694,22 @@ internal sealed class RealtimeClient
         }
 
         _store.ConnectionState.Report(this, ConnectionState.Failed, reason);
+    }
+
+    /// <summary>Takes a request out of the queue; false when it was not in it. Called under the gate.</summary>
+    private bool Dequeue(RealtimeRequest request)
+    {
+        var node = request.QueueNode;
+        request.QueueNode = null;
+
+        // A node the queue no longer holds (it was cleared at the end) is not removed twice.
+        if (node?.List is null)
+        {
+            return false;
+        }
+
+        _queue.Remove(node);
+        return true;
     }
 
     private void Send(Channel<byte[]> outbound, RealtimeRequest request)
@@ -752,7 +790,7 @@ internal sealed class RealtimeClient
         return new UriBuilder(http) { Scheme = scheme, Path = "/.ws", Query = query.ToString() }.Uri;
     }
 
-    private async Task WriteLoopAsync(ClientWebSocket socket, ChannelReader<byte[]> messages, CancellationTokenSource idle, Action pingSent)
+    private async Task WriteLoopAsync(ClientWebSocket socket, WriteBatchingStream? stream, ChannelReader<byte[]> messages, CancellationTokenSource idle, Action pingSent)
     {
         try
         {
@@ -776,17 +814,32 @@ internal sealed class RealtimeClient
                     return;
                 }
 
-                while (messages.TryRead(out var message))
+                // Everything queued now goes out in one write of the connection (a burst of pipelined requests).
+                stream?.Hold();
+                var pinged = false;
+                try
                 {
-                    foreach (var frame in FrameSplitter.Split(message))
+                    while (messages.TryRead(out var message))
                     {
-                        await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
-                    }
+                        foreach (var frame in FrameSplitter.Split(message))
+                        {
+                            await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+                        }
 
-                    if (ReferenceEquals(message, RealtimeWire.Ping))
-                    {
-                        pingSent();
+                        pinged |= ReferenceEquals(message, RealtimeWire.Ping);
                     }
+                }
+                finally
+                {
+                    if (stream is not null)
+                    {
+                        await stream.SendHeldAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+
+                if (pinged)
+                {
+                    pingSent();
                 }
             }
         }
@@ -797,7 +850,21 @@ internal sealed class RealtimeClient
         }
     }
 
-
+    /// <summary>A TCP connection to the database (or its proxy), as the default handler would open it.</summary>
+    private static async ValueTask<Stream> ConnectTcpAsync(System.Net.DnsEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     private static async Task CloseQuietlyAsync(ClientWebSocket socket)
     {
