@@ -30,7 +30,7 @@ namespace RealtimeAdapters.Benchmarks.Firebase;
 /// since it shares the process (under 1 KB); the JS figure is the V8 heap of the SDK's process (run with
 /// <c>--expose-gc</c>), its watch an <c>onValue</c> (the SDK keeps one view per location, whatever the event types).
 /// </para>
-/// Run: <c>dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --firebase-vs-js [--rounds 5] [--count 10000] [--children 100,10000,100000] [--rtt 2000]</c>.
+/// Run: <c>dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --firebase-vs-js [--rounds 5] [--warmup 2] [--count 10000] [--children 100,10000,100000] [--rtt 2000]</c>.
 /// Needs <c>npm ci --prefix tests/interop</c>.
 /// </summary>
 internal static class FirebaseVsJsRunner
@@ -40,6 +40,7 @@ internal static class FirebaseVsJsRunner
     public static async Task<int> RunAsync(string[] args)
     {
         var rounds = RunnerOptions.Int(args, "--rounds", 5);
+        var warmup = RunnerOptions.Int(args, "--warmup", 2);
         var count = RunnerOptions.Int(args, "--count", 10_000);
         var rttCount = RunnerOptions.Int(args, "--rtt", 2_000);
         var sizes = Option(args, "--children", "100,10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -52,14 +53,14 @@ internal static class FirebaseVsJsRunner
         }
 
         await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 } });
-        Console.WriteLine($"writes per round: {count}; rounds: {rounds}; round trips: {rttCount}; load: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"writes per round: {count}; rounds: {rounds} after {warmup} warm-up rounds per size; round trips: {rttCount}; load: {File.ReadAllText("/proc/loadavg").Trim()}");
         var summary = new List<string>();
         foreach (var size in sizes)
         {
             Console.WriteLine();
             Console.WriteLine($"## {size} children");
-            Console.WriteLine("| round | web SDK events/s | C# events/s | C# / SDK | emulator send, SDK / C# (ms) |");
-            Console.WriteLine("|---:|---:|---:|---:|---|");
+            Console.WriteLine("| round | web SDK events/s | C# events/s | C# / SDK | emulator send, SDK / C# (ms) | C# allocated per event |");
+            Console.WriteLine("|---:|---:|---:|---:|---|---:|");
 
             // One namespace per client, each with the same list, so that neither client's events wait in the other's round.
             var jsNs = "bench-js-" + size.ToString(CultureInfo.InvariantCulture);
@@ -76,7 +77,8 @@ internal static class FirebaseVsJsRunner
 
             var jsRates = new List<double>();
             var csRates = new List<double>();
-            for (var round = 1; round <= rounds; round++)
+            // Warm-up rounds (not reported) first: both runtimes compile their hot paths while they run.
+            for (var round = 1 - warmup; round <= rounds; round++)
             {
                 // The web SDK: armed for the round's events, then its pushes are produced, held, and released at once.
                 var armed = await js.SendAsync("arm " + count.ToString(CultureInfo.InvariantCulture), Wait);
@@ -94,6 +96,7 @@ internal static class FirebaseVsJsRunner
                 // The C# provider, the same way.
                 release = emulator.HoldFirebaseOutbound(csNs);
                 csWrite();
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var clock = Stopwatch.StartNew();
                 var csSending = release();
                 var csSent = csSending.ContinueWith(t => (Count: t.Result, Ms: clock.Elapsed.TotalMilliseconds), TaskScheduler.Default);
@@ -106,11 +109,17 @@ internal static class FirebaseVsJsRunner
                 }
 
                 var csRate = count / clock.Elapsed.TotalSeconds;
+                var perEvent = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)count;
                 var (csCount, csSendMs) = await csSent;
                 Check(csCount, count, "C# provider");
+                if (round < 1)
+                {
+                    continue;
+                }
+
                 jsRates.Add(jsRate);
                 csRates.Add(csRate);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | {jsRate:N0} | {csRate:N0} | {csRate / jsRate:F2}× | {jsSendMs:F1} / {csSendMs:F1} |"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | {jsRate:N0} | {csRate:N0} | {csRate / jsRate:F2}× | {jsSendMs:F1} / {csSendMs:F1} | {perEvent:N0} B |"));
             }
 
             // Write round trips: awaited sets, one after the other (a short warm-up first on both).
@@ -128,15 +137,15 @@ internal static class FirebaseVsJsRunner
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"memory per watch: web SDK {jsBytes / 1024:N0} KB ({jsBytes / size:F0} B per child{(jsMemory.GetProperty("gc").GetBoolean() ? "" : ", no gc")}), C# {csBytes / 1024:N0} KB ({csBytes / (double)size:F0} B per child)"));
 
-            var jsBest = jsRates.Skip(1).DefaultIfEmpty(jsRates[0]).Max();
-            var csBest = csRates.Skip(1).DefaultIfEmpty(csRates[0]).Max();
+            var jsBest = jsRates.Max();
+            var csBest = csRates.Max();
             summary.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| {size:N0} | {Median(jsRates):N0} | {Median(csRates):N0} | {Median(csRates) / Median(jsRates):F2}× | {csBest / jsBest:F2}× | {Percentiles(jsSamples, brief: true)} | {Percentiles(csSamples, brief: true)} | {jsBytes / 1024:N0} KB | {csBytes / 1024:N0} KB |"));
         }
 
         Console.WriteLine();
         Console.WriteLine($"load at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine("| children | SDK events/s (median) | C# events/s (median) | C# / SDK (medians) | C# / SDK (best after round 1) | SDK write p50 / p99 (ms) | C# write p50 / p99 (ms) | SDK memory per watch | C# memory per watch |");
+        Console.WriteLine("| children | SDK events/s (median) | C# events/s (median) | C# / SDK (medians) | C# / SDK (best rounds) | SDK write p50 / p99 (ms) | C# write p50 / p99 (ms) | SDK memory per watch | C# memory per watch |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---|---|---:|---:|");
         foreach (var line in summary)
         {
