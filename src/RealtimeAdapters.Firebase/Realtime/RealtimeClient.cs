@@ -360,6 +360,18 @@ internal sealed class RealtimeClient
 
                 Volatile.Write(ref pinged, 0);
                 watchdog.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan);
+                if (handshaken && RealtimeWire.TryReadOk(message.Value.Span, out var okNumber))
+                {
+                    // The answer to a write, in the layout the database sends it: read without a document.
+                    var failure = OnAnswer(okNumber, "ok", RealtimeWire.EmptyString);
+                    if (failure is not null)
+                    {
+                        return (failure, handshaken);
+                    }
+
+                    continue;
+                }
+
                 using var doc = JsonDocument.Parse(message.Value);
                 var root = doc.RootElement;
                 if (!root.TryGetProperty("t", out var layer) || !root.TryGetProperty("d", out var body))

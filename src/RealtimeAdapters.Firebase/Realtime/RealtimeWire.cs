@@ -47,6 +47,41 @@ internal static class RealtimeWire
 
     private static ReadOnlySpan<byte> BodyStart => "\",\"b\":"u8;
 
+    /// <summary>The JSON string <c>""</c>, the data of an <c>ok</c> without any.</summary>
+    public static readonly JsonElement EmptyString = ParseEmptyString();
+
+    /// <summary>
+    /// Whether <paramref name="message"/> is exactly <c>{"t":"d","d":{"r":n,"b":{"s":"ok","d":""}}}</c>, the answer to a
+    /// write, and its request number. Any other layout (or message) is left to the full parse.
+    /// </summary>
+    public static bool TryReadOk(ReadOnlySpan<byte> message, out long number)
+    {
+        number = 0;
+        if (!message.StartsWith(EnvelopeStart) || !message.EndsWith(OkEnd))
+        {
+            return false;
+        }
+
+        var digits = message[EnvelopeStart.Length..^OkEnd.Length];
+        foreach (var digit in digits)
+        {
+            if (digit is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+        }
+
+        return digits.Length is > 0 and <= 18 && System.Buffers.Text.Utf8Parser.TryParse(digits, out number, out _);
+    }
+
+    private static JsonElement ParseEmptyString()
+    {
+        using var document = JsonDocument.Parse("\"\"");
+        return document.RootElement.Clone();
+    }
+
+    private static ReadOnlySpan<byte> OkEnd => ""","b":{"s":"ok","d":""}}}"""u8;
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
