@@ -258,6 +258,10 @@ internal sealed class RealtimeClient
                     WriteBatchingStream? stream = null;
                     using var handler = new SocketsHttpHandler
                     {
+                        // As ClientWebSocket's own handler: no redirect is followed, no cookie kept, no connection pooled.
+                        AllowAutoRedirect = false,
+                        UseCookies = false,
+                        PooledConnectionLifetime = TimeSpan.Zero,
                         ConnectCallback = async (context, ct) => stream = new WriteBatchingStream(await ConnectTcpAsync(context.DnsEndPoint, ct).ConfigureAwait(false)),
                     };
                     using var invoker = new HttpMessageInvoker(handler);
