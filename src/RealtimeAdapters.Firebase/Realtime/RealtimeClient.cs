@@ -606,7 +606,17 @@ internal sealed class RealtimeClient
         }
         else
         {
-            entries = [(at, ServerChange.ReadValue(data), isPriority)];
+            // An overwrite (most pushes): one change per listen concerned, without the lists a merge needs.
+            var value = ServerChange.ReadValue(data);
+            foreach (var watch in Volatile.Read(ref _listenSnapshot))
+            {
+                if (watch.Tag == tag && RealtimeWire.TryChangeFor(watch.Query.Path, at, value, isPriority, out var change))
+                {
+                    watch.OnPush([change]);
+                }
+            }
+
+            return;
         }
 
         foreach (var watch in Volatile.Read(ref _listenSnapshot))

@@ -143,20 +143,35 @@ internal static class RealtimeWire
     /// <summary>The entries as a listen at <paramref name="location"/> sees them: below it as they are, above it cut down to it.</summary>
     public static List<ServerChange> ChangesFor(RealtimePath location, List<(RealtimePath Path, DataNode Value, bool IsPriority)> entries)
     {
-        var changes = new List<ServerChange>();
+        var changes = new List<ServerChange>(entries.Count);
         foreach (var (path, value, isPriority) in entries)
         {
-            if (location.IsAncestorOrSelf(path))
+            if (TryChangeFor(location, path, value, isPriority, out var change))
             {
-                changes.Add(new ServerChange(location.RelativeTo(path), value, isPriority));
-            }
-            else if (path.IsAncestorOrSelf(location) && !isPriority)
-            {
-                changes.Add(new ServerChange(RealtimePath.Root, value.GetAt(path.RelativeTo(location))));
+                changes.Add(change);
             }
         }
 
         return changes;
+    }
+
+    /// <summary>One entry as a listen at <paramref name="location"/> sees it, if it concerns that listen.</summary>
+    public static bool TryChangeFor(RealtimePath location, RealtimePath path, DataNode value, bool isPriority, out ServerChange change)
+    {
+        if (location.IsAncestorOrSelf(path))
+        {
+            change = new ServerChange(location.RelativeTo(path), value, isPriority);
+            return true;
+        }
+
+        if (path.IsAncestorOrSelf(location) && !isPriority)
+        {
+            change = new ServerChange(RealtimePath.Root, value.GetAt(path.RelativeTo(location)));
+            return true;
+        }
+
+        change = default;
+        return false;
     }
 
     /// <summary>A path as the wire names it (with or without a leading slash; a last <c>.priority</c> segment names a priority).</summary>
