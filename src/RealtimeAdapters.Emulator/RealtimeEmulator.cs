@@ -209,13 +209,13 @@ public sealed class RealtimeEmulator : IAsyncDisposable
 
     /// <summary>
     /// Benchmark hook, internal (no endpoint reaches it, nothing calls it by default): from now on every open realtime
-    /// connection of a namespace encodes its outbound messages in order but keeps them, until the returned function is
-    /// called; that sends them all at once and completes with how many were sent once they are handed to the sockets. It
-    /// lets a benchmark time clients against identical, already encoded pushes, without the emulator producing them.
+    /// connection of a namespace encodes its outbound messages in order but keeps them, until the hold is released; that
+    /// sends them all at once. It lets a benchmark time clients against identical, already encoded pushes, without the
+    /// emulator producing them.
     /// </summary>
     /// <param name="ns">The namespace; <see cref="FirebaseEmulatorOptions.DefaultNamespace"/> when omitted.</param>
     /// <exception cref="InvalidOperationException">The Firebase front end is not enabled.</exception>
-    internal Func<Task<int>> HoldFirebaseOutbound(string? ns = null)
+    internal Firebase.Realtime.FirebaseOutboundHold HoldFirebaseOutbound(string? ns = null)
     {
         var firebase = _firebase ?? throw new InvalidOperationException("The Firebase front end is not enabled (EmulatorOptions.Firebase.Enabled).");
         return firebase.Realtime.HoldAll(firebase.Namespaces.Get(ns ?? Options.Firebase.DefaultNamespace));

@@ -15,7 +15,7 @@ namespace RealtimeAdapters.Benchmarks.Firebase;
 /// <b>Events applied per second.</b> The emulator is told to keep the client's outbound messages
 /// (<see cref="RealtimeEmulator.HoldFirebaseOutbound"/>); the runner makes <c>--count</c> writes directly on the
 /// namespace's database (one child each, a prime stride over the list), which the emulator encodes and keeps; then it
-/// releases them and times from the release to the client's last event. Both clients thus get identical, already encoded
+/// waits until the emulator has encoded them all, releases them and times from the release to the client's last event. Both clients thus get identical, already encoded
 /// pushes as fast as the socket carries them: the time is the client's receive path (frame, parse, cache, event), not
 /// the emulator producing the pushes one write at a time. The emulator's own time to hand the held messages to the socket
 /// is printed beside it, to show it is not the bottleneck.
@@ -87,23 +87,25 @@ internal static class FirebaseVsJsRunner
             {
                 // The web SDK: armed for the round's events, then its pushes are produced, held, and released at once.
                 var armed = await js.SendAsync("arm " + count.ToString(CultureInfo.InvariantCulture), Wait);
-                var release = emulator.HoldFirebaseOutbound(jsNs);
+                var hold = emulator.HoldFirebaseOutbound(jsNs);
                 jsWrite();
+                Check(await hold.EncodedAsync(), count, "web SDK");
                 var result = js.ReadLineAsync(Wait);
                 var releasedAt = WallClockMs();
                 var sending = Stopwatch.StartNew();
-                var sent = await release();
+                var sent = await hold.ReleaseAsync();
                 var jsSendMs = sending.Elapsed.TotalMilliseconds;
                 var reply = JsonDocument.Parse(await result).RootElement;
                 var jsRate = count / ((reply.GetProperty("last").GetDouble() - releasedAt) / 1000);
                 Check(sent, count, "web SDK");
 
                 // The C# provider, the same way.
-                release = emulator.HoldFirebaseOutbound(csNs);
+                hold = emulator.HoldFirebaseOutbound(csNs);
                 csWrite();
+                Check(await hold.EncodedAsync(), count, "C# provider");
                 var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var clock = Stopwatch.StartNew();
-                var csSending = release();
+                var csSending = hold.ReleaseAsync();
                 var csSent = csSending.ContinueWith(t => (Count: t.Result, Ms: clock.Elapsed.TotalMilliseconds), TaskScheduler.Default);
                 for (var i = 0; i < count; i++)
                 {

@@ -15,7 +15,10 @@ namespace RealtimeAdapters.Emulator.Firebase.Realtime;
 /// <param name="Batch">For <see cref="OutboundKind.Window"/>: the window's change.</param>
 /// <param name="Generation">For <see cref="OutboundKind.CredentialExpired"/>: which credential expired.</param>
 /// <param name="CloseStatus">For <see cref="OutboundKind.Close"/>: the close code (the reason is in <paramref name="Message"/>).</param>
-/// <param name="Released">For <see cref="OutboundKind.Release"/>: completed with how many kept messages were sent.</param>
+/// <param name="Released">
+/// For <see cref="OutboundKind.Release"/>: completed with how many kept messages were sent; for
+/// <see cref="OutboundKind.Reached"/>: with how many are kept.
+/// </param>
 internal readonly record struct OutboundItem(
     OutboundKind Kind,
     byte[]? Message = null,

@@ -29,4 +29,7 @@ internal enum OutboundKind
 
     /// <summary>Benchmark hook: send the kept messages, in order, then send as usual again.</summary>
     Release,
+
+    /// <summary>Benchmark hook: report that everything queued before is sent or kept (encoded).</summary>
+    Reached,
 }

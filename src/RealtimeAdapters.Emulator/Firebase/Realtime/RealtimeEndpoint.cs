@@ -77,17 +77,17 @@ internal sealed class RealtimeEndpoint(FirebaseServer server)
 
     /// <summary>
     /// Benchmark hook: every open connection of a namespace keeps its outbound messages (encoded, in order) from now on,
-    /// until the returned function is called; that sends them and completes with how many were sent.
+    /// until the hold is released.
     /// </summary>
-    public Func<Task<int>> HoldAll(FirebaseNamespace ns)
+    public FirebaseOutboundHold HoldAll(FirebaseNamespace ns)
     {
-        var held = _sessions.Values.Where(c => c.Namespace == ns).ToList();
-        foreach (var connection in held)
+        var held = _sessions.Values.Where(c => c.Namespace == ns).Select(c => c.Sender).ToList();
+        foreach (var sender in held)
         {
-            connection.Sender.Hold();
+            sender.Hold();
         }
 
-        return async () => (await Task.WhenAll(held.Select(c => c.Sender.Release())).ConfigureAwait(false)).Sum();
+        return new FirebaseOutboundHold(held);
     }
 
     // Unguessable, since naming a session ends it.

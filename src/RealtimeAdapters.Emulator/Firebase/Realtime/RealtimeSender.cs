@@ -52,15 +52,20 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
     public void Hold() => _queue.Writer.TryWrite(new OutboundItem(OutboundKind.Hold));
 
     /// <summary>Benchmark hook: sends what <see cref="Hold"/> kept; the task completes with their count once they are sent.</summary>
-    public Task<int> Release()
+    public Task<int> Release() => Mark(OutboundKind.Release);
+
+    /// <summary>Benchmark hook: completes, with how many messages are kept, once everything queued so far is sent or kept.</summary>
+    public Task<int> Reached() => Mark(OutboundKind.Reached);
+
+    private Task<int> Mark(OutboundKind kind)
     {
-        var released = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new OutboundItem(OutboundKind.Release, Released: released)))
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new OutboundItem(kind, Released: done)))
         {
-            released.TrySetResult(0);
+            done.TrySetResult(0);
         }
 
-        return released.Task;
+        return done.Task;
     }
 
     public async Task RunAsync(WebSocket socket)
@@ -144,6 +149,9 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
                 break;
             case OutboundKind.Hold:
                 _held ??= [];
+                break;
+            case OutboundKind.Reached:
+                item.Released!.TrySetResult(_held?.Count ?? 0);
                 break;
             case OutboundKind.Release:
                 item.Released!.TrySetResult(await SendHeldAsync(socket).ConfigureAwait(false));

@@ -16,20 +16,20 @@ public class FirebaseWebSocketHoldHookTests
         await client.RequestAsync("q", Body("""{"p":"/v","h":""}"""));
         var database = host.Emulator.GetFirebaseDatabase();
 
-        var release = host.Emulator.HoldFirebaseOutbound();
+        var hold = host.Emulator.HoldFirebaseOutbound();
         database.Set("v/n", DataNode.FromNumber(1));
         database.Set("v/n", DataNode.FromNumber(2));
-        var otherRelease = host.Emulator.HoldFirebaseOutbound("other");
-        var released = await release().WaitAsync(Wait, TestContext.Current.CancellationToken);
+        var otherHold = host.Emulator.HoldFirebaseOutbound("other");
 
-        // Both pushes went through the hold (a held message is counted), and arrive in write order after the release.
-        Assert.Equal(2, released);
+        // Both pushes are encoded and kept, not sent; then released, they arrive in write order.
+        Assert.Equal(2, await hold.EncodedAsync().WaitAsync(Wait, TestContext.Current.CancellationToken));
+        Assert.Equal(2, await hold.ReleaseAsync().WaitAsync(Wait, TestContext.Current.CancellationToken));
         Assert.Equal(1L, (long?)(await client.PushAsync())["b"]!["d"]);
         Assert.Equal(2L, (long?)(await client.PushAsync())["b"]!["d"]);
         Assert.Empty(await client.DrainAsync());
 
         // Another namespace's connection held nothing; released, it answers as usual.
-        Assert.Equal(0, await otherRelease().WaitAsync(Wait, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await otherHold.ReleaseAsync().WaitAsync(Wait, TestContext.Current.CancellationToken));
         Assert.Empty(await other.DrainAsync());
     }
 }
