@@ -207,6 +207,20 @@ public sealed class RealtimeEmulator : IAsyncDisposable
         return dropped;
     }
 
+    /// <summary>
+    /// Benchmark hook, internal (no endpoint reaches it, nothing calls it by default): from now on every open realtime
+    /// connection of a namespace encodes its outbound messages in order but keeps them, until the hold is released; that
+    /// sends them all at once. It lets a benchmark time clients against identical, already encoded pushes, without the
+    /// emulator producing them.
+    /// </summary>
+    /// <param name="ns">The namespace; <see cref="FirebaseEmulatorOptions.DefaultNamespace"/> when omitted.</param>
+    /// <exception cref="InvalidOperationException">The Firebase front end is not enabled.</exception>
+    internal Firebase.Realtime.FirebaseOutboundHold HoldFirebaseOutbound(string? ns = null)
+    {
+        var firebase = _firebase ?? throw new InvalidOperationException("The Firebase front end is not enabled (EmulatorOptions.Firebase.Enabled).");
+        return firebase.Realtime.HoldAll(firebase.Namespaces.Get(ns ?? Options.Firebase.DefaultNamespace));
+    }
+
     /// <summary>How many Firebase requests arrived through the alias of <see cref="RedirectFirebaseRequests"/> (redirects followed).</summary>
     public long FirebaseRedirectsFollowed => _firebase?.Redirects.Followed ?? 0;
 

@@ -24,6 +24,20 @@ public sealed partial class FirebaseRealtimeStore
         }
     }
 
+    /// <summary>A set over the realtime socket, counted in <see cref="PendingWriteCount"/> until it is answered.</summary>
+    private async Task RealtimePutAsync(Realtime.RealtimeOperations realtime, RealtimePath path, DataNode value, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _pendingWrites);
+        try
+        {
+            await realtime.PutAsync(path, value, priorityOnly: false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingWrites);
+        }
+    }
+
     private KeyValuePair<string, string>[] Silent => _silent ??= Options.WriteSizeLimit is { } limit
         ? [new("print", "silent"), new("writeSizeLimit", limit)]
         : [new("print", "silent")];

@@ -159,9 +159,26 @@ public sealed partial class FirebaseRealtimeStore : IRealtimeStore
         ArgumentNullException.ThrowIfNull(value);
         ThrowIfDisposed();
         WriteValidation.ValidateWrite(path, value);
+        var local = NewLocalWrite([(path, value)]);
+        if (_realtime is not null)
+        {
+            // Pipelined on the socket: no REST body, no retry chain, and without compensation no closure either.
+            if (local is null)
+            {
+                await RealtimePutAsync(_realtime, path, value, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await CompensatedAsync(local, async () =>
+            {
+                await RealtimePutAsync(_realtime, path, value, cancellationToken).ConfigureAwait(false);
+                return null;
+            }).ConfigureAwait(false);
+            return;
+        }
+
         var body = value.ToUtf8Json(export: true);
         var idempotent = !ContainsIncrement(value);
-        var local = NewLocalWrite([(path, value)]);
 
         // A compensated server value needs the database's result to replace the estimate, so the write is not silent.
         var parameters = local is not null && value.ContainsServerValues ? Printed : Silent;
@@ -170,12 +187,6 @@ public sealed partial class FirebaseRealtimeStore : IRealtimeStore
             local,
             async () =>
             {
-                if (_realtime is not null)
-                {
-                    await RealtimeWriteAsync(ct => _realtime.PutAsync(path, value, priorityOnly: false, ct), cancellationToken).ConfigureAwait(false);
-                    return null;
-                }
-
                 await WriteAsync(
                     async ct => result = (await Http.SendAsync(HttpMethod.Put, path, null, parameters, body, null, idempotent, "write", ConnectionState, ct).ConfigureAwait(false)).Value,
                     idempotent,

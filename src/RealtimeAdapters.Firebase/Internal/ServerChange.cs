@@ -11,16 +11,18 @@ internal readonly record struct ServerChange(RealtimePath Path, DataNode Value, 
         value.ValueKind is System.Text.Json.JsonValueKind.Undefined or System.Text.Json.JsonValueKind.Null ? DataNode.Null : DataNode.FromJson(value);
 
     /// <summary>Reads a location as the wire names it (<c>/a/b</c>, <c>/a/.priority</c>) with its new value.</summary>
+    /// <remarks>One parse of the path text (every push carries one): a last <c>.priority</c> segment is cut off first.</remarks>
     public static ServerChange At(string wirePath, DataNode value)
     {
-        var segments = wirePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var isPriority = segments.Length > 0 && segments[^1] == ".priority";
-        var path = RealtimePath.Root;
-        foreach (var segment in isPriority ? segments[..^1] : segments)
+        const string Priority = ".priority";
+        var end = wirePath.Length;
+        while (end > 0 && wirePath[end - 1] == '/')
         {
-            path = path.Child(segment);
+            end--;
         }
 
-        return new ServerChange(path, value, isPriority);
+        var start = end - Priority.Length;
+        var isPriority = start >= 0 && string.CompareOrdinal(wirePath, start, Priority, 0, Priority.Length) == 0 && (start == 0 || wirePath[start - 1] == '/');
+        return new ServerChange(RealtimePath.Parse(isPriority ? wirePath[..start] : wirePath), value, isPriority);
     }
 }

@@ -29,9 +29,15 @@ internal sealed class RealtimeClient
     private readonly TimeProvider _time;
     private readonly RealtimeCredentials _credentials;
     private readonly Lock _gate = new();
-    private readonly List<RealtimeRequest> _queue = [];
+    // The requests not answered yet, in issue order (a linked list: answers take them out from the front, one by one, in
+    // constant time however many are in flight).
+    private readonly LinkedList<RealtimeRequest> _queue = [];
     private readonly Dictionary<long, RealtimeRequest> _sent = [];
     private readonly List<RealtimeWatch> _listens = [];
+
+    // A copy of _listens for the receive loop, replaced (under the gate) whenever the list changes: a push is routed
+    // without taking the gate or allocating.
+    private RealtimeWatch[] _listenSnapshot = [];
     private readonly Dictionary<long, RealtimeWatch> _listensByNumber = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -92,23 +98,33 @@ internal sealed class RealtimeClient
     /// Sends a request (when connected; queued until then) and returns its answer. A request that is not sent within
     /// <see cref="FirebaseStoreOptions.RequestTimeout"/> fails, except a write when writes are queued while offline.
     /// </summary>
-    public async Task<RealtimeResponse> SendAsync(RealtimeRequest request, CancellationToken cancellationToken)
+    public Task<RealtimeResponse> SendAsync(RealtimeRequest request, CancellationToken cancellationToken)
     {
         // A request cancelled before it is issued is never sent (once sent, it cannot be taken back).
         cancellationToken.ThrowIfCancellationRequested();
         EnsureStarted();
+        bool sent;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
-            _queue.Add(request);
-            if (_outbound is { } outbound)
+            request.QueueNode = _queue.AddLast(request);
+            sent = _outbound is { } outbound;
+            if (sent)
             {
-                Send(outbound, request);
+                Send(_outbound!, request);
             }
         }
 
+        // The timeout only fails a request still unsent (see Expire): one sent at once needs no timer, and with nothing to
+        // cancel either, its answer is all there is to wait for. Once sent, a request is answered or failed when the socket
+        // is lost.
+        return sent && !cancellationToken.CanBeCanceled ? request.Answer : WaitAnswerAsync(request, sent, cancellationToken);
+    }
+
+    private async Task<RealtimeResponse> WaitAnswerAsync(RealtimeRequest request, bool sent, CancellationToken cancellationToken)
+    {
         var waitsOffline = request.Kind == RealtimeRequestKind.Write && _options.QueueWritesWhileOffline;
-        using var timeout = waitsOffline ? null : new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var timeout = waitsOffline || sent ? null : new CancellationTokenSource(_options.RequestTimeout, _time);
         using var expire = timeout?.Token.Register(static state =>
         {
             var (client, r) = ((RealtimeClient, RealtimeRequest))state!;
@@ -125,7 +141,7 @@ internal sealed class RealtimeClient
                 // Not sent yet: it never will be. Sent: the answer is simply not waited for.
                 if (request.Number == 0)
                 {
-                    _queue.Remove(request);
+                    Dequeue(request);
                 }
             }
 
@@ -144,6 +160,7 @@ internal sealed class RealtimeClient
             }
 
             _listens.Add(watch);
+            _listenSnapshot = [.. _listens];
             if (_outbound is { } outbound)
             {
                 SendListen(outbound, watch);
@@ -155,7 +172,13 @@ internal sealed class RealtimeClient
     {
         lock (_gate)
         {
-            if (!_listens.Remove(watch) || _outbound is not { } outbound)
+            if (!_listens.Remove(watch))
+            {
+                return;
+            }
+
+            _listenSnapshot = [.. _listens];
+            if (_outbound is not { } outbound)
             {
                 return;
             }
@@ -181,6 +204,7 @@ internal sealed class RealtimeClient
             pending = [.. _queue];
             _queue.Clear();
             _listens.Clear();
+            _listenSnapshot = [];
             _outbound?.Writer.TryComplete();
         }
 
@@ -200,7 +224,7 @@ internal sealed class RealtimeClient
     {
         lock (_gate)
         {
-            if (request.Number != 0 || !_queue.Remove(request))
+            if (request.Number != 0 || !Dequeue(request))
             {
                 return;
             }
@@ -228,13 +252,26 @@ internal sealed class RealtimeClient
                 {
                     await _credentials.RefreshTokenAsync(cancellationToken).ConfigureAwait(false);
                     using var socket = new ClientWebSocket();
+
+                    // The connection is opened here rather than by ClientWebSocket, so that its stream can gather the
+                    // frames of a burst into one write (WriteBatchingStream); the handler lives as long as the socket.
+                    WriteBatchingStream? stream = null;
+                    using var handler = new SocketsHttpHandler
+                    {
+                        // As ClientWebSocket's own handler: no redirect is followed, no cookie kept, no connection pooled.
+                        AllowAutoRedirect = false,
+                        UseCookies = false,
+                        PooledConnectionLifetime = TimeSpan.Zero,
+                        ConnectCallback = async (context, ct) => stream = new WriteBatchingStream(await ConnectTcpAsync(context.DnsEndPoint, ct).ConfigureAwait(false)),
+                    };
+                    using var invoker = new HttpMessageInvoker(handler);
                     using (var connectTimeout = new CancellationTokenSource(_options.RequestTimeout, _time))
                     using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connectTimeout.Token))
                     {
-                        await socket.ConnectAsync(SocketUri(), connecting.Token).ConfigureAwait(false);
+                        await socket.ConnectAsync(SocketUri(), invoker, connecting.Token).ConfigureAwait(false);
                     }
 
-                    (reason, handshaken) = await RunSocketAsync(socket, cancellationToken).ConfigureAwait(false);
+                    (reason, handshaken) = await RunSocketAsync(socket, stream, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -286,7 +323,7 @@ internal sealed class RealtimeClient
     }
 
     /// <summary>One socket's life: handshake, then messages until it ends. Returns why it ended and whether the handshake came.</summary>
-    private async Task<(RealtimeException Reason, bool Handshaken)> RunSocketAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    private async Task<(RealtimeException Reason, bool Handshaken)> RunSocketAsync(ClientWebSocket socket, WriteBatchingStream? stream, CancellationToken cancellationToken)
     {
         var outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         var reader = new RealtimeSocketReader(socket, MaxIncomingMessageBytes);
@@ -313,7 +350,7 @@ internal sealed class RealtimeClient
             null,
             _options.IdleTimeout,
             Timeout.InfiniteTimeSpan);
-        var writer = WriteLoopAsync(socket, outbound.Reader, idle, () => watchdog.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan));
+        var writer = WriteLoopAsync(socket, stream, outbound.Reader, idle, () => watchdog.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan));
         var handshaken = false;
         try
         {
@@ -327,6 +364,18 @@ internal sealed class RealtimeClient
 
                 Volatile.Write(ref pinged, 0);
                 watchdog.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan);
+                if (handshaken && RealtimeWire.TryReadOk(message.Value.Span, out var okNumber))
+                {
+                    // The answer to a write, in the layout the database sends it: read without a document.
+                    var failure = OnAnswer(okNumber, "ok", RealtimeWire.EmptyString);
+                    if (failure is not null)
+                    {
+                        return (failure, handshaken);
+                    }
+
+                    continue;
+                }
+
                 using var doc = JsonDocument.Parse(message.Value);
                 var root = doc.RootElement;
                 if (!root.TryGetProperty("t", out var layer) || !root.TryGetProperty("d", out var body))
@@ -453,7 +502,7 @@ internal sealed class RealtimeClient
         {
             var answer = body.TryGetProperty("b", out var b) ? b : default;
             var status = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("s", out var st) ? st.GetString() ?? "" : "";
-            var data = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("d", out var dd) ? dd.Clone() : default;
+            var data = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("d", out var dd) ? dd : default;
             return OnAnswer(number, status, data);
         }
 
@@ -462,12 +511,16 @@ internal sealed class RealtimeClient
             return null;
         }
 
+        // The action compared in place: reading it as a string would allocate one per push.
+        var merge = a.ValueEquals("m"u8);
+        if (merge || a.ValueEquals("d"u8))
+        {
+            OnDataPush(merge, push);
+            return null;
+        }
+
         switch (a.GetString())
         {
-            case "d":
-            case "m":
-                OnDataPush(a.ValueEquals("m"), push);
-                return null;
             case "c":
                 OnRevoked(push);
                 return null;
@@ -503,13 +556,20 @@ internal sealed class RealtimeClient
 
             if (_sent.Remove(number, out request))
             {
-                _queue.Remove(request);
+                Dequeue(request);
             }
 
             _listensByNumber.Remove(number, out listen);
         }
 
-        request?.Complete(status, data);
+        if (request is not null)
+        {
+            // The answer outlives its message: a copy, except for a write's "ok" and its empty string (a copy would cost a
+            // document per write).
+            var written = request.Kind == RealtimeRequestKind.Write && data.ValueKind == JsonValueKind.String && data.ValueEquals(""u8);
+            request.Complete(status, written || data.ValueKind == JsonValueKind.Undefined ? default : data.Clone());
+        }
+
         if (listen is not null)
         {
             if (status == "ok")
@@ -546,19 +606,26 @@ internal sealed class RealtimeClient
         }
         else
         {
-            entries = [(at, ServerChange.ReadValue(data), isPriority)];
+            // An overwrite (most pushes): one change per listen concerned, without the lists a merge needs.
+            var value = ServerChange.ReadValue(data);
+            foreach (var watch in Volatile.Read(ref _listenSnapshot))
+            {
+                if (watch.Tag == tag && RealtimeWire.TryChangeFor(watch.Query.Path, at, value, isPriority, out var change))
+                {
+                    watch.OnPush([change]);
+                }
+            }
+
+            return;
         }
 
-        List<RealtimeWatch> targets;
-        lock (_gate)
+        foreach (var watch in Volatile.Read(ref _listenSnapshot))
         {
-            targets = tag is { } tg
-                ? [.. _listens.Where(w => w.Tag == tg)]
-                : [.. _listens.Where(w => w.Tag is null)];
-        }
+            if (watch.Tag != tag)
+            {
+                continue;
+            }
 
-        foreach (var watch in targets)
-        {
             var changes = RealtimeWire.ChangesFor(watch.Query.Path, entries);
             if (changes.Count > 0)
             {
@@ -598,17 +665,22 @@ internal sealed class RealtimeClient
 
             // What was sent and not answered may or may not have been applied: only writes queued for offline use are
             // sent again (as the SDKs do); the rest fail. What was never sent waits for the next connection.
-            _queue.RemoveAll(r =>
+            for (var node = _queue.First; node is not null;)
             {
+                var next = node.Next;
+                var r = node.Value;
                 if (r.Number == 0 || (r.Kind == RealtimeRequestKind.Write && _options.QueueWritesWhileOffline))
                 {
                     r.Number = 0;
-                    return false;
+                }
+                else
+                {
+                    Dequeue(r);
+                    failed.Add(r);
                 }
 
-                failed.Add(r);
-                return true;
-            });
+                node = next;
+            }
         }
 
         foreach (var request in failed)
@@ -634,6 +706,7 @@ internal sealed class RealtimeClient
             listens = [.. _listens];
             _queue.Clear();
             _listens.Clear();
+            _listenSnapshot = [];
         }
 
         foreach (var request in requests)
@@ -647,6 +720,22 @@ internal sealed class RealtimeClient
         }
 
         _store.ConnectionState.Report(this, ConnectionState.Failed, reason);
+    }
+
+    /// <summary>Takes a request out of the queue; false when it was not in it. Called under the gate.</summary>
+    private bool Dequeue(RealtimeRequest request)
+    {
+        var node = request.QueueNode;
+        request.QueueNode = null;
+
+        // A node the queue no longer holds (it was cleared at the end) is not removed twice.
+        if (node?.List is null)
+        {
+            return false;
+        }
+
+        _queue.Remove(node);
+        return true;
     }
 
     private void Send(Channel<byte[]> outbound, RealtimeRequest request)
@@ -727,7 +816,7 @@ internal sealed class RealtimeClient
         return new UriBuilder(http) { Scheme = scheme, Path = "/.ws", Query = query.ToString() }.Uri;
     }
 
-    private async Task WriteLoopAsync(ClientWebSocket socket, ChannelReader<byte[]> messages, CancellationTokenSource idle, Action pingSent)
+    private async Task WriteLoopAsync(ClientWebSocket socket, WriteBatchingStream? stream, ChannelReader<byte[]> messages, CancellationTokenSource idle, Action pingSent)
     {
         try
         {
@@ -751,17 +840,32 @@ internal sealed class RealtimeClient
                     return;
                 }
 
-                while (messages.TryRead(out var message))
+                // Everything queued now goes out in one write of the connection (a burst of pipelined requests).
+                stream?.Hold();
+                var pinged = false;
+                try
                 {
-                    foreach (var frame in FrameSplitter.Split(message))
+                    while (messages.TryRead(out var message))
                     {
-                        await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
-                    }
+                        foreach (var frame in FrameSplitter.Split(message))
+                        {
+                            await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+                        }
 
-                    if (ReferenceEquals(message, RealtimeWire.Ping))
-                    {
-                        pingSent();
+                        pinged |= ReferenceEquals(message, RealtimeWire.Ping);
                     }
+                }
+                finally
+                {
+                    if (stream is not null)
+                    {
+                        await stream.SendHeldAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+
+                if (pinged)
+                {
+                    pingSent();
                 }
             }
         }
@@ -772,7 +876,21 @@ internal sealed class RealtimeClient
         }
     }
 
-
+    /// <summary>A TCP connection to the database (or its proxy), as the default handler would open it.</summary>
+    private static async ValueTask<Stream> ConnectTcpAsync(System.Net.DnsEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     private static async Task CloseQuietlyAsync(ClientWebSocket socket)
     {

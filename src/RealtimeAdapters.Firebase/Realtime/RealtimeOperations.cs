@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using RealtimeAdapters.Firebase.Internal;
 using RealtimeAdapters.Firebase.Protocol;
@@ -35,8 +34,17 @@ internal sealed class RealtimeOperations(RealtimeClient client)
     }
 
     /// <summary>Replaces the value at <paramref name="path"/> (at its priority with <paramref name="priorityOnly"/>).</summary>
-    public Task PutAsync(RealtimePath path, DataNode value, bool priorityOnly, CancellationToken cancellationToken) =>
-        SendAsync("p", Body(path, json => WriteData(json, value), priorityOnly), RealtimeRequestKind.Write, priorityOnly ? "priority write" : "write", path, cancellationToken);
+    public Task PutAsync(RealtimePath path, DataNode value, bool priorityOnly, CancellationToken cancellationToken)
+    {
+        var body = RealtimeWire.Json((path, value, priorityOnly), static (json, state) =>
+        {
+            json.WriteStartObject();
+            WritePath(json, state.path, state.priorityOnly);
+            WriteData(json, state.value);
+            json.WriteEndObject();
+        });
+        return SendAsync("p", body, RealtimeRequestKind.Write, priorityOnly ? "priority write" : "write", path, cancellationToken);
+    }
 
     /// <summary>Writes several relative paths below <paramref name="path"/> in one merge.</summary>
     public Task MergeAsync(RealtimePath path, IReadOnlyList<(RealtimePath Relative, DataNode Value)> entries, CancellationToken cancellationToken) =>
@@ -105,17 +113,17 @@ internal sealed class RealtimeOperations(RealtimeClient client)
 
     private static byte[] Body(RealtimePath path, Action<Utf8JsonWriter> content, bool priority = false)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, RealtimeWire.WriterOptions))
+        return RealtimeWire.Json((path, content, priority), static (json, state) =>
         {
             json.WriteStartObject();
-            json.WriteString("p", priority ? (path.IsRoot ? "/.priority" : path + "/.priority") : path.ToString());
-            content(json);
+            WritePath(json, state.path, state.priority);
+            state.content(json);
             json.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        });
     }
+
+    private static void WritePath(Utf8JsonWriter json, RealtimePath path, bool priority) =>
+        json.WriteString("p", priority ? (path.IsRoot ? "/.priority" : path + "/.priority") : path.ToString());
 
     private static void WriteData(Utf8JsonWriter json, DataNode value)
     {

@@ -23,6 +23,9 @@ internal sealed class RealtimeRequest(string action, byte[] body, RealtimeReques
     /// <summary>The request number on the socket it was last sent on; 0 while unsent.</summary>
     public long Number { get; set; }
 
+    /// <summary>Its place in the client's queue of unanswered requests; null once out of it. Changed under the client's gate.</summary>
+    public LinkedListNode<RealtimeRequest>? QueueNode { get; set; }
+
     public Task<RealtimeResponse> Answer => _answer.Task;
 
     public void Complete(string status, JsonElement data) => _answer.TrySetResult(new RealtimeResponse(status, data));

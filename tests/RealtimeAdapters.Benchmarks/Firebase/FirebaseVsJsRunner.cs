@@ -9,10 +9,28 @@ namespace RealtimeAdapters.Benchmarks.Firebase;
 
 /// <summary>
 /// The Firebase provider (realtime transport) and the official Firebase web SDK side by side, on one in-process emulator
-/// and the same workload, in alternating rounds: one watch of child-changed events over a list of N children, and
-/// <c>--count</c> writes made directly on the emulator's database, each changing one child (a prime stride over the
-/// list). Reports events applied per second from the first write to the last event, for each client and N.
-/// Run: <c>dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --firebase-vs-js [--rounds 5] [--count 10000] [--children 100,10000,100000]</c>.
+/// and the same workload, in alternating rounds. Each client watches child-changed events of a list of N children in its
+/// own namespace (the same list in both).
+/// <para>
+/// <b>Events applied per second.</b> The emulator is told to keep the client's outbound messages
+/// (<see cref="RealtimeEmulator.HoldFirebaseOutbound"/>); the runner makes <c>--count</c> writes directly on the
+/// namespace's database (one child each, a prime stride over the list), which the emulator encodes and keeps; then it
+/// waits until the emulator has encoded them all, releases them and times from the release to the client's last event. Both clients thus get identical, already encoded
+/// pushes as fast as the socket carries them: the time is the client's receive path (frame, parse, cache, event), not
+/// the emulator producing the pushes one write at a time. The emulator's own time to hand the held messages to the socket
+/// is printed beside it, to show it is not the bottleneck.
+/// </para>
+/// <para>
+/// <b>Write round trip.</b> <c>--rtt</c> awaited sets of a number, one after the other, on each client (C#:
+/// <see cref="FirebaseRealtimeStore.SetAsync"/>; JS: <c>set()</c>): p50 / p99 / mean.
+/// </para>
+/// <para>
+/// <b>Memory per watch.</b> A second store (its own connection, already connected) watches the list; heap in use after
+/// a full collection, before the watch and once its initial value arrived. The C# figure includes the emulator's listen,
+/// since it shares the process (under 1 KB); the JS figure is the V8 heap of the SDK's process (run with
+/// <c>--expose-gc</c>), its watch an <c>onValue</c> (the SDK keeps one view per location, whatever the event types).
+/// </para>
+/// Run: <c>dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --firebase-vs-js [--rounds 5] [--warmup 2] [--first-warmup 10] [--count 10000] [--children 100,10000,100000] [--rtt 2000]</c>.
 /// Needs <c>npm ci --prefix tests/interop</c>.
 /// </summary>
 internal static class FirebaseVsJsRunner
@@ -21,8 +39,15 @@ internal static class FirebaseVsJsRunner
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rounds = int.Parse(Option(args, "--rounds", "5"), CultureInfo.InvariantCulture);
-        var count = int.Parse(Option(args, "--count", "10000"), CultureInfo.InvariantCulture);
+        var rounds = RunnerOptions.Int(args, "--rounds", 5);
+        var warmup = RunnerOptions.Int(args, "--warmup", 2);
+
+        // The first size also warms the process up: under load .NET's tiered compilation takes several rounds to reach
+        // its optimised code (a run that began with 100 children measured the C# client 3× slower there than one that
+        // ended with them).
+        var firstWarmup = RunnerOptions.Int(args, "--first-warmup", 10);
+        var count = RunnerOptions.Int(args, "--count", 10_000);
+        var rttCount = RunnerOptions.Int(args, "--rtt", 2_000);
         var sizes = Option(args, "--children", "100,10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var root = JsonLineProcess.RepositoryRoot();
         var interop = Path.Combine(root, "tests", "interop");
@@ -33,59 +58,188 @@ internal static class FirebaseVsJsRunner
         }
 
         await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 } });
-        Console.WriteLine($"writes per round: {count}; rounds: {rounds}; load: {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine("| children | client | round | events/s |");
-        Console.WriteLine("|---:|---|---:|---:|");
+        Console.WriteLine($"writes per round: {count}; rounds: {rounds} after {warmup} warm-up rounds per size ({firstWarmup} for the first); round trips: {rttCount}; load: {File.ReadAllText("/proc/loadavg").Trim()}");
+        var summary = new List<string>();
         foreach (var size in sizes)
         {
+            Console.WriteLine();
+            Console.WriteLine($"## {size} children");
+            Console.WriteLine("| round | web SDK events/s | C# events/s | C# / SDK | emulator send, SDK / C# (ms) | C# allocated per event |");
+            Console.WriteLine("|---:|---:|---:|---:|---|---:|");
+
             // One namespace per client, each with the same list, so that neither client's events wait in the other's round.
-            var (jsWrite, jsNs) = Prepare(emulator, "bench-js-" + size.ToString(CultureInfo.InvariantCulture), size, count);
-            var (csWrite, csNs) = Prepare(emulator, "bench-cs-" + size.ToString(CultureInfo.InvariantCulture), size, count);
-            await using var js = JsonLineProcess.Start("node", [Path.Combine(interop, "peer", "firebase-bench.mjs"), emulator.FirebaseUrl.Port.ToString(CultureInfo.InvariantCulture), jsNs, "list", count.ToString(CultureInfo.InvariantCulture)], interop);
+            var jsNs = "bench-js-" + size.ToString(CultureInfo.InvariantCulture);
+            var csNs = "bench-cs-" + size.ToString(CultureInfo.InvariantCulture);
+            var jsWrite = Prepare(emulator, jsNs, size, count);
+            var csWrite = Prepare(emulator, csNs, size, count);
+            await using var js = JsonLineProcess.Start(
+                "node", ["--expose-gc", Path.Combine(interop, "peer", "firebase-bench.mjs"), emulator.FirebaseUrl.Port.ToString(CultureInfo.InvariantCulture), jsNs, "list"], interop);
             await js.ReadLineAsync(Wait);
-            await using var store = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, Namespace = csNs, UseEmulatorAdmin = true });
+            var options = new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, Namespace = csNs, UseEmulatorAdmin = true };
+            await using var store = new FirebaseRealtimeStore(options);
             await using var watch = await store.WatchAsync("list", new WatchOptions { Events = StoreEventKind.ChildChanged });
             await using var events = watch.GetAsyncEnumerator();
 
-            for (var round = 1; round <= rounds; round++)
+            var jsRates = new List<double>();
+            var csRates = new List<double>();
+            // Warm-up rounds (not reported) first: both runtimes compile their hot paths while they run.
+            for (var round = 1 - (size == sizes[0] ? firstWarmup : warmup); round <= rounds; round++)
             {
-                // The web SDK: the "go" line starts its clock, the writes follow at once.
-                var reply = js.ReadLineAsync(Wait);
-                await js.SendLineAsync("go");
+                // The web SDK: armed for the round's events, then its pushes are produced, held, and released at once.
+                var armed = await js.SendAsync("arm " + count.ToString(CultureInfo.InvariantCulture), Wait);
+                var hold = emulator.HoldFirebaseOutbound(jsNs);
                 jsWrite();
-                var jsRate = count / (JsonDocument.Parse(await reply).RootElement.GetProperty("ms").GetDouble() / 1000);
+                Check(await hold.EncodedAsync(), count, "web SDK");
+                var result = js.ReadLineAsync(Wait);
+                var releasedAt = WallClockMs();
+                var sending = Stopwatch.StartNew();
+                var sent = await hold.ReleaseAsync();
+                var jsSendMs = sending.Elapsed.TotalMilliseconds;
+                var reply = JsonDocument.Parse(await result).RootElement;
+                var jsRate = count / ((reply.GetProperty("last").GetDouble() - releasedAt) / 1000);
+                Check(sent, count, "web SDK");
 
-                var clock = Stopwatch.StartNew();
+                // The C# provider, the same way.
+                hold = emulator.HoldFirebaseOutbound(csNs);
                 csWrite();
+                Check(await hold.EncodedAsync(), count, "C# provider");
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                var clock = Stopwatch.StartNew();
+                var csSending = hold.ReleaseAsync();
+                var csSent = csSending.ContinueWith(t => (Count: t.Result, Ms: clock.Elapsed.TotalMilliseconds), TaskScheduler.Default);
                 for (var i = 0; i < count; i++)
                 {
-                    await events.MoveNextAsync();
+                    if (!await events.MoveNextAsync())
+                    {
+                        throw new InvalidOperationException("The C# watch ended.");
+                    }
                 }
 
                 var csRate = count / clock.Elapsed.TotalSeconds;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {size} | web SDK | {round} | {jsRate:N0} |"));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {size} | C# provider | {round} | {csRate:N0} |"));
+                var perEvent = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)count;
+                var (csCount, csSendMs) = await csSent;
+                Check(csCount, count, "C# provider");
+                if (round < 1)
+                {
+                    continue;
+                }
+
+                jsRates.Add(jsRate);
+                csRates.Add(csRate);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | {jsRate:N0} | {csRate:N0} | {csRate / jsRate:F2}× | {jsSendMs:F1} / {csSendMs:F1} | {perEvent:N0} B |"));
             }
+
+            // Write round trips: awaited sets, one after the other (a short warm-up first on both).
+            await js.SendAsync("rtt 200", Wait);
+            var jsSamples = (await js.SendAsync("rtt " + rttCount.ToString(CultureInfo.InvariantCulture), Wait)).GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            await RoundTripsAsync(store, 200);
+            var csSamples = await RoundTripsAsync(store, rttCount);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"write round trip (ms), web SDK: {Percentiles(jsSamples)}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"write round trip (ms), C#:      {Percentiles(csSamples)}"));
+
+            // Memory per watch of the list.
+            var jsMemory = await js.SendAsync("mem", Wait);
+            var csBytes = await WatchMemoryAsync(options);
+            var jsBytes = jsMemory.GetProperty("bytes").GetDouble();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"memory per watch: web SDK {jsBytes / 1024:N0} KB ({jsBytes / size:F0} B per child{(jsMemory.GetProperty("gc").GetBoolean() ? "" : ", no gc")}), C# {csBytes / 1024:N0} KB ({csBytes / (double)size:F0} B per child)"));
+
+            var jsBest = jsRates.Max();
+            var csBest = csRates.Max();
+            summary.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {size:N0} | {Median(jsRates):N0} | {Median(csRates):N0} | {Median(csRates) / Median(jsRates):F2}× | {csBest / jsBest:F2}× | {Percentiles(jsSamples, brief: true)} | {Percentiles(csSamples, brief: true)} | {jsBytes / 1024:N0} KB | {csBytes / 1024:N0} KB |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"load at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine("| children | SDK events/s (median) | C# events/s (median) | C# / SDK (medians) | C# / SDK (best rounds) | SDK write p50 / p99 (ms) | C# write p50 / p99 (ms) | SDK memory per watch | C# memory per watch |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---|---|---:|---:|");
+        foreach (var line in summary)
+        {
+            Console.WriteLine(line);
         }
 
         return 0;
     }
 
+    private static void Check(int sent, int count, string who)
+    {
+        if (sent < count)
+        {
+            throw new InvalidOperationException($"{who}: the emulator released {sent} messages, fewer than the {count} writes.");
+        }
+
+        if (sent > count)
+        {
+            Console.WriteLine($"({who}: {sent - count} other messages were held with the pushes)");
+        }
+    }
+
+    private static double WallClockMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
+
+    private static async Task<double[]> RoundTripsAsync(FirebaseRealtimeStore store, int count)
+    {
+        var samples = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await store.SetAsync("bench-rtt/v", DataNode.FromNumber(i));
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        return samples;
+    }
+
+    /// <summary>Heap retained by one more watch of the list, on a second store that is already connected.</summary>
+    private static async Task<long> WatchMemoryAsync(FirebaseStoreOptions options)
+    {
+        await using var other = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = options.DatabaseUrl, Namespace = options.Namespace, UseEmulatorAdmin = true });
+        await other.SetAsync("bench-rtt/mem", DataNode.FromNumber(1));
+        var before = Heap();
+        var watch = await other.WatchAsync("list", new WatchOptions { Events = StoreEventKind.ChildChanged });
+        var after = Heap();
+        await watch.DisposeAsync();
+        return after - before;
+    }
+
+    private static long Heap()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static string Percentiles(double[] samples, bool brief = false)
+    {
+        var sorted = samples.Order().ToArray();
+        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return brief
+            ? string.Create(CultureInfo.InvariantCulture, $"{At(0.50):F3} / {At(0.99):F3}")
+            : string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.50):F3}, p90 {At(0.90):F3}, p99 {At(0.99):F3}, max {sorted[^1]:F3}, mean {samples.Average():F3} ({samples.Length} samples)");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     /// <summary>A namespace holding a list of <paramref name="size"/> children, and the round's writes on it.</summary>
-    private static (Action Write, string Namespace) Prepare(RealtimeEmulator emulator, string ns, int size, int count)
+    private static Action Prepare(RealtimeEmulator emulator, string ns, int size, int count)
     {
         var database = emulator.GetFirebaseDatabase(ns);
         var paths = Enumerable.Range(0, size).Select(i => RealtimePath.Parse("list/c" + i.ToString("D6", CultureInfo.InvariantCulture))).ToArray();
         database.Set("list", DataNode.FromChildren(paths.Select(p => new KeyValuePair<string, DataNode>(p.Key!, DataNode.FromNumber(0L)))));
         long counter = 0;
-        return (() =>
+        return () =>
         {
             for (var i = 0; i < count; i++)
             {
                 counter++;
                 database.Set(paths[(int)(counter * 7919 % size)], DataNode.FromNumber(counter));
             }
-        }, ns);
+        };
     }
 
     private static string Option(string[] args, string name, string fallback)

@@ -15,6 +15,10 @@ namespace RealtimeAdapters.Emulator.Firebase.Realtime;
 /// <param name="Batch">For <see cref="OutboundKind.Window"/>: the window's change.</param>
 /// <param name="Generation">For <see cref="OutboundKind.CredentialExpired"/>: which credential expired.</param>
 /// <param name="CloseStatus">For <see cref="OutboundKind.Close"/>: the close code (the reason is in <paramref name="Message"/>).</param>
+/// <param name="Released">
+/// For <see cref="OutboundKind.Release"/>: completed with how many kept messages were sent; for
+/// <see cref="OutboundKind.Reached"/>: with how many are kept.
+/// </param>
 internal readonly record struct OutboundItem(
     OutboundKind Kind,
     byte[]? Message = null,
@@ -23,4 +27,5 @@ internal readonly record struct OutboundItem(
     DatabaseWrite? Write = null,
     QueryWindowBatch Batch = default,
     int Generation = 0,
-    System.Net.WebSockets.WebSocketCloseStatus CloseStatus = default);
+    System.Net.WebSockets.WebSocketCloseStatus CloseStatus = default,
+    TaskCompletionSource<int>? Released = null);

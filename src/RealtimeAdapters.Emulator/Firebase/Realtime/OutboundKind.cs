@@ -21,6 +21,15 @@ internal enum OutboundKind
     /// <summary>The credential expired: revoke it (if it is still the connection's).</summary>
     CredentialExpired,
 
-    /// <summary>Close the socket after everything queued before.</summary>
+    /// <summary>Close the socket after everything queued before (held messages go first).</summary>
     Close,
+
+    /// <summary>Benchmark hook: from here on, encode messages but keep them instead of sending them.</summary>
+    Hold,
+
+    /// <summary>Benchmark hook: send the kept messages, in order, then send as usual again.</summary>
+    Release,
+
+    /// <summary>Benchmark hook: report that everything queued before is sent or kept (encoded).</summary>
+    Reached,
 }

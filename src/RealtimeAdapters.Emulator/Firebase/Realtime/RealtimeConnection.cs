@@ -181,14 +181,26 @@ internal sealed class RealtimeConnection : IDisposable
         while (true)
         {
             frame.SetLength(0);
-            var tooLarge = false;
-            ValueWebSocketReceiveResult result;
-            do
+            var result = await socket.ReceiveAsync(buffer.AsMemory(), _closing.Token).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                // Answered once the onDisconnect writes ran: when the client's close completes, they are visible.
+                return;
+            }
+
+            // Most frames (every write of a pipelined burst) arrive whole in one read: served from the receive buffer.
+            var whole = result.EndOfMessage;
+            var tooLarge = result.Count > limit;
+            if (!whole && !tooLarge)
+            {
+                frame.Write(buffer, 0, result.Count);
+            }
+
+            while (!result.EndOfMessage)
             {
                 result = await socket.ReceiveAsync(buffer.AsMemory(), _closing.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    // Answered once the onDisconnect writes ran: when the client's close completes, they are visible.
                     return;
                 }
 
@@ -199,7 +211,6 @@ internal sealed class RealtimeConnection : IDisposable
                     frame.Write(buffer, 0, result.Count);
                 }
             }
-            while (!result.EndOfMessage);
 
             // Any message, the SDKs' keep-alive "0" included, shows the client is there.
             if (Server.Options.IdleTimeout is { } idle)
@@ -224,7 +235,7 @@ internal sealed class RealtimeConnection : IDisposable
             }
             else
             {
-                Receive(frame.GetBuffer().AsSpan(0, (int)frame.Length));
+                Receive(whole ? buffer.AsSpan(0, result.Count) : frame.GetBuffer().AsSpan(0, (int)frame.Length));
             }
         }
     }

@@ -75,6 +75,21 @@ internal sealed class RealtimeEndpoint(FirebaseServer server)
         return dropped;
     }
 
+    /// <summary>
+    /// Benchmark hook: every open connection of a namespace keeps its outbound messages (encoded, in order) from now on,
+    /// until the hold is released.
+    /// </summary>
+    public FirebaseOutboundHold HoldAll(FirebaseNamespace ns)
+    {
+        var held = _sessions.Values.Where(c => c.Namespace == ns).Select(c => c.Sender).ToList();
+        foreach (var sender in held)
+        {
+            sender.Hold();
+        }
+
+        return new FirebaseOutboundHold(held);
+    }
+
     // Unguessable, since naming a session ends it.
     private static string NewSessionId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -44,7 +45,24 @@ internal static class RealtimeMessages
         w.WriteEndObject();
     });
 
-    public static byte[] Ok(long request) => Response(request, "ok", static w => w.WriteStringValue(string.Empty));
+    /// <summary>
+    /// <c>{"t":"d","d":{"r":n,"b":{"s":"ok","d":""}}}</c>, the answer to every write: put together from its two constant
+    /// halves and the number rather than through a JSON writer (one per write of a pipelined burst).
+    /// </summary>
+    public static byte[] Ok(long request)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(request, digits, out var length);
+        var message = new byte[OkStart.Length + length + OkEnd.Length];
+        OkStart.CopyTo(message);
+        digits[..length].CopyTo(message.AsSpan(OkStart.Length));
+        OkEnd.CopyTo(message.AsSpan(OkStart.Length + length));
+        return message;
+    }
+
+    private static ReadOnlySpan<byte> OkStart => """{"t":"d","d":{"r":"""u8;
+
+    private static ReadOnlySpan<byte> OkEnd => ""","b":{"s":"ok","d":""}}}"""u8;
 
     public static byte[] Refused(long request, string status, string reason) => Response(request, status, w => w.WriteStringValue(reason));
 

@@ -19,6 +19,9 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
     private int _backlog;
     private bool _broken;
 
+    // The benchmark hook's kept messages (null: not holding). Touched only by the send loop.
+    private List<byte[]>? _held;
+
     /// <summary>Queues an item; dropped once the connection has ended.</summary>
     public void Post(OutboundItem item)
     {
@@ -42,6 +45,29 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
     /// <summary>Stops accepting items; <see cref="RunAsync"/> ends once the queue is drained.</summary>
     public void Complete() => _queue.Writer.TryComplete();
 
+    /// <summary>
+    /// Benchmark hook: everything queued after this is still encoded in order, but kept instead of sent, until
+    /// <see cref="Release"/>. Not counted in the backlog limit.
+    /// </summary>
+    public void Hold() => _queue.Writer.TryWrite(new OutboundItem(OutboundKind.Hold));
+
+    /// <summary>Benchmark hook: sends what <see cref="Hold"/> kept; the task completes with their count once they are sent.</summary>
+    public Task<int> Release() => Mark(OutboundKind.Release);
+
+    /// <summary>Benchmark hook: completes, with how many messages are kept, once everything queued so far is sent or kept.</summary>
+    public Task<int> Reached() => Mark(OutboundKind.Reached);
+
+    private Task<int> Mark(OutboundKind kind)
+    {
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new OutboundItem(kind, Released: done)))
+        {
+            done.TrySetResult(0);
+        }
+
+        return done.Task;
+    }
+
     public async Task RunAsync(WebSocket socket)
     {
         var reader = _queue.Reader;
@@ -52,6 +78,7 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
                 Interlocked.Decrement(ref _backlog);
                 if (_broken)
                 {
+                    item.Released?.TrySetResult(0);
                     continue;
                 }
 
@@ -63,12 +90,14 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
                 {
                     // The socket is gone: drain the rest without sending, and let the receive loop end the connection.
                     _broken = true;
+                    item.Released?.TrySetResult(0);
                     connection.Abort("the socket failed");
                 }
 #pragma warning disable CA1031 // One push that cannot be built must not stop the pushes after it (the client would hang).
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
+                    item.Released?.TrySetException(ex);
                     Log.UnhandledError(logger, ex, "WS", "/.ws");
                 }
             }
@@ -80,12 +109,12 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
         switch (item.Kind)
         {
             case OutboundKind.Message:
-                await SendAsync(socket, item.Message!).ConfigureAwait(false);
+                await EmitAsync(socket, item.Message!).ConfigureAwait(false);
                 break;
             case OutboundKind.Initial when item.Listen!.IsActive:
                 if (!Unchanged(item.Listen, item.Value!))
                 {
-                    await SendAsync(socket, RealtimeMessages.Overwrite(item.Listen.Path, item.Value!, tag: null)).ConfigureAwait(false);
+                    await EmitAsync(socket, RealtimeMessages.Overwrite(item.Listen.Path, item.Value!, tag: null)).ConfigureAwait(false);
                 }
 
                 break;
@@ -93,10 +122,10 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
                 switch (ScopedChange.Of(item.Listen.Path, item.Write!))
                 {
                     case { Value: { } value } overwrite:
-                        await SendAsync(socket, RealtimeMessages.Overwrite(overwrite.Path, value, tag: null)).ConfigureAwait(false);
+                        await EmitAsync(socket, RealtimeMessages.Overwrite(overwrite.Path, value, tag: null)).ConfigureAwait(false);
                         break;
                     case { Entries: { } entries } merge:
-                        await SendAsync(socket, RealtimeMessages.Merge(merge.Path, entries, tag: null)).ConfigureAwait(false);
+                        await EmitAsync(socket, RealtimeMessages.Merge(merge.Path, entries, tag: null)).ConfigureAwait(false);
                         break;
                 }
 
@@ -107,18 +136,28 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
             case OutboundKind.Recheck:
                 foreach (var revocation in connection.Access.RevokeUnreadableListens())
                 {
-                    await SendAsync(socket, revocation).ConfigureAwait(false);
+                    await EmitAsync(socket, revocation).ConfigureAwait(false);
                 }
 
                 break;
             case OutboundKind.CredentialExpired:
                 foreach (var message in connection.Access.ExpireCredential(item.Generation))
                 {
-                    await SendAsync(socket, message).ConfigureAwait(false);
+                    await EmitAsync(socket, message).ConfigureAwait(false);
                 }
 
                 break;
+            case OutboundKind.Hold:
+                _held ??= [];
+                break;
+            case OutboundKind.Reached:
+                item.Released!.TrySetResult(_held?.Count ?? 0);
+                break;
+            case OutboundKind.Release:
+                item.Released!.TrySetResult(await SendHeldAsync(socket).ConfigureAwait(false));
+                break;
             case OutboundKind.Close:
+                await SendHeldAsync(socket).ConfigureAwait(false);
                 if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
@@ -130,24 +169,52 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
         }
     }
 
-    private static async Task SendWindowAsync(WebSocket socket, RealtimeListen listen, QueryWindowBatch batch)
+    private async Task SendWindowAsync(WebSocket socket, RealtimeListen listen, QueryWindowBatch batch)
     {
         if (batch.IsInitial)
         {
             if (!Unchanged(listen, batch.Window))
             {
-                await SendAsync(socket, RealtimeMessages.Overwrite(listen.Path, batch.Window, listen.Tag)).ConfigureAwait(false);
+                await EmitAsync(socket, RealtimeMessages.Overwrite(listen.Path, batch.Window, listen.Tag)).ConfigureAwait(false);
             }
         }
         else if (batch.Changes.Count > 0)
         {
-            await SendAsync(socket, RealtimeMessages.Merge(listen.Path, batch.Changes, listen.Tag)).ConfigureAwait(false);
+            await EmitAsync(socket, RealtimeMessages.Merge(listen.Path, batch.Changes, listen.Tag)).ConfigureAwait(false);
         }
     }
 
     /// <summary>Whether the client already holds <paramref name="value"/> (its listen hash matches), so sending it is not needed.</summary>
     private static bool Unchanged(RealtimeListen listen, DataNode value) =>
         value.IsNull ? listen.Hash.Length == 0 : listen.Hash.Length > 0 && listen.Hash == FirebaseHash.Of(value);
+
+    /// <summary>Sends a message, or keeps it while the benchmark hook holds this connection's messages.</summary>
+    private Task EmitAsync(WebSocket socket, byte[] message)
+    {
+        if (_held is { } held)
+        {
+            held.Add(message);
+            return Task.CompletedTask;
+        }
+
+        return SendAsync(socket, message);
+    }
+
+    private async Task<int> SendHeldAsync(WebSocket socket)
+    {
+        if (_held is not { } held)
+        {
+            return 0;
+        }
+
+        _held = null;
+        foreach (var message in held)
+        {
+            await SendAsync(socket, message).ConfigureAwait(false);
+        }
+
+        return held.Count;
+    }
 
     private static async Task SendAsync(WebSocket socket, byte[] message)
     {
