@@ -13,6 +13,7 @@ using RealtimeAdapters.Benchmarks.Ably;
 // CRDT state size after a long history, log against snapshot: ... -- --collaboration-state [--edits 100000]
 // Position key length and state size per list edit pattern: ... -- --collaboration-keys [--count 20000]
 // Memory a Firebase watch keeps per cached child: ... -- --firebase-cache-memory [--children 10000] [--rounds 3]
+// Firebase stream events: time per event with the GC's pauses apart: ... -- --firebase-apply-profile [--rounds 300] [--children 100,10000,100000]
 if (args.Length > 0 && args[0] == "--ably-vs-js")
 {
     return await AblyVsJsRunner.RunAsync(args[1..]);
@@ -26,6 +27,11 @@ if (args.Length > 0 && args[0] == "--firebase-vs-js")
 if (args.Length > 0 && args[0] == "--firebase-cache-memory")
 {
     return await RealtimeAdapters.Benchmarks.Firebase.FirebaseCacheMemoryRunner.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--firebase-apply-profile")
+{
+    return await RealtimeAdapters.Benchmarks.Firebase.FirebaseApplyProfileRunner.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "--collaboration-state")

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace RealtimeAdapters;
 
 // DataNode: immutable edits (children, paths, batches of writes, priorities, server values).
@@ -13,37 +15,64 @@ public sealed partial class DataNode
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(child);
+        return SetChild(key, child, out _);
+    }
+
+    // One walk of the child map replaces the child and finds the one it replaces: in a large object each walk costs a
+    // cache miss or two per level, so a lookup before the replacement would double the cost.
+    private DataNode SetChild(string key, DataNode child, out DataNode previous)
+    {
         var children = Children;
-        var hadChild = children.TryGetValue(key, out var existing);
         if (child.IsNull)
         {
-            if (!hadChild)
-            {
-                return this;
-            }
-
-            children = children.Remove(key);
+            var had = children.TryGetValue(key, out var removed);
+            previous = removed ?? Null;
+            return had ? WithChildren(children.Remove(key), removed, child) : this;
         }
-        else
+
+        // SetItem compares the old and new values with the dictionary's value comparer to skip no-op replacements; with
+        // structural equality that walks both subtrees (every child of a large object). A comparer by reference that notes
+        // the old value it is shown spares the lookup. Swapping comparers is O(1) and the caller's tree keeps the default.
+        var seen = new ReplacedChild(child);
+        var replaced = children.WithComparers(children.KeyComparer, seen).SetItem(key, child);
+        var hadChild = replaced.Count == children.Count;
+
+        // (Should SetItem ever replace a value without comparing, the old one is looked up.)
+        var existing = hadChild ? seen.Existing ?? children[key] : null;
+        previous = existing ?? Null;
+        return hadChild && ReferenceEquals(existing, child)
+            ? this
+            : WithChildren(replaced.WithComparers(children.KeyComparer, children.ValueComparer), existing, child);
+    }
+
+    // The child's current value is known to the caller (a descent along a path already looked it up).
+    private DataNode SetChild(string key, DataNode child, bool hadChild, DataNode? existing)
+    {
+        var children = Children;
+        if (child.IsNull)
         {
-            if (hadChild && ReferenceEquals(existing, child))
-            {
-                return this;
-            }
-
-            // SetItem compares the old and new values with the dictionary's value comparer to skip no-op replacements;
-            // with structural equality that walks both subtrees (every child of a large object). Swapping comparers is
-            // O(1) and the caller's tree keeps the default comparer.
-            children = children
-                .WithComparers(children.KeyComparer, ReferenceEqualityComparer.Instance)
-                .SetItem(key, child)
-                .WithComparers(children.KeyComparer, children.ValueComparer);
+            return hadChild ? WithChildren(children.Remove(key), existing, child) : this;
         }
 
+        if (hadChild && ReferenceEquals(existing, child))
+        {
+            return this;
+        }
+
+        children = children
+            .WithComparers(children.KeyComparer, ReferenceEqualityComparer.Instance)
+            .SetItem(key, child)
+            .WithComparers(children.KeyComparer, children.ValueComparer);
+        return WithChildren(children, hadChild ? existing : null, child);
+    }
+
+    // This node with new children, where `child` replaced `existing` (null when there was none).
+    private DataNode WithChildren(ImmutableSortedDictionary<string, DataNode> children, DataNode? existing, DataNode child)
+    {
         // The depth is kept incrementally so that replacing one child of a large object costs O(log n), not a scan of
         // every sibling; only losing the deepest child forces a rescan.
         var depth = Kind == DataNodeKind.Object ? Depth : 0;
-        var lostDeepest = hadChild && existing!.Depth + 1 == depth && (child.IsNull || child.Depth + 1 < depth);
+        var lostDeepest = existing is not null && existing.Depth + 1 == depth && (child.IsNull || child.Depth + 1 < depth);
         if (lostDeepest || children.Count == 0)
         {
             return FromBuilt(children, Priority);
@@ -66,6 +95,21 @@ public sealed partial class DataNode
         ArgumentNullException.ThrowIfNull(relativePath);
         ArgumentNullException.ThrowIfNull(value);
         return SetAt(relativePath.Segments, 0, value);
+    }
+
+    /// <summary>
+    /// Returns this node with the value at <paramref name="relativePath"/> replaced, as
+    /// <see cref="SetAt(RealtimePath, DataNode)"/> does, and gives the value that was there, found on the same descent: a
+    /// write that needs the old value (to report the change) walks each child map on the path once, not twice.
+    /// </summary>
+    /// <param name="relativePath">Where to write, relative to this node.</param>
+    /// <param name="value">The new value; <see cref="Null"/> deletes.</param>
+    /// <param name="previous">The value that was at <paramref name="relativePath"/>, or <see cref="Null"/>.</param>
+    public DataNode SetAt(RealtimePath relativePath, DataNode value, out DataNode previous)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        ArgumentNullException.ThrowIfNull(value);
+        return SetAt(relativePath.Segments, 0, value, out previous);
     }
 
     /// <summary>
@@ -154,17 +198,27 @@ public sealed partial class DataNode
         return FromBuilt(builder.ToImmutable().WithComparers(children.KeyComparer, children.ValueComparer), _priority);
     }
 
-    private DataNode SetAt(IReadOnlyList<string> segments, int index, DataNode value)
+    private DataNode SetAt(IReadOnlyList<string> segments, int index, DataNode value) => SetAt(segments, index, value, out _);
+
+    private DataNode SetAt(IReadOnlyList<string> segments, int index, DataNode value, out DataNode previous)
     {
         if (index == segments.Count)
         {
+            previous = this;
             return value;
         }
 
         var key = segments[index];
-        var current = GetChild(key);
-        var updated = current.SetAt(segments, index + 1, value);
-        return ReferenceEquals(updated, current) ? this : SetChild(key, updated);
+        if (index == segments.Count - 1)
+        {
+            return SetChild(key, value, out previous);
+        }
+
+        DataNode? found = null;
+        var hadChild = _value is ImmutableSortedDictionary<string, DataNode> children && children.TryGetValue(key, out found);
+        var current = hadChild ? found! : Null;
+        var updated = current.SetAt(segments, index + 1, value, out previous);
+        return ReferenceEquals(updated, current) ? this : SetChild(key, updated, hadChild, current);
     }
 
     /// <summary>Returns this node with a priority (a number, a string, a server value or <see cref="Null"/> for none). The empty node takes no priority.</summary>
@@ -232,5 +286,19 @@ public sealed partial class DataNode
             default:
                 return WithPriority(priority);
         }
+    }
+
+    /// <summary>Equality by reference that notes the value a replacement was compared with: the value it replaces.</summary>
+    private sealed class ReplacedChild(DataNode replacement) : IEqualityComparer<DataNode>
+    {
+        public DataNode? Existing { get; private set; }
+
+        public bool Equals(DataNode? x, DataNode? y)
+        {
+            Existing = ReferenceEquals(x, replacement) ? y : x;
+            return ReferenceEquals(x, y);
+        }
+
+        public int GetHashCode(DataNode obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 }

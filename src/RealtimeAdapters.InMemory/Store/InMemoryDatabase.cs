@@ -426,12 +426,23 @@ public sealed class InMemoryDatabase
 
     private void SetLocked(RealtimePath path, DataNode value)
     {
+        if (!value.ContainsServerValues)
+        {
+            // Nothing to resolve against the old value: one descent finds it and builds the new root (a second walk of
+            // each child map on the path would cost as much again in a large list). An unchanged value's root is dropped.
+            var built = _root.SetAt(path, value, out var previous);
+            Commit(DatabaseWriteKind.Set, path, value, null, [new WriteEntry(path, previous, value)], built);
+            return;
+        }
+
         var old = _root.GetAt(path);
         var resolved = value.ResolveServerValues(old, NowMilliseconds());
         Commit(DatabaseWriteKind.Set, path, resolved, null, [new WriteEntry(path, old, resolved)]);
     }
 
-    private void Commit(DatabaseWriteKind kind, RealtimePath path, DataNode? value, Dictionary<RealtimePath, DataNode>? updates, WriteEntry[] entries)
+    // built: the new root when the caller already built it from its one entry.
+    private void Commit(
+        DatabaseWriteKind kind, RealtimePath path, DataNode? value, Dictionary<RealtimePath, DataNode>? updates, WriteEntry[] entries, DataNode? built = null)
     {
         var oldRoot = _root;
         var changed = 0;
@@ -450,7 +461,11 @@ public sealed class InMemoryDatabase
 
         // The entries are disjoint (checked by the callers): one pass builds the new root, each node rebuilt once.
         DataNode newRoot;
-        if (changed == 1)
+        if (built is not null)
+        {
+            newRoot = built;
+        }
+        else if (changed == 1)
         {
             newRoot = oldRoot.SetAt(entries[0].Path, entries[0].Value);
         }

@@ -157,6 +157,39 @@ public class DataNodeTests
     }
 
     [Fact]
+    public void SetAtWithPrevious_RandomWrites_MatchGetAtThenSetAt()
+    {
+        // Writes, replacements (same and equal values), deletions and writes under leaves, at depths 1 to 3, over a
+        // tree that grows and shrinks: the one-descent overload gives what a lookup followed by SetAt gives.
+        var random = new Random(7);
+        var node = DataNode.Null;
+        var values = new DataNode[] { DataNode.Null, 1, "x", true, DataNode.Parse("{\"t\":\"a\",\"n\":2}"), DataNode.FromNumber(3).WithPriority(1) };
+        for (var i = 0; i < 5000; i++)
+        {
+            var depth = random.Next(1, 4);
+            var path = RealtimePath.Root;
+            for (var d = 0; d < depth; d++)
+            {
+                path = path.Child(random.Next(3) == 0 ? random.Next(20).ToString(System.Globalization.CultureInfo.InvariantCulture) : "k" + random.Next(30));
+            }
+
+            var existing = node.GetAt(path);
+            var value = random.Next(10) == 0 && !existing.IsNull ? existing : values[random.Next(values.Length)];
+            var expected = node.SetAt(path, value);
+            var actual = node.SetAt(path, value, out var previous);
+            Assert.Same(existing, previous);
+            Assert.Equal(expected, actual);
+            Assert.Equal(expected.Depth, actual.Depth);
+            if (ReferenceEquals(expected, node))
+            {
+                Assert.Same(node, actual);
+            }
+
+            node = actual;
+        }
+    }
+
+    [Fact]
     public void Equality_IsStructural_IncludingPriority()
     {
         Assert.Equal(DataNode.Parse("{\"a\":1,\"b\":[1,2]}"), DataNode.Parse("{\"b\":{\"0\":1,\"1\":2},\"a\":1.0}"));

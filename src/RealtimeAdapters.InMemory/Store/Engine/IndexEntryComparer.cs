@@ -19,9 +19,10 @@ internal sealed class IndexEntryComparer : IComparer<IndexEntry>
 
     public IndexEntry Entry(string key, DataNode child)
     {
+        var keyOrder = KeyOrderOf(key);
         if (_byKey)
         {
-            return new(key, 0, 0, null);
+            return new(key, 0, null, keyOrder);
         }
 
         var value = _order.IndexValue(child);
@@ -42,7 +43,7 @@ internal sealed class IndexEntryComparer : IComparer<IndexEntry>
                 DataNodeKind.String => 4,
                 _ => 5,
             };
-        return new(key, kindClass, number, text);
+        return new(key, number, text, ((ulong)kindClass << KeyOrderBits) | keyOrder);
     }
 
     public int Compare(IndexEntry x, IndexEntry y)
@@ -62,6 +63,37 @@ internal sealed class IndexEntryComparer : IComparer<IndexEntry>
             }
         }
 
-        return KeyComparer.Instance.Compare(x.Key, y.Key);
+        return x.KeyOrder != y.KeyOrder ? x.KeyOrder.CompareTo(y.KeyOrder) : KeyComparer.Instance.Compare(x.Key, y.Key);
+    }
+
+    /// <summary>The bits of <see cref="IndexEntry.Order"/> that hold the key's summary (the 3 above hold the kind's place).</summary>
+    public const int KeyOrderBits = 61;
+
+    /// <summary>
+    /// A 61-bit summary of a key such that a smaller summary means a key earlier in <see cref="KeyComparer"/> order (equal
+    /// summaries say nothing). Integer keys come first: a clear top bit, then the value. Other keys: a set top bit, then
+    /// their first 8 UTF-16 code units in 7 bits each (a unit above 127 counts as 127, and so does every unit after it; a
+    /// shorter key is padded with 0), then 4 bits of the ninth unit, clamped to the range from <c>-</c> to <c>9</c> where
+    /// list and push-id keys differ. Each step maps a later key to an equal or larger summary, so where summaries differ
+    /// the keys differ the same way.
+    /// </summary>
+    public static ulong KeyOrderOf(string key)
+    {
+        if (KeyComparer.TryParseInt32Key(key, out var number))
+        {
+            return (ulong)(uint)(number ^ int.MinValue);
+        }
+
+        var summary = 1UL;
+        var clamped = false;
+        for (var i = 0; i < 8; i++)
+        {
+            var unit = clamped ? 127 : i < key.Length ? Math.Min((int)key[i], 127) : 0;
+            clamped |= unit == 127;
+            summary = (summary << 7) | (uint)unit;
+        }
+
+        var ninth = clamped ? 15 : key.Length > 8 ? Math.Clamp(key[8] - '-' + 1, 0, 15) : 0;
+        return (summary << 4) | (uint)ninth;
     }
 }
