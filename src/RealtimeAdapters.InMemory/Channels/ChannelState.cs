@@ -32,7 +32,7 @@ internal sealed class ChannelState
     {
         _hub = hub;
         Name = name;
-        _history = new HistoryLog<ChannelMessage>(hub.MaxHistory);
+        _history = new HistoryLog<ChannelMessage>(hub.MaxHistory, ChannelMessagePacker.Instance);
         _presenceHistory = new HistoryLog<PresenceMessage>(hub.MaxHistory);
 
         // A channel of this name may have been retired: its serials must not come back, so this one starts above every

@@ -2,6 +2,8 @@ namespace RealtimeAdapters.InMemory;
 
 /// <summary>
 /// A channel's retained messages or presence events: a ring buffer ordered by serial, capped by count, pruned by age.
+/// With a packer, items are kept as bytes in reused chunks (<see cref="IHistoryPacker{T}"/>) and rebuilt when read, so
+/// that a full log costs the garbage collector a few arrays rather than every retained message and its strings.
 /// Not thread-safe; the owning <see cref="ChannelState"/> guards it with its lock.
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
@@ -10,14 +12,29 @@ internal sealed class HistoryLog<T>
 {
     private const int InitialCapacity = 64;
 
+    // Below the large object heap's threshold; an item needing more than half a chunk is kept as an object.
+    private const int ChunkSize = 64 * 1024;
+
     private readonly int _max;
+    private readonly IHistoryPacker<T>? _packer;
     private Entry[] _entries = [];
     private int _head;
     private int _count;
 
-    public HistoryLog(int max) => _max = max;
+    // The chunk being filled, and emptied chunks kept for reuse (at most one), so a steady stream allocates nothing.
+    private Chunk? _current;
+    private Chunk? _spare;
+
+    public HistoryLog(int max, IHistoryPacker<T>? packer = null)
+    {
+        _max = max;
+        _packer = packer;
+    }
 
     public int Count => _count;
+
+    /// <summary>How many chunks the log has allocated for packed items (a steady stream reuses them).</summary>
+    internal int ChunksCreated { get; private set; }
 
     /// <summary>The highest serial that has left the log (by count or age, or because nothing is kept), or 0.</summary>
     public long DroppedThrough { get; private set; }
@@ -45,7 +62,7 @@ internal sealed class HistoryLog<T>
             }
         }
 
-        _entries[Physical(_count)] = new Entry(serial, ticks, item);
+        _entries[Physical(_count)] = Pack(serial, ticks, item);
         _count++;
     }
 
@@ -79,7 +96,7 @@ internal sealed class HistoryLog<T>
                     return (items.ToArray(), lastSerial - 1);
                 }
 
-                items.Add(entry.Item);
+                items.Add(ItemOf(entry));
                 lastSerial = entry.Serial;
             }
         }
@@ -99,7 +116,7 @@ internal sealed class HistoryLog<T>
                     return (items.ToArray(), lastSerial + 1);
                 }
 
-                items.Add(entry.Item);
+                items.Add(ItemOf(entry));
                 lastSerial = entry.Serial;
             }
         }
@@ -112,7 +129,7 @@ internal sealed class HistoryLog<T>
     {
         for (var i = FirstIndexAtOrAfter(afterSerial + 1); i < _count; i++)
         {
-            destination.Add(At(i).Item);
+            destination.Add(ItemOf(At(i)));
         }
     }
 
@@ -121,7 +138,7 @@ internal sealed class HistoryLog<T>
     {
         for (var i = Math.Max(0, _count - count); i < _count; i++)
         {
-            destination.Add(At(i).Item);
+            destination.Add(ItemOf(At(i)));
         }
     }
 
@@ -133,7 +150,7 @@ internal sealed class HistoryLog<T>
             ref readonly var entry = ref At(i);
             if (entry.Ticks >= ticks)
             {
-                destination.Add(entry.Item);
+                destination.Add(ItemOf(entry));
             }
         }
     }
@@ -143,7 +160,7 @@ internal sealed class HistoryLog<T>
     {
         for (var i = FirstIndexAtOrAfter(fromSerial); i < _count && At(i).Serial <= toSerial; i++)
         {
-            if (predicate(At(i).Item, state))
+            if (predicate(ItemOf(At(i)), state))
             {
                 return true;
             }
@@ -186,9 +203,46 @@ internal sealed class HistoryLog<T>
 
     private int LastIndexAtOrBefore(long serial) => FirstIndexAtOrAfter(serial + 1) - 1;
 
+    private Entry Pack(long serial, long ticks, T item)
+    {
+        var size = _packer?.Measure(item) ?? -1;
+        if (size < 0 || size > ChunkSize / 2)
+        {
+            return new Entry(serial, ticks, item, null, 0, 0);
+        }
+
+        if (_current is null || ChunkSize - _current.Used < size)
+        {
+            if (_spare is null)
+            {
+                ChunksCreated++;
+            }
+
+            _current = _spare ?? new Chunk();
+            _spare = null;
+        }
+
+        var chunk = _current;
+        var offset = chunk.Used;
+        _packer!.Pack(item, chunk.Bytes.AsSpan(offset, size));
+        chunk.Used += size;
+        chunk.Live++;
+        return new Entry(serial, ticks, null, chunk, offset, size);
+    }
+
+    private T ItemOf(in Entry entry) => entry.Item ?? _packer!.Unpack(entry.Chunk!.Bytes.AsSpan(entry.Offset, entry.Length));
+
     private void DropOldest()
     {
-        DroppedThrough = _entries[_head].Serial;
+        ref var oldest = ref _entries[_head];
+        DroppedThrough = oldest.Serial;
+        if (oldest.Chunk is { } chunk && --chunk.Live == 0 && chunk != _current)
+        {
+            // Nothing retained lies in it any more: filled again from the start when the current chunk is full.
+            chunk.Used = 0;
+            _spare = chunk;
+        }
+
         _entries[_head] = default;
         _head = _head + 1 == _entries.Length ? 0 : _head + 1;
         _count--;
@@ -206,5 +260,16 @@ internal sealed class HistoryLog<T>
         _head = 0;
     }
 
-    private readonly record struct Entry(long Serial, long Ticks, T Item);
+    /// <summary>A retained item: the item itself, or where its packed bytes lie.</summary>
+    private readonly record struct Entry(long Serial, long Ticks, T? Item, Chunk? Chunk, int Offset, int Length);
+
+    private sealed class Chunk
+    {
+        public byte[] Bytes { get; } = new byte[ChunkSize];
+
+        public int Used { get; set; }
+
+        // The retained items packed in it.
+        public int Live { get; set; }
+    }
 }

@@ -1,0 +1,173 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace RealtimeAdapters.InMemory;
+
+/// <summary>
+/// Packs a retained <see cref="ChannelMessage"/>: its strings as UTF-8, its timestamp, and a string or JSON payload (JSON
+/// as its raw text). Messages with binary payloads or extras are kept as objects: their arrays and elements are returned
+/// as they were published (the emulator, for one, recognises an undecodable payload's array when it replays it).
+/// </summary>
+internal sealed class ChannelMessagePacker : IHistoryPacker<ChannelMessage>
+{
+    public static readonly ChannelMessagePacker Instance = new();
+
+    // Strict, so that a string that is not well-formed UTF-16 (a lone surrogate) is kept as it is rather than packed
+    // into something that would not read back equal.
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Which optional parts follow, in this order.
+    [Flags]
+    private enum Parts : byte
+    {
+        None = 0,
+        Id = 1,
+        Name = 2,
+        ClientId = 4,
+        ConnectionId = 8,
+        Serial = 16,
+        Timestamp = 32,
+    }
+
+    public int Measure(ChannelMessage item)
+    {
+        if (item.Extras is not null || item.Data.Kind == MessageDataKind.Binary)
+        {
+            return -1;
+        }
+
+        // Parts, the payload's kind, then each present string as a length and its bytes.
+        int size;
+        try
+        {
+            size = 2 + Text(item.Id) + Text(item.Name) + Text(item.ClientId) + Text(item.ConnectionId) + Text(item.Serial) +
+                (item.Data.Kind == MessageDataKind.String ? Text(item.Data.AsString()) : 0);
+        }
+        catch (EncoderFallbackException)
+        {
+            return -1;
+        }
+
+        if (item.Timestamp is not null)
+        {
+            size += sizeof(long) + sizeof(short);
+        }
+
+        if (item.Data.Kind == MessageDataKind.Json)
+        {
+            size += sizeof(int) + JsonMarshal.GetRawUtf8Value(item.Data.AsJson()).Length;
+        }
+
+        return size;
+    }
+
+    public void Pack(ChannelMessage item, Span<byte> destination)
+    {
+        var parts = Parts.None;
+        parts |= item.Id is null ? 0 : Parts.Id;
+        parts |= item.Name is null ? 0 : Parts.Name;
+        parts |= item.ClientId is null ? 0 : Parts.ClientId;
+        parts |= item.ConnectionId is null ? 0 : Parts.ConnectionId;
+        parts |= item.Serial is null ? 0 : Parts.Serial;
+        parts |= item.Timestamp is null ? 0 : Parts.Timestamp;
+        destination[0] = (byte)parts;
+        destination[1] = (byte)item.Data.Kind;
+        var at = 2;
+        at = Write(destination, at, item.Id);
+        at = Write(destination, at, item.Name);
+        at = Write(destination, at, item.ClientId);
+        at = Write(destination, at, item.ConnectionId);
+        at = Write(destination, at, item.Serial);
+        if (item.Timestamp is { } timestamp)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(destination[at..], timestamp.UtcTicks);
+            BinaryPrimitives.WriteInt16LittleEndian(destination[(at + sizeof(long))..], (short)timestamp.TotalOffsetMinutes);
+            at += sizeof(long) + sizeof(short);
+        }
+
+        switch (item.Data.Kind)
+        {
+            case MessageDataKind.String:
+                Write(destination, at, item.Data.AsString());
+                break;
+            case MessageDataKind.Json:
+                var raw = JsonMarshal.GetRawUtf8Value(item.Data.AsJson());
+                BinaryPrimitives.WriteInt32LittleEndian(destination[at..], raw.Length);
+                raw.CopyTo(destination[(at + sizeof(int))..]);
+                break;
+        }
+    }
+
+    public ChannelMessage Unpack(ReadOnlySpan<byte> source)
+    {
+        var parts = (Parts)source[0];
+        var kind = (MessageDataKind)source[1];
+        var at = 2;
+        var id = Read(source, ref at, parts, Parts.Id);
+        var name = Read(source, ref at, parts, Parts.Name);
+        var clientId = Read(source, ref at, parts, Parts.ClientId);
+        var connectionId = Read(source, ref at, parts, Parts.ConnectionId);
+        var serial = Read(source, ref at, parts, Parts.Serial);
+        DateTimeOffset? timestamp = null;
+        if ((parts & Parts.Timestamp) != 0)
+        {
+            var utcTicks = BinaryPrimitives.ReadInt64LittleEndian(source[at..]);
+            var offset = TimeSpan.FromMinutes(BinaryPrimitives.ReadInt16LittleEndian(source[(at + sizeof(long))..]));
+            timestamp = new DateTimeOffset(utcTicks + offset.Ticks, offset);
+            at += sizeof(long) + sizeof(short);
+        }
+
+        var data = kind switch
+        {
+            MessageDataKind.String => MessageData.FromString(Read(source, ref at, Parts.Id, Parts.Id)!),
+            MessageDataKind.Json => ReadJson(source[at..]),
+            _ => MessageData.None,
+        };
+        return new ChannelMessage
+        {
+            Id = id,
+            Name = name,
+            Data = data,
+            ClientId = clientId,
+            ConnectionId = connectionId,
+            Timestamp = timestamp,
+            Serial = serial,
+        };
+    }
+
+    private static int Text(string? value) => value is null ? 0 : sizeof(int) + Utf8.GetByteCount(value);
+
+    private static int Write(Span<byte> destination, int at, string? value)
+    {
+        if (value is null)
+        {
+            return at;
+        }
+
+        var length = Utf8.GetBytes(value, destination[(at + sizeof(int))..]);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], length);
+        return at + sizeof(int) + length;
+    }
+
+    private static string? Read(ReadOnlySpan<byte> source, ref int at, Parts parts, Parts part)
+    {
+        if ((parts & part) == 0)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(source[at..]);
+        var value = Utf8.GetString(source.Slice(at + sizeof(int), length));
+        at += sizeof(int) + length;
+        return value;
+    }
+
+    private static MessageData ReadJson(ReadOnlySpan<byte> source)
+    {
+        var length = BinaryPrimitives.ReadInt32LittleEndian(source);
+        var reader = new Utf8JsonReader(source.Slice(sizeof(int), length));
+        return MessageData.FromJson(JsonElement.ParseValue(ref reader));
+    }
+}
