@@ -31,39 +31,44 @@ internal sealed class ChannelMessagePacker : IHistoryPacker<ChannelMessage>
         Timestamp = 32,
     }
 
-    public int Measure(ChannelMessage item)
+    public int MaxSize(ChannelMessage item)
     {
         if (item.Extras is not null || item.Data.Kind == MessageDataKind.Binary)
         {
             return -1;
         }
 
-        // Parts, the payload's kind, then each present string as a length and its bytes.
-        int size;
-        try
-        {
-            size = 2 + Text(item.Id) + Text(item.Name) + Text(item.ClientId) + Text(item.ConnectionId) + Text(item.Serial) +
-                (item.Data.Kind == MessageDataKind.String ? Text(item.Data.AsString()) : 0);
-        }
-        catch (EncoderFallbackException)
-        {
-            return -1;
-        }
-
+        // Parts, the payload's kind, then each present string as a length and at most three bytes per UTF-16 unit (no
+        // counting pass: Pack reports what it wrote).
+        var size = 2 + Text(item.Id) + Text(item.Name) + Text(item.ClientId) + Text(item.ConnectionId) + Text(item.Serial);
         if (item.Timestamp is not null)
         {
             size += sizeof(long) + sizeof(short);
         }
 
-        if (item.Data.Kind == MessageDataKind.Json)
+        size += item.Data.Kind switch
         {
-            size += sizeof(int) + JsonMarshal.GetRawUtf8Value(item.Data.AsJson()).Length;
-        }
-
+            MessageDataKind.String => Text(item.Data.AsString()),
+            MessageDataKind.Json => sizeof(int) + JsonMarshal.GetRawUtf8Value(item.Data.AsJson()).Length,
+            _ => 0,
+        };
         return size;
     }
 
-    public void Pack(ChannelMessage item, Span<byte> destination)
+    public int Pack(ChannelMessage item, Span<byte> destination)
+    {
+        try
+        {
+            return PackChecked(item, destination);
+        }
+        catch (EncoderFallbackException)
+        {
+            // A string that is not well-formed UTF-16 (a lone surrogate) would not read back equal.
+            return -1;
+        }
+    }
+
+    private static int PackChecked(ChannelMessage item, Span<byte> destination)
     {
         var parts = Parts.None;
         parts |= item.Id is null ? 0 : Parts.Id;
@@ -90,13 +95,14 @@ internal sealed class ChannelMessagePacker : IHistoryPacker<ChannelMessage>
         switch (item.Data.Kind)
         {
             case MessageDataKind.String:
-                Write(destination, at, item.Data.AsString());
-                break;
+                return Write(destination, at, item.Data.AsString());
             case MessageDataKind.Json:
                 var raw = JsonMarshal.GetRawUtf8Value(item.Data.AsJson());
                 BinaryPrimitives.WriteInt32LittleEndian(destination[at..], raw.Length);
                 raw.CopyTo(destination[(at + sizeof(int))..]);
-                break;
+                return at + sizeof(int) + raw.Length;
+            default:
+                return at;
         }
     }
 
@@ -137,7 +143,7 @@ internal sealed class ChannelMessagePacker : IHistoryPacker<ChannelMessage>
         };
     }
 
-    private static int Text(string? value) => value is null ? 0 : sizeof(int) + Utf8.GetByteCount(value);
+    private static int Text(string? value) => value is null ? 0 : sizeof(int) + (3 * value.Length);
 
     private static int Write(Span<byte> destination, int at, string? value)
     {

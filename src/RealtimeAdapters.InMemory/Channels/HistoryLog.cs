@@ -205,7 +205,7 @@ internal sealed class HistoryLog<T>
 
     private Entry Pack(long serial, long ticks, T item)
     {
-        var size = _packer?.Measure(item) ?? -1;
+        var size = _packer?.MaxSize(item) ?? -1;
         if (size < 0 || size > ChunkSize / 2)
         {
             return new Entry(serial, ticks, item, null, 0, 0);
@@ -224,10 +224,15 @@ internal sealed class HistoryLog<T>
 
         var chunk = _current;
         var offset = chunk.Used;
-        _packer!.Pack(item, chunk.Bytes.AsSpan(offset, size));
-        chunk.Used += size;
+        var written = _packer!.Pack(item, chunk.Bytes.AsSpan(offset, size));
+        if (written < 0)
+        {
+            return new Entry(serial, ticks, item, null, 0, 0);
+        }
+
+        chunk.Used += written;
         chunk.Live++;
-        return new Entry(serial, ticks, null, chunk, offset, size);
+        return new Entry(serial, ticks, null, chunk, offset, written);
     }
 
     private T ItemOf(in Entry entry) => entry.Item ?? _packer!.Unpack(entry.Chunk!.Bytes.AsSpan(entry.Offset, entry.Length));

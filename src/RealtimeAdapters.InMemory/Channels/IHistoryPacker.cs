@@ -10,11 +10,12 @@ namespace RealtimeAdapters.InMemory;
 internal interface IHistoryPacker<T>
     where T : class
 {
-    /// <summary>The bytes <paramref name="item"/> packs into, or -1 to keep it as an object (what it holds could not be restored equal).</summary>
-    int Measure(T item);
+    /// <summary>At most how many bytes <paramref name="item"/> packs into, or -1 to keep it as an object (what it holds could not be restored equal).</summary>
+    int MaxSize(T item);
 
-    /// <summary>Writes <paramref name="item"/> into exactly the bytes <see cref="Measure"/> gave.</summary>
-    void Pack(T item, Span<byte> destination);
+    /// <summary>Writes <paramref name="item"/> into <paramref name="destination"/> (<see cref="MaxSize"/> bytes long).</summary>
+    /// <returns>The bytes written, or -1 to keep it as an object after all.</returns>
+    int Pack(T item, Span<byte> destination);
 
     /// <summary>An item equal to the one packed into <paramref name="source"/>.</summary>
     T Unpack(ReadOnlySpan<byte> source);

@@ -26,12 +26,13 @@ public sealed class HistoryPackingTests
     public void Packer_RoundTrips_Equal(ChannelMessage message)
     {
         var packer = ChannelMessagePacker.Instance;
-        var size = packer.Measure(message);
+        var size = packer.MaxSize(message);
         Assert.True(size > 0);
         var bytes = new byte[size];
-        packer.Pack(message, bytes);
+        var written = packer.Pack(message, bytes);
+        Assert.InRange(written, 2, size);
 
-        var read = packer.Unpack(bytes);
+        var read = packer.Unpack(bytes.AsSpan(0, written));
 
         Assert.Equal(message, read);
         Assert.Equal(message.Timestamp?.Offset, read.Timestamp?.Offset);
@@ -41,10 +42,12 @@ public sealed class HistoryPackingTests
     public void Packer_Declines_WhatWouldNotReadBackTheSame()
     {
         var packer = ChannelMessagePacker.Instance;
-        Assert.Equal(-1, packer.Measure(new ChannelMessage("bin", MessageData.FromBytes([1, 2, 3]))));
-        Assert.Equal(-1, packer.Measure(new ChannelMessage("x", MessageData.FromString("a")) { Extras = JsonDocument.Parse("""{"headers":{}}""").RootElement }));
-        Assert.Equal(-1, packer.Measure(new ChannelMessage("lone \uD800 surrogate", MessageData.FromString("a"))));
-        Assert.Equal(-1, packer.Measure(new ChannelMessage("x", MessageData.FromString("lone \uDC00"))));
+        Assert.Equal(-1, packer.MaxSize(new ChannelMessage("bin", MessageData.FromBytes([1, 2, 3]))));
+        Assert.Equal(-1, packer.MaxSize(new ChannelMessage("x", MessageData.FromString("a")) { Extras = JsonDocument.Parse("""{"headers":{}}""").RootElement }));
+        foreach (var lone in new[] { new ChannelMessage("lone \uD800 surrogate", MessageData.FromString("a")), new ChannelMessage("x", MessageData.FromString("lone \uDC00")) })
+        {
+            Assert.Equal(-1, packer.Pack(lone, new byte[packer.MaxSize(lone)]));
+        }
     }
 
     [Fact]
@@ -77,10 +80,13 @@ public sealed class HistoryPackingTests
         log.Append(1, 1, Message(1));
         log.Append(2, 2, binary);
         log.Append(3, 3, Message(3));
+        var lone = new ChannelMessage("lone \uD800", MessageData.FromString("kept as published"));
+        log.Append(4, 4, lone);
 
         var (items, _) = log.Read(HistoryDirection.Forwards, null, null, null, 10);
 
-        Assert.Equal([Message(1), binary, Message(3)], items);
+        Assert.Equal([Message(1), binary, Message(3), lone], items);
+        Assert.Same(lone, items[3]);
         Assert.Same(binary, items[1]);
         Assert.True(MemoryMarshal.TryGetArray(items[1].Data.AsBytes(), out var segment));
         Assert.Equal(payload.Length, segment.Array!.Length);
