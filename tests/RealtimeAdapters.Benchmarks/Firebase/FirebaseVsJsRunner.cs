@@ -64,8 +64,8 @@ internal static class FirebaseVsJsRunner
         {
             Console.WriteLine();
             Console.WriteLine($"## {size} children");
-            Console.WriteLine("| round | web SDK events/s | C# events/s | C# / SDK | emulator send, SDK / C# (ms) | C# allocated per event |");
-            Console.WriteLine("|---:|---:|---:|---:|---|---:|");
+            Console.WriteLine("| round | web SDK events/s | C# events/s | C# / SDK | emulator send, SDK / C# (ms) | C# allocated per event | C# process collections during the round (pause) |");
+            Console.WriteLine("|---:|---:|---:|---:|---|---:|---:|");
 
             // One namespace per client, each with the same list, so that neither client's events wait in the other's round.
             var jsNs = "bench-js-" + size.ToString(CultureInfo.InvariantCulture);
@@ -104,6 +104,7 @@ internal static class FirebaseVsJsRunner
                 csWrite();
                 Check(await hold.EncodedAsync(), count, "C# provider");
                 var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                var (pausedBefore, collectionsBefore, gen1Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1));
                 var clock = Stopwatch.StartNew();
                 var csSending = hold.ReleaseAsync();
                 var csSent = csSending.ContinueWith(t => (Count: t.Result, Ms: clock.Elapsed.TotalMilliseconds), TaskScheduler.Default);
@@ -117,6 +118,11 @@ internal static class FirebaseVsJsRunner
 
                 var csRate = count / clock.Elapsed.TotalSeconds;
                 var perEvent = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)count;
+
+                // The process's collections during the C# round (client and the in-process emulator share the heap).
+                var gc = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{GC.CollectionCount(0) - collectionsBefore} ({GC.CollectionCount(1) - gen1Before} gen1+), {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F1} ms");
                 var (csCount, csSendMs) = await csSent;
                 Check(csCount, count, "C# provider");
                 if (round < 1)
@@ -126,7 +132,7 @@ internal static class FirebaseVsJsRunner
 
                 jsRates.Add(jsRate);
                 csRates.Add(csRate);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | {jsRate:N0} | {csRate:N0} | {csRate / jsRate:F2}× | {jsSendMs:F1} / {csSendMs:F1} | {perEvent:N0} B |"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | {jsRate:N0} | {csRate:N0} | {csRate / jsRate:F2}× | {jsSendMs:F1} / {csSendMs:F1} | {perEvent:N0} B | {gc} |"));
             }
 
             // Write round trips: awaited sets, one after the other (a short warm-up first on both).
