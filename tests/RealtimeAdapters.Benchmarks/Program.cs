@@ -6,7 +6,7 @@ using RealtimeAdapters.Benchmarks.Ably;
 //   [--warmup 3] [--count 10000] [--size 100] [--window 100] [--formats json,msgpack]
 // Where the C# provider's CPU time goes: dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --ably-profile
 //   [json|msgpack] [--rounds 5] [--window 100]
-// Side by side with the official Firebase web SDK: ... -- --firebase-vs-js [--rounds 5] [--warmup 2] [--first-warmup 10] [--count 10000]
+// Side by side with the official Firebase web SDK: ... -- --firebase-vs-js [--rounds 5] [--warmup 10] [--count 10000]
 //   [--children 100,10000,100000] [--rtt 2000]
 // Channels on Firebase beside Ably (latency, throughput, fan-out): the comparison measures them, run just those scenarios:
 //   dotnet run -c Release --project samples/Comparison -- --backends Firebase,Ably --scenarios channel-latency,fan-out --out /tmp/cmp
@@ -22,6 +22,12 @@ if (args.Length > 0 && args[0] == "--ably-vs-js")
 if (args.Length > 0 && args[0] == "--firebase-vs-js")
 {
     return await RealtimeAdapters.Benchmarks.Firebase.FirebaseVsJsRunner.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--firebase-bench-client")
+{
+    // The C# side of --firebase-vs-js, in its own process (started by the runner).
+    return await RealtimeAdapters.Benchmarks.Firebase.FirebaseBenchClient.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "--firebase-cache-memory")

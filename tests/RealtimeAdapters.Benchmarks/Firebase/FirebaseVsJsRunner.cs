@@ -8,9 +8,11 @@ using RealtimeAdapters.Firebase;
 namespace RealtimeAdapters.Benchmarks.Firebase;
 
 /// <summary>
-/// The Firebase provider (realtime transport) and the official Firebase web SDK side by side, on one in-process emulator
-/// and the same workload, in alternating rounds. Each client watches child-changed events of a list of N children in its
-/// own namespace (the same list in both).
+/// The Firebase provider (realtime transport) and the official Firebase web SDK side by side, on one emulator (in this
+/// process, for its benchmark hook) and the same workload, in alternating rounds. Each client runs in its own process
+/// (the C# one is this program with <c>--firebase-bench-client</c>, <see cref="FirebaseBenchClient"/>), so neither shares
+/// a heap or a collector with the emulator, and watches child-changed events of a list of N children in its own namespace
+/// (the same list in both).
 /// <para>
 /// <b>Events applied per second.</b> The emulator is told to keep the client's outbound messages
 /// (<see cref="RealtimeEmulator.HoldFirebaseOutbound"/>); the runner makes <c>--count</c> writes directly on the
@@ -26,11 +28,10 @@ namespace RealtimeAdapters.Benchmarks.Firebase;
 /// </para>
 /// <para>
 /// <b>Memory per watch.</b> A second store (its own connection, already connected) watches the list; heap in use after
-/// a full collection, before the watch and once its initial value arrived. The C# figure includes the emulator's listen,
-/// since it shares the process (under 1 KB); the JS figure is the V8 heap of the SDK's process (run with
+/// a full collection, before the watch and once its initial value arrived, in each client's own process; the JS figure is the V8 heap of the SDK's process (run with
 /// <c>--expose-gc</c>), its watch an <c>onValue</c> (the SDK keeps one view per location, whatever the event types).
 /// </para>
-/// Run: <c>dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --firebase-vs-js [--rounds 5] [--warmup 2] [--first-warmup 10] [--count 10000] [--children 100,10000,100000] [--rtt 2000]</c>.
+/// Run: <c>dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --firebase-vs-js [--rounds 5] [--warmup 10] [--count 10000] [--children 100,10000,100000] [--rtt 2000]</c>.
 /// Needs <c>npm ci --prefix tests/interop</c>.
 /// </summary>
 internal static class FirebaseVsJsRunner
@@ -40,12 +41,9 @@ internal static class FirebaseVsJsRunner
     public static async Task<int> RunAsync(string[] args)
     {
         var rounds = RunnerOptions.Int(args, "--rounds", 5);
-        var warmup = RunnerOptions.Int(args, "--warmup", 2);
-
-        // The first size also warms the process up: under load .NET's tiered compilation takes several rounds to reach
-        // its optimised code (a run that began with 100 children measured the C# client 3× slower there than one that
-        // ended with them).
-        var firstWarmup = RunnerOptions.Int(args, "--first-warmup", 10);
+        // Warm-up rounds per size: both clients are new processes for each size, and under load .NET's tiered compilation
+        // takes several rounds to reach its optimised code (a run with 2 measured the C# client 3× slower in its first rounds).
+        var warmup = RunnerOptions.Int(args, "--warmup", 10);
         var count = RunnerOptions.Int(args, "--count", 10_000);
         var rttCount = RunnerOptions.Int(args, "--rtt", 2_000);
         var sizes = Option(args, "--children", "100,10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -58,13 +56,13 @@ internal static class FirebaseVsJsRunner
         }
 
         await using var emulator = await RealtimeEmulator.StartAsync(new EmulatorOptions { Firebase = { Port = 0 } });
-        Console.WriteLine($"writes per round: {count}; rounds: {rounds} after {warmup} warm-up rounds per size ({firstWarmup} for the first); round trips: {rttCount}; load: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"writes per round: {count}; rounds: {rounds} after {warmup} warm-up rounds per size; round trips: {rttCount}; load: {File.ReadAllText("/proc/loadavg").Trim()}");
         var summary = new List<string>();
         foreach (var size in sizes)
         {
             Console.WriteLine();
             Console.WriteLine($"## {size} children");
-            Console.WriteLine("| round | web SDK events/s | C# events/s | C# / SDK | emulator send, SDK / C# (ms) | C# allocated per event | C# process collections during the round (pause) |");
+            Console.WriteLine("| round | web SDK events/s | C# events/s | C# / SDK | emulator send, SDK / C# (ms) | C# allocated per event | C# process's collections during its round (pause) |");
             Console.WriteLine("|---:|---:|---:|---:|---|---:|---:|");
 
             // One namespace per client, each with the same list, so that neither client's events wait in the other's round.
@@ -75,15 +73,15 @@ internal static class FirebaseVsJsRunner
             await using var js = JsonLineProcess.Start(
                 "node", ["--expose-gc", Path.Combine(interop, "peer", "firebase-bench.mjs"), emulator.FirebaseUrl.Port.ToString(CultureInfo.InvariantCulture), jsNs, "list"], interop);
             await js.ReadLineAsync(Wait);
-            var options = new FirebaseStoreOptions { DatabaseUrl = emulator.FirebaseUrl, Namespace = csNs, UseEmulatorAdmin = true };
-            await using var store = new FirebaseRealtimeStore(options);
-            await using var watch = await store.WatchAsync("list", new WatchOptions { Events = StoreEventKind.ChildChanged });
-            await using var events = watch.GetAsyncEnumerator();
+            // The C# provider in its own process too (the same line protocol), so neither client shares the emulator's heap.
+            await using var cs = JsonLineProcess.Start(
+                "dotnet", [typeof(FirebaseVsJsRunner).Assembly.Location, "--firebase-bench-client", emulator.FirebaseUrl.Port.ToString(CultureInfo.InvariantCulture), csNs, "list"]);
+            await cs.ReadLineAsync(Wait);
 
             var jsRates = new List<double>();
             var csRates = new List<double>();
             // Warm-up rounds (not reported) first: both runtimes compile their hot paths while they run.
-            for (var round = 1 - (size == sizes[0] ? firstWarmup : warmup); round <= rounds; round++)
+            for (var round = 1 - warmup; round <= rounds; round++)
             {
                 // The web SDK: armed for the round's events, then its pushes are produced, held, and released at once.
                 var armed = await js.SendAsync("arm " + count.ToString(CultureInfo.InvariantCulture), Wait);
@@ -100,30 +98,23 @@ internal static class FirebaseVsJsRunner
                 Check(sent, count, "web SDK");
 
                 // The C# provider, the same way.
+                await cs.SendAsync("arm " + count.ToString(CultureInfo.InvariantCulture), Wait);
                 hold = emulator.HoldFirebaseOutbound(csNs);
                 csWrite();
                 Check(await hold.EncodedAsync(), count, "C# provider");
-                var allocated = GC.GetTotalAllocatedBytes(precise: true);
-                var (pausedBefore, collectionsBefore, gen1Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1));
-                var clock = Stopwatch.StartNew();
-                var csSending = hold.ReleaseAsync();
-                var csSent = csSending.ContinueWith(t => (Count: t.Result, Ms: clock.Elapsed.TotalMilliseconds), TaskScheduler.Default);
-                for (var i = 0; i < count; i++)
-                {
-                    if (!await events.MoveNextAsync())
-                    {
-                        throw new InvalidOperationException("The C# watch ended.");
-                    }
-                }
+                var csResult = cs.ReadLineAsync(Wait);
+                var csReleasedAt = WallClockMs();
+                var csSending = Stopwatch.StartNew();
+                var csCount = await hold.ReleaseAsync();
+                var csSendMs = csSending.Elapsed.TotalMilliseconds;
+                var csReply = JsonDocument.Parse(await csResult).RootElement;
+                var csRate = count / ((csReply.GetProperty("last").GetDouble() - csReleasedAt) / 1000);
+                var perEvent = csReply.GetProperty("allocatedPerEvent").GetDouble();
 
-                var csRate = count / clock.Elapsed.TotalSeconds;
-                var perEvent = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)count;
-
-                // The process's collections during the C# round (client and the in-process emulator share the heap).
+                // The C# process's own collections during its round.
                 var gc = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{GC.CollectionCount(0) - collectionsBefore} ({GC.CollectionCount(1) - gen1Before} gen1+), {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F1} ms");
-                var (csCount, csSendMs) = await csSent;
+                    $"{csReply.GetProperty("collections").GetInt32()} ({csReply.GetProperty("gen1").GetInt32()} gen1+), {csReply.GetProperty("pauseMs").GetDouble():F1} ms");
                 Check(csCount, count, "C# provider");
                 if (round < 1)
                 {
@@ -138,14 +129,14 @@ internal static class FirebaseVsJsRunner
             // Write round trips: awaited sets, one after the other (a short warm-up first on both).
             await js.SendAsync("rtt 200", Wait);
             var jsSamples = (await js.SendAsync("rtt " + rttCount.ToString(CultureInfo.InvariantCulture), Wait)).GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-            await RoundTripsAsync(store, 200);
-            var csSamples = await RoundTripsAsync(store, rttCount);
+            await cs.SendAsync("rtt 200", Wait);
+            var csSamples = (await cs.SendAsync("rtt " + rttCount.ToString(CultureInfo.InvariantCulture), Wait)).GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"write round trip (ms), web SDK: {Percentiles(jsSamples)}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"write round trip (ms), C#:      {Percentiles(csSamples)}"));
 
             // Memory per watch of the list.
             var jsMemory = await js.SendAsync("mem", Wait);
-            var csBytes = await WatchMemoryAsync(options);
+            var csBytes = (long)(await cs.SendAsync("mem", Wait)).GetProperty("bytes").GetDouble();
             var jsBytes = jsMemory.GetProperty("bytes").GetDouble();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"memory per watch: web SDK {jsBytes / 1024:N0} KB ({jsBytes / size:F0} B per child{(jsMemory.GetProperty("gc").GetBoolean() ? "" : ", no gc")}), C# {csBytes / 1024:N0} KB ({csBytes / (double)size:F0} B per child)"));
@@ -181,40 +172,7 @@ internal static class FirebaseVsJsRunner
         }
     }
 
-    private static double WallClockMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
-
-    private static async Task<double[]> RoundTripsAsync(FirebaseRealtimeStore store, int count)
-    {
-        var samples = new double[count];
-        for (var i = 0; i < count; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await store.SetAsync("bench-rtt/v", DataNode.FromNumber(i));
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        return samples;
-    }
-
-    /// <summary>Heap retained by one more watch of the list, on a second store that is already connected.</summary>
-    private static async Task<long> WatchMemoryAsync(FirebaseStoreOptions options)
-    {
-        await using var other = new FirebaseRealtimeStore(new FirebaseStoreOptions { DatabaseUrl = options.DatabaseUrl, Namespace = options.Namespace, UseEmulatorAdmin = true });
-        await other.SetAsync("bench-rtt/mem", DataNode.FromNumber(1));
-        var before = Heap();
-        var watch = await other.WatchAsync("list", new WatchOptions { Events = StoreEventKind.ChildChanged });
-        var after = Heap();
-        await watch.DisposeAsync();
-        return after - before;
-    }
-
-    private static long Heap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
+    private static double WallClockMs() => FirebaseBenchClient.WallClockMs();
 
     private static string Percentiles(double[] samples, bool brief = false)
     {
