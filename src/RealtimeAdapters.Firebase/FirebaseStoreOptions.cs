@@ -68,6 +68,15 @@ public sealed class FirebaseStoreOptions : IValidatableObject
     public HttpMessageHandler? HttpMessageHandler { get; set; }
 
     /// <summary>
+    /// Adjusts the handler the realtime transport opens its WebSocket with, before each connection: a proxy, client
+    /// certificates, the validation of the server's certificate (<see cref="System.Net.Http.SocketsHttpHandler.SslOptions"/>), and
+    /// so on. REST requests use <see cref="HttpClient"/> or <see cref="HttpMessageHandler"/> instead. The handler follows
+    /// no redirect, keeps no cookie and pools no connection; a <see cref="System.Net.Http.SocketsHttpHandler.ConnectCallback"/> set
+    /// here still opens the connection, and the store gathers the socket's writes over the stream it returns.
+    /// </summary>
+    public Action<System.Net.Http.SocketsHttpHandler>? ConfigureRealtimeHandler { get; set; }
+
+    /// <summary>
     /// The server-side write size limit sent with every write (<c>writeSizeLimit</c>): <c>tiny</c>, <c>small</c>,
     /// <c>medium</c>, <c>large</c> or <c>unlimited</c>; the database's default when not set.
     /// </summary>

@@ -35,8 +35,13 @@ internal sealed partial class RealtimeClient
                         AllowAutoRedirect = false,
                         UseCookies = false,
                         PooledConnectionLifetime = TimeSpan.Zero,
-                        ConnectCallback = async (context, ct) => stream = new WriteBatchingStream(await ConnectTcpAsync(context.DnsEndPoint, ct).ConfigureAwait(false)),
                     };
+
+                    // The application's settings (proxy, certificates); a connect callback of its own still opens the stream.
+                    _options.ConfigureRealtimeHandler?.Invoke(handler);
+                    var connect = handler.ConnectCallback;
+                    handler.ConnectCallback = async (context, ct) => stream = new WriteBatchingStream(
+                        connect is null ? await ConnectTcpAsync(context.DnsEndPoint, ct).ConfigureAwait(false) : await connect(context, ct).ConfigureAwait(false));
                     using var invoker = new HttpMessageInvoker(handler);
                     using (var connectTimeout = new CancellationTokenSource(_options.RequestTimeout, _time))
                     using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connectTimeout.Token))
