@@ -12,7 +12,9 @@ internal sealed class HistoryLog<T>
 {
     private const int InitialCapacity = 64;
 
-    // Below the large object heap's threshold; an item needing more than half a chunk is kept as an object.
+    // Chunks start small (a quiet channel keeps a kilobyte, not 64) and double up to the largest, which stays below the
+    // large object heap's threshold; an item needing more than half of the largest is kept as an object.
+    private const int FirstChunkSize = 1024;
     private const int ChunkSize = 64 * 1024;
 
     private readonly int _max;
@@ -24,6 +26,7 @@ internal sealed class HistoryLog<T>
     // The chunk being filled, and emptied chunks kept for reuse (at most one), so a steady stream allocates nothing.
     private Chunk? _current;
     private Chunk? _spare;
+    private int _nextChunkSize = FirstChunkSize;
 
     public HistoryLog(int max, IHistoryPacker<T>? packer = null)
     {
@@ -32,6 +35,10 @@ internal sealed class HistoryLog<T>
     }
 
     public int Count => _count;
+
+    /// <summary>The bytes of the chunks the log holds for packing (the current and the spare one).</summary>
+    internal int ChunkBytes => (_current?.Bytes.Length ?? 0) + (_spare?.Bytes.Length ?? 0);
+
 
     /// <summary>How many chunks the log has allocated for packed items (a steady stream reuses them).</summary>
     internal int ChunksCreated { get; private set; }
@@ -211,14 +218,19 @@ internal sealed class HistoryLog<T>
             return new Entry(serial, ticks, item, null, 0, 0);
         }
 
-        if (_current is null || ChunkSize - _current.Used < size)
+        if (_current is null || _current.Bytes.Length - _current.Used < size)
         {
-            if (_spare is null)
+            if (_spare is not null)
+            {
+                _current = _spare;
+            }
+            else
             {
                 ChunksCreated++;
+                _current = new Chunk(Math.Max(size, _nextChunkSize));
+                _nextChunkSize = Math.Min(ChunkSize, _nextChunkSize * 2);
             }
 
-            _current = _spare ?? new Chunk();
             _spare = null;
         }
 
@@ -241,11 +253,20 @@ internal sealed class HistoryLog<T>
     {
         ref var oldest = ref _entries[_head];
         DroppedThrough = oldest.Serial;
-        if (oldest.Chunk is { } chunk && --chunk.Live == 0 && chunk != _current)
+        if (oldest.Chunk is { } chunk && --chunk.Live == 0 && chunk != _current && chunk.Bytes.Length == ChunkSize)
         {
-            // Nothing retained lies in it any more: filled again from the start when the current chunk is full.
+            // Nothing retained lies in it any more: filled again from the start when the current chunk is full. (The
+            // smaller chunks of a log's first messages are left to the collector.)
             chunk.Used = 0;
             _spare = chunk;
+        }
+
+        if (_count == 1)
+        {
+            // The log is emptying (a quiet channel whose history aged out): it keeps no chunk.
+            _current = null;
+            _spare = null;
+            _nextChunkSize = FirstChunkSize;
         }
 
         _entries[_head] = default;
@@ -268,9 +289,9 @@ internal sealed class HistoryLog<T>
     /// <summary>A retained item: the item itself, or where its packed bytes lie.</summary>
     private readonly record struct Entry(long Serial, long Ticks, T? Item, Chunk? Chunk, int Offset, int Length);
 
-    private sealed class Chunk
+    private sealed class Chunk(int size)
     {
-        public byte[] Bytes { get; } = new byte[ChunkSize];
+        public byte[] Bytes { get; } = new byte[size];
 
         public int Used { get; set; }
 

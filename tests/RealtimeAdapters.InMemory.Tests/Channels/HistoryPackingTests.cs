@@ -63,12 +63,28 @@ public sealed class HistoryPackingTests
         Assert.Null(next);
         Assert.Equal(Enumerable.Range(199_001, 1_000).Select(i => Message(i)), items);
 
-        // 1,000 messages of about 80 bytes fill two chunks; a steady stream recycles the emptied ones.
-        Assert.InRange(log.ChunksCreated, 1, 4);
+        // Chunks grow from 1 KB to 64 KB (seven sizes); after that a steady stream recycles the emptied ones.
+        Assert.InRange(log.ChunksCreated, 1, 12);
 
         log.Prune(cutoffTicks: 199_501);
         var (rest, _) = log.Read(HistoryDirection.Backwards, fromSerial: null, startTicks: null, endTicks: null, limit: 10);
         Assert.Equal(Enumerable.Range(199_991, 10).Reverse().Select(i => Message(i)), rest);
+    }
+
+    [Fact]
+    public void Log_QuietChannel_KeepsASmallChunk_AndNoneOnceEmpty()
+    {
+        var log = new HistoryLog<ChannelMessage>(10_000, ChannelMessagePacker.Instance);
+        log.Append(1, 1, Message(1));
+        Assert.InRange(log.ChunkBytes, 1, 1024);
+
+        log.Prune(cutoffTicks: 2);
+        Assert.Equal(0, log.Count);
+        Assert.Equal(0, log.ChunkBytes);
+
+        log.Append(2, 3, Message(2));
+        var (items, _) = log.Read(HistoryDirection.Forwards, null, null, null, 10);
+        Assert.Equal([Message(2)], items);
     }
 
     [Fact]
