@@ -54,7 +54,7 @@ internal sealed class PrometheusExposition : IDisposable
                 var name = MetricName(instrument);
                 var type = instrument switch
                 {
-                    Counter<long> or Counter<double> or ObservableCounter<long> or ObservableCounter<double> => "counter",
+                    _ when IsCounter(instrument) => "counter",
                     Histogram<long> or Histogram<double> => "histogram",
                     _ => "gauge",
                 };
@@ -96,8 +96,11 @@ internal sealed class PrometheusExposition : IDisposable
             name += "_seconds";
         }
 
-        return instrument is Counter<long> or Counter<double> or ObservableCounter<long> or ObservableCounter<double> ? name + "_total" : name;
+        return IsCounter(instrument) ? name + "_total" : name;
     }
+
+    private static bool IsCounter(Instrument instrument) =>
+        instrument is Counter<long> or Counter<double> or ObservableCounter<long> or ObservableCounter<double>;
 
     private static string Sanitize(string name)
     {

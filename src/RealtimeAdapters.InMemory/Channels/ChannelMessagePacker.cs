@@ -127,8 +127,8 @@ internal sealed class ChannelMessagePacker : IHistoryPacker<ChannelMessage>
 
         var data = kind switch
         {
-            MessageDataKind.String => MessageData.FromString(Read(source, ref at, Parts.Id, Parts.Id)!),
-            MessageDataKind.Json => ReadJson(source[at..]),
+            MessageDataKind.String => MessageData.FromString(Utf8.GetString(Field(source, ref at))),
+            MessageDataKind.Json => ReadJson(Field(source, ref at)),
             _ => MessageData.None,
         };
         return new ChannelMessage
@@ -157,23 +157,21 @@ internal sealed class ChannelMessagePacker : IHistoryPacker<ChannelMessage>
         return at + sizeof(int) + length;
     }
 
-    private static string? Read(ReadOnlySpan<byte> source, ref int at, Parts parts, Parts part)
-    {
-        if ((parts & part) == 0)
-        {
-            return null;
-        }
+    private static string? Read(ReadOnlySpan<byte> source, ref int at, Parts parts, Parts part) =>
+        (parts & part) == 0 ? null : Utf8.GetString(Field(source, ref at));
 
+    // A length-prefixed field (a string's UTF-8 bytes or a JSON payload's raw text), moving past it.
+    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> source, ref int at)
+    {
         var length = BinaryPrimitives.ReadInt32LittleEndian(source[at..]);
-        var value = Utf8.GetString(source.Slice(at + sizeof(int), length));
+        var field = source.Slice(at + sizeof(int), length);
         at += sizeof(int) + length;
-        return value;
+        return field;
     }
 
-    private static MessageData ReadJson(ReadOnlySpan<byte> source)
+    private static MessageData ReadJson(ReadOnlySpan<byte> raw)
     {
-        var length = BinaryPrimitives.ReadInt32LittleEndian(source);
-        var reader = new Utf8JsonReader(source.Slice(sizeof(int), length));
+        var reader = new Utf8JsonReader(raw);
         return MessageData.FromJson(JsonElement.ParseValue(ref reader));
     }
 }

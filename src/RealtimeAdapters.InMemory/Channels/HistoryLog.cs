@@ -39,7 +39,6 @@ internal sealed class HistoryLog<T>
     /// <summary>The bytes of the chunks the log holds for packing (the current and the spare one).</summary>
     internal int ChunkBytes => (_current?.Bytes.Length ?? 0) + (_spare?.Bytes.Length ?? 0);
 
-
     /// <summary>How many chunks the log has allocated for packed items (a steady stream reuses them).</summary>
     internal int ChunksCreated { get; private set; }
 

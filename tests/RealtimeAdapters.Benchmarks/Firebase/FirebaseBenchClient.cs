@@ -110,7 +110,8 @@ internal static class FirebaseBenchClient
         return after - before;
     }
 
-    private static long Heap()
+    /// <summary>The heap in use once full, compacting collections and finalizers have run.</summary>
+    public static long Heap()
     {
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();

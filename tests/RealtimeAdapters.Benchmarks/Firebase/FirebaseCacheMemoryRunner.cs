@@ -32,9 +32,9 @@ internal static class FirebaseCacheMemoryRunner
         // For reference: the same data parsed into a plain tree (no watch), after a first parse that warms the pools.
         var data = fullValue.AsSpan(19, fullValue.Length - 20).ToArray();
         var warmTree = DataNode.Parse(data);
-        var beforeTree = Heap();
+        var beforeTree = FirebaseBenchClient.Heap();
         var tree = DataNode.Parse(data);
-        var treeBytes = Heap() - beforeTree;
+        var treeBytes = FirebaseBenchClient.Heap() - beforeTree;
         GC.KeepAlive(tree);
         GC.KeepAlive(warmTree);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"plain tree: {treeBytes / (double)children:F0} bytes per child"));
@@ -44,9 +44,9 @@ internal static class FirebaseCacheMemoryRunner
         var open = new List<(FirebaseStream, RealtimeSubscription<StoreEvent>)> { await OpenAsync(store, "bench/warm", fullValue, children) };
         for (var round = 1; round <= rounds; round++)
         {
-            var before = Heap();
+            var before = FirebaseBenchClient.Heap();
             open.Add(await OpenAsync(store, "bench/measured" + round, fullValue, children));
-            var after = Heap();
+            var after = FirebaseBenchClient.Heap();
             var perChild = (after - before) / (double)children;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: {after - before:N0} bytes retained, {perChild:F0} bytes ({perChild / 1024:F2} KB) per child"));
         }
@@ -75,13 +75,5 @@ internal static class FirebaseCacheMemoryRunner
         }
 
         return (stream, subscription);
-    }
-
-    private static long Heap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 }

@@ -89,7 +89,7 @@ internal static class FirebaseVsJsRunner
                 jsWrite();
                 Check(await hold.EncodedAsync(), count, "web SDK");
                 var result = js.ReadLineAsync(Wait);
-                var releasedAt = WallClockMs();
+                var releasedAt = FirebaseBenchClient.WallClockMs();
                 var sending = Stopwatch.StartNew();
                 var sent = await hold.ReleaseAsync();
                 var jsSendMs = sending.Elapsed.TotalMilliseconds;
@@ -103,7 +103,7 @@ internal static class FirebaseVsJsRunner
                 csWrite();
                 Check(await hold.EncodedAsync(), count, "C# provider");
                 var csResult = cs.ReadLineAsync(Wait);
-                var csReleasedAt = WallClockMs();
+                var csReleasedAt = FirebaseBenchClient.WallClockMs();
                 var csSending = Stopwatch.StartNew();
                 var csCount = await hold.ReleaseAsync();
                 var csSendMs = csSending.Elapsed.TotalMilliseconds;
@@ -171,8 +171,6 @@ internal static class FirebaseVsJsRunner
             Console.WriteLine($"({who}: {sent - count} other messages were held with the pushes)");
         }
     }
-
-    private static double WallClockMs() => FirebaseBenchClient.WallClockMs();
 
     private static string Percentiles(double[] samples, bool brief = false)
     {
