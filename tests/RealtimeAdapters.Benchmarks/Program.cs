@@ -14,6 +14,7 @@ using RealtimeAdapters.Benchmarks.Ably;
 // Position key length and state size per list edit pattern: ... -- --collaboration-keys [--count 20000]
 // Memory a Firebase watch keeps per cached child: ... -- --firebase-cache-memory [--children 10000] [--rounds 3]
 // Firebase stream events: time per event with the GC's pauses apart: ... -- --firebase-apply-profile [--rounds 300] [--children 100,10000,100000]
+//   [--floor] (also the same events into a mutable hash map: the lower bound)
 if (args.Length > 0 && args[0] == "--ably-vs-js")
 {
     return await AblyVsJsRunner.RunAsync(args[1..]);
