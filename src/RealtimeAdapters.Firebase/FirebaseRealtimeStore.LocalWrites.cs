@@ -48,7 +48,7 @@ public sealed partial class FirebaseRealtimeStore
     }
 
     private static bool HasServerValuePriority(DataNode value) =>
-        value.ContainsServerValues && (value.Priority.Kind == DataNodeKind.ServerValue || value.Children.Values.Any(HasServerValuePriority));
+        value.ContainsServerValues && (value.Priority.Kind == DataNodeKind.ServerValue || value.EnumerateChildren().Any(static c => HasServerValuePriority(c.Value)));
 
     /// <summary>
     /// Runs a write with latency compensation when <paramref name="local"/> is set: laid over the open watches before it is

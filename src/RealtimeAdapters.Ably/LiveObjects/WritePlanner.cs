@@ -96,7 +96,7 @@ internal sealed class WritePlanner(ObjectPool pool, string providerName)
             }
         }
 
-        foreach (var (key, child) in value.Children)
+        foreach (var (key, child) in value.EnumerateChildren())
         {
             WriteAt(map, key, path.Child(key), child);
         }
@@ -176,7 +176,7 @@ internal sealed class WritePlanner(ObjectPool pool, string providerName)
             return true;
         }
 
-        foreach (var (_, child) in value.Children)
+        foreach (var (_, child) in value.EnumerateChildren())
         {
             if (HasPriority(child))
             {

@@ -22,12 +22,19 @@ public sealed partial class DataNode
     // cache miss or two per level, so a lookup before the replacement would double the cost.
     private DataNode SetChild(string key, DataNode child, out DataNode previous)
     {
-        var children = Children;
+        if (_value is not ImmutableSortedDictionary<string, DataNode> children)
+        {
+            var small = _value as KeyValuePair<string, DataNode>[];
+            var at = small is null ? -1 : IndexOf(small, key);
+            previous = at >= 0 ? small![at].Value : Null;
+            return SetSmallChild(key, child, at);
+        }
+
         if (child.IsNull)
         {
             var had = children.TryGetValue(key, out var removed);
             previous = removed ?? Null;
-            return had ? WithChildren(children.Remove(key), removed, child) : this;
+            return had ? WithChildren(Shrunk(children.Remove(key)), removed, child) : this;
         }
 
         // SetItem compares the old and new values with the dictionary's value comparer to skip no-op replacements; with
@@ -48,10 +55,14 @@ public sealed partial class DataNode
     // The child's current value is known to the caller (a descent along a path already looked it up).
     private DataNode SetChild(string key, DataNode child, bool hadChild, DataNode? existing)
     {
-        var children = Children;
+        if (_value is not ImmutableSortedDictionary<string, DataNode> children)
+        {
+            return SetSmallChild(key, child, hadChild ? IndexOf((KeyValuePair<string, DataNode>[])_value!, key) : -1);
+        }
+
         if (child.IsNull)
         {
-            return hadChild ? WithChildren(children.Remove(key), existing, child) : this;
+            return hadChild ? WithChildren(Shrunk(children.Remove(key)), existing, child) : this;
         }
 
         if (hadChild && ReferenceEquals(existing, child))
@@ -66,25 +77,42 @@ public sealed partial class DataNode
         return WithChildren(children, hadChild ? existing : null, child);
     }
 
-    // This node with new children, where `child` replaced `existing` (null when there was none).
-    private DataNode WithChildren(ImmutableSortedDictionary<string, DataNode> children, DataNode? existing, DataNode child)
+    // A leaf or an object in the small form: the child at `at` (-1 when absent) replaced by `child`.
+    private DataNode SetSmallChild(string key, DataNode child, int at)
+    {
+        var small = _value as KeyValuePair<string, DataNode>[];
+        if (at < 0)
+        {
+            return child.IsNull ? this : WithChildren(small is null ? new KeyValuePair<string, DataNode>[] { new(key, child) } : Inserted(small, key, child), null, child);
+        }
+
+        var existing = small![at].Value;
+        if (ReferenceEquals(existing, child))
+        {
+            return this;
+        }
+
+        return child.IsNull
+            ? small.Length == 1 ? Null : WithChildren(Removed(small, at), existing, child)
+            : WithChildren(Replaced(small, at, key, child), existing, child);
+    }
+
+    // This node with new children (an array in key order or a dictionary, never empty), where `child` replaced `existing`
+    // (null when there was none).
+    private DataNode WithChildren(object children, DataNode? existing, DataNode child)
     {
         // The depth is kept incrementally so that replacing one child of a large object costs O(log n), not a scan of
         // every sibling; only losing the deepest child forces a rescan.
         var depth = Kind == DataNodeKind.Object ? Depth : 0;
         var lostDeepest = existing is not null && existing.Depth + 1 == depth && (child.IsNull || child.Depth + 1 < depth);
-        if (lostDeepest || children.Count == 0)
+        if (lostDeepest)
         {
-            return FromBuilt(children, Priority);
+            return children is KeyValuePair<string, DataNode>[] small
+                ? FromSmall(small, Priority)
+                : FromBuilt((ImmutableSortedDictionary<string, DataNode>)children, Priority);
         }
 
-        depth = Math.Max(depth, child.Depth + 1);
-        if (depth > RealtimePath.MaxDepth)
-        {
-            throw new RealtimeValidationException($"Invalid data: values may nest at most {RealtimePath.MaxDepth} levels deep (got {depth}).");
-        }
-
-        return new(DataNodeKind.Object, children, _priority, depth);
+        return new(DataNodeKind.Object, children, _priority, CheckDepth(Math.Max(depth, child.Depth + 1)));
     }
 
     /// <summary>Returns this node with the value at <paramref name="relativePath"/> replaced, pruning emptied ancestors.</summary>
@@ -214,9 +242,7 @@ public sealed partial class DataNode
             return SetChild(key, value, out previous);
         }
 
-        DataNode? found = null;
-        var hadChild = _value is ImmutableSortedDictionary<string, DataNode> children && children.TryGetValue(key, out found);
-        var current = hadChild ? found! : Null;
+        var hadChild = TryGetChild(key, out var current);
         var updated = current.SetAt(segments, index + 1, value, out previous);
         return ReferenceEquals(updated, current) ? this : SetChild(key, updated, hadChild, current);
     }

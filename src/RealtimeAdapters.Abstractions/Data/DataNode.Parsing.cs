@@ -102,7 +102,7 @@ public sealed partial class DataNode
 
             case JsonValueKind.Array:
             {
-                var builder = NoChildren.ToBuilder();
+                var collector = new ChildCollector(json.GetArrayLength());
                 var i = 0;
                 foreach (var item in json.EnumerateArray())
                 {
@@ -112,13 +112,13 @@ public sealed partial class DataNode
                     at.Pop();
                     if (!child.IsNull)
                     {
-                        builder.Add(key, child);
+                        collector.Add(key, child);
                     }
 
                     i++;
                 }
 
-                return FromBuilt(builder.ToImmutable(), null);
+                return collector.Build(null);
             }
 
             case JsonValueKind.Object:
@@ -131,7 +131,7 @@ public sealed partial class DataNode
     private static DataNode FromJsonObject(JsonElement json, Location at, int level)
     {
         JsonElement? sv = null, value = null, priority = null;
-        var builder = NoChildren.ToBuilder();
+        var collector = new ChildCollector(json.GetPropertyCount());
         var others = 0;
         foreach (var property in json.EnumerateObject())
         {
@@ -159,14 +159,14 @@ public sealed partial class DataNode
             at.Push(key);
             var child = FromJson(property.Value, at, level + 1);
             at.Pop();
-            if (builder.ContainsKey(key))
+            if (collector.Contains(key))
             {
                 throw Invalid(at, $"the key \"{key}\" appears twice");
             }
 
             if (!child.IsNull)
             {
-                builder.Add(key, child);
+                collector.Add(key, child);
             }
         }
 
@@ -197,7 +197,7 @@ public sealed partial class DataNode
             return prio is null ? leaf : leaf.WithPriority(prio);
         }
 
-        return FromBuilt(builder.ToImmutable(), prio);
+        return collector.Build(prio);
     }
 
     private static ServerValueSpec ParseServerValue(JsonElement sv, Location at)

@@ -21,9 +21,9 @@ public sealed partial class DataNode
                 return false;
             }
 
-            var count = Children.Count;
+            var count = ChildCount;
             long max = -1;
-            foreach (var key in Children.Keys)
+            foreach (var (key, _) in EnumerateChildren())
             {
                 if (!TryParseArrayIndex(key, out var index))
                 {
@@ -91,7 +91,7 @@ public sealed partial class DataNode
             {
                 writer.WriteStartArray();
                 long next = 0;
-                foreach (var (key, child) in Children.OrderBy(static kv => long.Parse(kv.Key, CultureInfo.InvariantCulture)))
+                foreach (var (key, child) in EnumerateChildren().OrderBy(static kv => long.Parse(kv.Key, CultureInfo.InvariantCulture)))
                 {
                     var index = long.Parse(key, CultureInfo.InvariantCulture);
                     for (; next < index; next++)
@@ -109,7 +109,7 @@ public sealed partial class DataNode
 
             case DataNodeKind.Object:
                 writer.WriteStartObject();
-                foreach (var (key, child) in Children)
+                foreach (var (key, child) in EnumerateChildren())
                 {
                     writer.WritePropertyName(key);
                     child.WriteTo(writer, export);

@@ -57,15 +57,47 @@ public sealed partial class DataNode : IEquatable<DataNode>
     /// <summary>Whether this is a boolean, number, string or server value.</summary>
     public bool IsLeaf => Kind is DataNodeKind.Boolean or DataNodeKind.Number or DataNodeKind.String or DataNodeKind.ServerValue;
 
-    /// <summary>The children in key order; empty for leaves.</summary>
-    public ImmutableSortedDictionary<string, DataNode> Children => _value as ImmutableSortedDictionary<string, DataNode> ?? NoChildren;
+    /// <summary>
+    /// The children in key order; empty for leaves. An object with few children keeps them more compactly and builds this
+    /// dictionary each time it is asked: to read children, <see cref="EnumerateChildren"/>, <see cref="GetChild"/> and
+    /// <see cref="ChildCount"/> cost nothing extra.
+    /// </summary>
+    public ImmutableSortedDictionary<string, DataNode> Children => _value switch
+    {
+        ImmutableSortedDictionary<string, DataNode> large => large,
+        KeyValuePair<string, DataNode>[] small => ToLarge(small, small.Length),
+        _ => NoChildren,
+    };
 
     /// <summary>The number of children.</summary>
-    public int ChildCount => Children.Count;
+    public int ChildCount => _value switch
+    {
+        KeyValuePair<string, DataNode>[] small => small.Length,
+        ImmutableSortedDictionary<string, DataNode> large => large.Count,
+        _ => 0,
+    };
 
     /// <summary>Whether this node contains server values anywhere (including priorities).</summary>
-    public bool ContainsServerValues => Kind == DataNodeKind.ServerValue || Priority.Kind == DataNodeKind.ServerValue ||
-        (Kind == DataNodeKind.Object && Children.Values.Any(static c => c.ContainsServerValues));
+    public bool ContainsServerValues
+    {
+        get
+        {
+            if (Kind == DataNodeKind.ServerValue || Priority.Kind == DataNodeKind.ServerValue)
+            {
+                return true;
+            }
+
+            foreach (var (_, child) in EnumerateChildren())
+            {
+                if (child.ContainsServerValues)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     internal ServerValueSpec? ServerValueSpec => _value as ServerValueSpec;
 
@@ -116,23 +148,23 @@ public sealed partial class DataNode : IEquatable<DataNode>
     public static DataNode FromChildren(IEnumerable<KeyValuePair<string, DataNode>> children)
     {
         ArgumentNullException.ThrowIfNull(children);
-        var builder = NoChildren.ToBuilder();
+        var collector = new ChildCollector(children.TryGetNonEnumeratedCount(out var count) ? count : SmallLimit);
         foreach (var (key, child) in children)
         {
             RealtimeKeys.Validate(key);
             ArgumentNullException.ThrowIfNull(child);
-            if (builder.ContainsKey(key))
+            if (collector.Contains(key))
             {
                 throw new RealtimeValidationException($"Invalid data: the key \"{key}\" appears twice.", key);
             }
 
             if (!child.IsNull)
             {
-                builder.Add(key, child);
+                collector.Add(key, child);
             }
         }
 
-        return FromBuilt(builder.ToImmutable(), null);
+        return collector.Build(null);
     }
 
     internal static DataNode CreateServerValue(ServerValueSpec spec) => new(DataNodeKind.ServerValue, spec, null, 0);
@@ -144,19 +176,36 @@ public sealed partial class DataNode : IEquatable<DataNode>
             return Null;
         }
 
+        if (children.Count <= SmallLimit)
+        {
+            return FromSmall(ToSmall(children), priority);
+        }
+
         var depth = 0;
         foreach (var child in children.Values)
         {
             depth = Math.Max(depth, child.Depth + 1);
         }
 
-        if (depth > RealtimePath.MaxDepth)
+        return new(DataNodeKind.Object, children, priority is { IsNull: false } ? priority : null, CheckDepth(depth));
+    }
+
+    // An array of 1 to SmallLimit children in key order.
+    private static DataNode FromSmall(KeyValuePair<string, DataNode>[] children, DataNode? priority)
+    {
+        var depth = 0;
+        foreach (var child in children)
         {
-            throw new RealtimeValidationException($"Invalid data: values may nest at most {RealtimePath.MaxDepth} levels deep (got {depth}).");
+            depth = Math.Max(depth, child.Value.Depth + 1);
         }
 
-        return new(DataNodeKind.Object, children, priority is { IsNull: false } ? priority : null, depth);
+        return new(DataNodeKind.Object, children, priority is { IsNull: false } ? priority : null, CheckDepth(depth));
     }
+
+    private static int CheckDepth(int depth) =>
+        depth <= RealtimePath.MaxDepth
+            ? depth
+            : throw new RealtimeValidationException($"Invalid data: values may nest at most {RealtimePath.MaxDepth} levels deep (got {depth}).");
 
     /// <summary>The boolean value.</summary>
     /// <exception cref="InvalidOperationException">This is not a boolean.</exception>
@@ -174,8 +223,11 @@ public sealed partial class DataNode : IEquatable<DataNode>
 
     /// <summary>The child at <paramref name="key"/>, or <see cref="Null"/>.</summary>
     /// <param name="key">A key.</param>
-    public DataNode GetChild(string key) =>
-        _value is ImmutableSortedDictionary<string, DataNode> children && children.TryGetValue(key, out var child) ? child : Null;
+    public DataNode GetChild(string key)
+    {
+        TryGetChild(key, out var child);
+        return child;
+    }
 
     /// <summary>The descendant at <paramref name="relativePath"/>, or <see cref="Null"/>.</summary>
     /// <param name="relativePath">A path relative to this node.</param>
@@ -219,12 +271,12 @@ public sealed partial class DataNode : IEquatable<DataNode>
         return Kind switch
         {
             DataNodeKind.Null => true,
-            DataNodeKind.Object => ChildrenEqual(Children, other.Children),
+            DataNodeKind.Object => ChildrenEqual(EnumerateChildren(), other.EnumerateChildren()),
             _ => Equals(_value, other._value),
         };
     }
 
-    private static bool ChildrenEqual(ImmutableSortedDictionary<string, DataNode> a, ImmutableSortedDictionary<string, DataNode> b)
+    private static bool ChildrenEqual(ChildEnumerable a, ChildEnumerable b)
     {
         if (a.Count != b.Count)
         {
@@ -259,7 +311,7 @@ public sealed partial class DataNode : IEquatable<DataNode>
         hash.Add(Kind);
         if (Kind == DataNodeKind.Object)
         {
-            foreach (var (key, child) in Children)
+            foreach (var (key, child) in EnumerateChildren())
             {
                 hash.Add(key, StringComparer.Ordinal);
                 hash.Add(child.GetHashCode());

@@ -52,7 +52,7 @@ public sealed class DataSnapshot
     {
         get
         {
-            IEnumerable<KeyValuePair<string, DataNode>> children = Node.Children;
+            IEnumerable<KeyValuePair<string, DataNode>> children = Node.EnumerateChildren();
             if (Order.OrderBy != QueryOrderBy.Key)
             {
                 children = children.OrderBy(static kv => kv, Order);

@@ -98,7 +98,7 @@ public static class RealtimeJson
                 var element = target.ElementType is { } e ? target.Options.GetTypeInfo(e) : null;
                 writer.WriteStartArray();
                 long next = 0;
-                foreach (var (key, child) in node.Children.OrderBy(static kv => long.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture)))
+                foreach (var (key, child) in node.EnumerateChildren().OrderBy(static kv => long.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture)))
                 {
                     var index = long.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
                     for (; next < index; next++)
@@ -118,7 +118,7 @@ public static class RealtimeJson
             {
                 var element = target.ElementType is { } e ? target.Options.GetTypeInfo(e) : null;
                 writer.WriteStartObject();
-                foreach (var (key, child) in node.Children)
+                foreach (var (key, child) in node.EnumerateChildren())
                 {
                     writer.WritePropertyName(key);
                     WriteShaped(writer, child, element);
@@ -131,7 +131,7 @@ public static class RealtimeJson
             case JsonTypeInfoKind.Object:
             {
                 writer.WriteStartObject();
-                foreach (var (key, child) in node.Children)
+                foreach (var (key, child) in node.EnumerateChildren())
                 {
                     writer.WritePropertyName(key);
                     WriteShaped(writer, child, FindProperty(target, key));
@@ -171,7 +171,7 @@ public static class RealtimeJson
     private static bool AllIndexKeys(DataNode node, out long max)
     {
         max = -1;
-        foreach (var key in node.Children.Keys)
+        foreach (var (key, _) in node.EnumerateChildren())
         {
             if (!DataNode.TryParseArrayIndex(key, out var index))
             {

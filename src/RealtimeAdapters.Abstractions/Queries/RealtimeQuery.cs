@@ -194,7 +194,7 @@ public sealed record RealtimeQuery
         ArgumentNullException.ThrowIfNull(node);
         var order = Order;
         var children = new List<KeyValuePair<string, DataNode>>(node.ChildCount);
-        foreach (var child in node.Children)
+        foreach (var child in node.EnumerateChildren())
         {
             if (IsInRange(child.Key, child.Value))
             {

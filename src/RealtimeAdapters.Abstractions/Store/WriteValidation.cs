@@ -145,7 +145,7 @@ public static class WriteValidation
     // The relative key path whose full path exceeds RealtimePath.MaxBytes, or null.
     private static string? FindTooLongKeyPath(DataNode node, int bytes, bool atRoot)
     {
-        foreach (var (key, child) in node.Children)
+        foreach (var (key, child) in node.EnumerateChildren())
         {
             var total = bytes + (atRoot ? 0 : 1) + Encoding.UTF8.GetByteCount(key);
             if (total > RealtimePath.MaxBytes)

@@ -301,7 +301,7 @@ internal sealed class FirebaseServer : IDisposable
 
         if (parameters.Shallow && value.Kind == DataNodeKind.Object)
         {
-            value = DataNode.FromChildren(value.Children.Select(static c => new KeyValuePair<string, DataNode>(c.Key, DataNode.True)));
+            value = DataNode.FromChildren(value.EnumerateChildren().Select(static c => new KeyValuePair<string, DataNode>(c.Key, DataNode.True)));
         }
 
         CheckReadTimeout(parameters, value, parameters.Export);

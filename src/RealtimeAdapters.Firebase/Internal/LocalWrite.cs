@@ -128,7 +128,7 @@ internal sealed class LocalWrite
         }
 
         var result = node;
-        foreach (var (key, child) in node.Children)
+        foreach (var (key, child) in node.EnumerateChildren())
         {
             if (child.ContainsServerValues)
             {
@@ -154,7 +154,7 @@ internal sealed class LocalWrite
         }
 
         var updated = local;
-        foreach (var (key, child) in local.Children)
+        foreach (var (key, child) in local.EnumerateChildren())
         {
             if (child.ContainsServerValues)
             {

@@ -34,7 +34,7 @@ public static class FirebaseHash
 
         if (node.Kind == DataNodeKind.Object)
         {
-            var children = node.Children.ToList();
+            var children = node.EnumerateChildren().ToList();
 
             // Priority order (no priority, numbers, strings; ties by key), as the SDK walks its children.
             children.Sort(ChildOrder.Default);

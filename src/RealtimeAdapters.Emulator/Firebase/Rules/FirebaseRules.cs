@@ -282,7 +282,7 @@ internal sealed class FirebaseRules
             return false;
         }
 
-        foreach (var key in before.Children.Keys.Union(after.Children.Keys, StringComparer.Ordinal))
+        foreach (var key in before.EnumerateChildren().Select(static c => c.Key).Union(after.EnumerateChildren().Select(static c => c.Key), StringComparer.Ordinal))
         {
             if (before.GetChild(key).Equals(after.GetChild(key)))
             {
@@ -359,7 +359,7 @@ internal sealed class FirebaseRules
             return true;
         }
 
-        foreach (var key in value.Children.Keys)
+        foreach (var (key, _) in value.EnumerateChildren())
         {
             var childCaptures = captures;
             var child = node.Child(key, ref childCaptures);

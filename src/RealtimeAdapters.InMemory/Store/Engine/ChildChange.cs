@@ -9,8 +9,8 @@ internal readonly record struct ChildChange(string Key, DataNode Old, DataNode N
     /// </summary>
     public static void Diff(DataNode oldNode, DataNode newNode, List<ChildChange> into)
     {
-        var a = oldNode.Children;
-        var b = newNode.Children;
+        var a = oldNode.EnumerateChildren();
+        var b = newNode.EnumerateChildren();
         if (a.Count == 0)
         {
             foreach (var (key, child) in b)

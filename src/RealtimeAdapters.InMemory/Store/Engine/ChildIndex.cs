@@ -104,7 +104,7 @@ internal sealed class ChildIndex
     private ImmutableSortedSet<IndexEntry> Build(DataNode node)
     {
         var builder = ImmutableSortedSet.CreateBuilder(Comparer);
-        foreach (var (key, child) in node.Children)
+        foreach (var (key, child) in node.EnumerateChildren())
         {
             if (InRange(key, child))
             {

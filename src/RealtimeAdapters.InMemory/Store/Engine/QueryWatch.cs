@@ -297,7 +297,7 @@ internal sealed class QueryWatch
     /// </summary>
     private static void SelectAll(ImmutableSortedSet<IndexEntry> set, DataNode value, List<KeyValuePair<string, DataNode>> into)
     {
-        using var children = value.Children.GetEnumerator();
+        using var children = value.EnumerateChildren().GetEnumerator();
         var inStep = true;
         foreach (var entry in set)
         {
