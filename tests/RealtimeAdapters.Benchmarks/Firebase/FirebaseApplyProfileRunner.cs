@@ -8,8 +8,8 @@ namespace RealtimeAdapters.Benchmarks.Firebase;
 /// (1,000 events per round, one child changed each) timed round by round, with the garbage collector's pauses measured
 /// apart (<see cref="GC.GetTotalPauseDuration"/>). The fastest round shows the work without a collection and with the
 /// least interference from other processes; the mean minus the pauses, the work with them.
-/// With <c>--floor</c> each size is also run on <see cref="FirebaseApplyFloor"/> (the same events into a mutable hash map),
-/// the lower bound the provider's figures are read against.
+/// With <c>--floor</c> each size is also run on <see cref="FirebaseApplyFloor"/> (the same events into a mutable hash map
+/// of parsed values, then of JSON bytes: <c>floor-u8</c>), the lower bound the provider's figures are read against.
 /// Run: <c>dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --firebase-apply-profile [--rounds 300] [--children 100,10000,100000] [--floor]</c>.
 /// </summary>
 internal static class FirebaseApplyProfileRunner
@@ -43,13 +43,18 @@ internal static class FirebaseApplyProfileRunner
                 // The provider's list is gone before the floor's is built: each measures a heap holding one list.
                 benchmark = null;
                 GC.Collect();
-                var lowerBound = new FirebaseApplyFloor { Children = children };
-                lowerBound.Setup();
-                await ProfileAsync("floor", children, rounds, () =>
+                foreach (var utf8 in new[] { false, true })
                 {
-                    lowerBound.ApplyToHashMap();
-                    return Task.CompletedTask;
-                }).ConfigureAwait(false);
+                    var lowerBound = new FirebaseApplyFloor { Children = children, Utf8 = utf8 };
+                    lowerBound.Setup();
+                    await ProfileAsync(utf8 ? "floor-u8" : "floor", children, rounds, () =>
+                    {
+                        lowerBound.ApplyToHashMap();
+                        return Task.CompletedTask;
+                    }).ConfigureAwait(false);
+                    lowerBound = null;
+                    GC.Collect();
+                }
             }
 
             GC.Collect();
