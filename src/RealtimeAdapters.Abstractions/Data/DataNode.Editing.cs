@@ -263,11 +263,11 @@ public sealed partial class DataNode
             return this;
         }
 
-        return new(Kind, _value, priority.IsNull ? null : priority.WithoutPriority(), Depth);
+        return new(Kind, _value, priority.IsNull ? null : priority.WithoutPriority(), Depth, _number);
     }
 
     /// <summary>Returns this node without its priority.</summary>
-    public DataNode WithoutPriority() => Priority.IsNull ? this : new(Kind, _value, null, Depth);
+    public DataNode WithoutPriority() => Priority.IsNull ? this : new(Kind, _value, null, Depth, _number);
 
     /// <summary>
     /// Replaces every server value with its result: timestamps with <paramref name="nowMilliseconds"/>, increments with the

@@ -88,7 +88,7 @@ public sealed partial class DataNode
                 return False;
             case JsonValueKind.Number:
                 return json.TryGetDouble(out var d) && double.IsFinite(d)
-                    ? new(DataNodeKind.Number, d, null, 0)
+                    ? new(DataNodeKind.Number, null, null, 0, d)
                     : throw Invalid(at, $"the number {json.GetRawText()} is out of range");
             case JsonValueKind.String:
                 try

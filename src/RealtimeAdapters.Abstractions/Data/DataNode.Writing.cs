@@ -131,13 +131,16 @@ public sealed partial class DataNode
 
     private void WriteLeaf(Utf8JsonWriter writer)
     {
+        if (Kind == DataNodeKind.Number)
+        {
+            writer.WriteNumberValue(_number);
+            return;
+        }
+
         switch (_value)
         {
             case bool b:
                 writer.WriteBooleanValue(b);
-                break;
-            case double d:
-                writer.WriteNumberValue(d);
                 break;
             case string s:
                 writer.WriteStringValue(s);

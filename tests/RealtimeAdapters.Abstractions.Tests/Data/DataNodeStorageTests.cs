@@ -171,6 +171,24 @@ public class DataNodeStorageTests
     }
 
     [Fact]
+    public void Numbers_KeepTheirValue_ThroughPriorityChangesAndCompareByValue()
+    {
+        // A number is held in the node itself, not boxed: every copy of the node must carry it.
+        var n = DataNode.FromNumber(-2.5);
+        var withPriority = n.WithPriority("p");
+        Assert.Equal(-2.5, withPriority.GetNumber());
+        Assert.Equal(-2.5, withPriority.WithoutPriority().GetNumber());
+        Assert.Equal(n, withPriority.WithoutPriority());
+        Assert.Equal("{\".value\":-2.5,\".priority\":\"p\"}", withPriority.ToJsonString(export: true));
+        Assert.Equal(DataNode.FromNumber(0.0), DataNode.FromNumber(-0.0));
+        Assert.Equal(DataNode.FromNumber(0.0).GetHashCode(), DataNode.FromNumber(-0.0).GetHashCode());
+        Assert.NotEqual(DataNode.FromNumber(1), DataNode.FromNumber(2));
+        Assert.NotEqual(DataNode.FromNumber(1), DataNode.FromString("1"));
+        Assert.Equal(7.0, DataNode.Parse("{\"a\":7}").GetChild("a").GetNumber());
+        Assert.Throws<InvalidOperationException>(() => DataNode.FromString("1").GetNumber());
+    }
+
+    [Fact]
     public void Children_OfASmallObject_IsAnEqualDictionary()
     {
         var node = DataNode.Parse("{\"b\":2,\"10\":1,\"9\":3}");
