@@ -65,7 +65,7 @@ internal static class ChannelRetention
 
         void RemoveMessages(DataNode found)
         {
-            foreach (var (key, node) in found.Children)
+            foreach (var (key, node) in found.EnumerateChildren())
             {
                 if (updates.TryAdd($"{FirebaseChannelLayout.Messages}/{key}", DataNode.Null))
                 {
@@ -80,7 +80,7 @@ internal static class ChannelRetention
 
         void RemoveAll(string log, DataNode found)
         {
-            foreach (var (key, _) in found.Children)
+            foreach (var (key, _) in found.EnumerateChildren())
             {
                 updates[$"{log}/{key}"] = DataNode.Null;
             }

@@ -66,19 +66,22 @@ internal static class RealtimeMessages
 
     public static byte[] Refused(long request, string status, string reason) => Response(request, status, w => w.WriteStringValue(reason));
 
-    /// <summary>An overwrite of the value at <paramref name="path"/> (<c>a: d</c>), for the listen with <paramref name="tag"/> or for every plain view.</summary>
-    public static byte[] Overwrite(RealtimePath path, DataNode value, long? tag) => Push("d", w =>
+    /// <summary>
+    /// Writes an overwrite of the value at <paramref name="path"/> (<c>a: d</c>), for the listen with <paramref name="tag"/>
+    /// or for every plain view, with a writer the caller reuses (a connection's pushes are encoded into one pooled buffer).
+    /// </summary>
+    public static void WriteOverwrite(Utf8JsonWriter w, RealtimePath path, DataNode value, long? tag)
     {
-        w.WriteString("p", path.ToString());
+        BeginPush(w, "d", path);
         w.WritePropertyName("d");
         value.WriteTo(w, export: true);
-        WriteTag(w, tag);
-    });
+        EndPush(w, tag);
+    }
 
-    /// <summary>A merge at <paramref name="path"/> (<c>a: m</c>): each relative path gets its new value, null deleting.</summary>
-    public static byte[] Merge(RealtimePath path, IEnumerable<KeyValuePair<string, DataNode>> entries, long? tag) => Push("m", w =>
+    /// <summary>Writes a merge at <paramref name="path"/> (<c>a: m</c>): each relative path gets its new value, null deleting.</summary>
+    public static void WriteMerge(Utf8JsonWriter w, RealtimePath path, IEnumerable<KeyValuePair<string, DataNode>> entries, long? tag)
     {
-        w.WriteString("p", path.ToString());
+        BeginPush(w, "m", path);
         w.WriteStartObject("d");
         foreach (var (relative, value) in entries)
         {
@@ -87,8 +90,29 @@ internal static class RealtimeMessages
         }
 
         w.WriteEndObject();
+        EndPush(w, tag);
+    }
+
+    /// <summary>A writer for <see cref="WriteOverwrite"/> and <see cref="WriteMerge"/>, with the wire's escaping.</summary>
+    public static Utf8JsonWriter CreatePushWriter(IBufferWriter<byte> output) => new(output, WriterOptions);
+
+    private static void BeginPush(Utf8JsonWriter w, string action, RealtimePath path)
+    {
+        w.WriteStartObject();
+        w.WriteString("t", "d");
+        w.WriteStartObject("d");
+        w.WriteString("a", action);
+        w.WriteStartObject("b");
+        w.WriteString("p", path.ToString());
+    }
+
+    private static void EndPush(Utf8JsonWriter w, long? tag)
+    {
         WriteTag(w, tag);
-    });
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
 
     /// <summary>
     /// A listen revoked (<c>a: c</c>). A tagged listen is named by its query object, echoed exactly as the client sent it

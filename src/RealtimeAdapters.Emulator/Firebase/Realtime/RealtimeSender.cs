@@ -1,5 +1,6 @@
 using RealtimeAdapters.Firebase.Protocol;
 using System.Net.WebSockets;
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using RealtimeAdapters.Emulator.Hosting;
@@ -21,6 +22,10 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
 
     // The benchmark hook's kept messages (null: not holding). Touched only by the send loop.
     private List<byte[]>? _held;
+
+    // Pushes are encoded into one pooled buffer, sent, and the buffer handed back: no array per push. Send loop only.
+    private readonly PooledFrameBuffer _push = new();
+    private Utf8JsonWriter? _pushWriter;
 
     /// <summary>Queues an item; dropped once the connection has ended.</summary>
     public void Post(OutboundItem item)
@@ -114,7 +119,8 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
             case OutboundKind.Initial when item.Listen!.IsActive:
                 if (!Unchanged(item.Listen, item.Value!))
                 {
-                    await EmitAsync(socket, RealtimeMessages.Overwrite(item.Listen.Path, item.Value!, tag: null)).ConfigureAwait(false);
+                    RealtimeMessages.WriteOverwrite(PushWriter(), item.Listen.Path, item.Value!, tag: null);
+                    await EmitPushAsync(socket).ConfigureAwait(false);
                 }
 
                 break;
@@ -122,10 +128,12 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
                 switch (ScopedChange.Of(item.Listen.Path, item.Write!))
                 {
                     case { Value: { } value } overwrite:
-                        await EmitAsync(socket, RealtimeMessages.Overwrite(overwrite.Path, value, tag: null)).ConfigureAwait(false);
+                        RealtimeMessages.WriteOverwrite(PushWriter(), overwrite.Path, value, tag: null);
+                        await EmitPushAsync(socket).ConfigureAwait(false);
                         break;
                     case { Entries: { } entries } merge:
-                        await EmitAsync(socket, RealtimeMessages.Merge(merge.Path, entries, tag: null)).ConfigureAwait(false);
+                        RealtimeMessages.WriteMerge(PushWriter(), merge.Path, entries, tag: null);
+                        await EmitPushAsync(socket).ConfigureAwait(false);
                         break;
                 }
 
@@ -175,18 +183,60 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
         {
             if (!Unchanged(listen, batch.Window))
             {
-                await EmitAsync(socket, RealtimeMessages.Overwrite(listen.Path, batch.Window, listen.Tag)).ConfigureAwait(false);
+                RealtimeMessages.WriteOverwrite(PushWriter(), listen.Path, batch.Window, listen.Tag);
+                await EmitPushAsync(socket).ConfigureAwait(false);
             }
         }
         else if (batch.Changes.Count > 0)
         {
-            await EmitAsync(socket, RealtimeMessages.Merge(listen.Path, batch.Changes, listen.Tag)).ConfigureAwait(false);
+            RealtimeMessages.WriteMerge(PushWriter(), listen.Path, batch.Changes, listen.Tag);
+            await EmitPushAsync(socket).ConfigureAwait(false);
         }
     }
 
     /// <summary>Whether the client already holds <paramref name="value"/> (its listen hash matches), so sending it is not needed.</summary>
     private static bool Unchanged(RealtimeListen listen, DataNode value) =>
         value.IsNull ? listen.Hash.Length == 0 : listen.Hash.Length > 0 && listen.Hash == FirebaseHash.Of(value);
+
+    /// <summary>The writer for the next push, over the pooled buffer (empty: the previous push was sent and released).</summary>
+    private Utf8JsonWriter PushWriter()
+    {
+        // Empty already after a sent push; after a push that failed to encode, this drops its partial bytes.
+        _push.Release();
+        if (_pushWriter is null)
+        {
+            _pushWriter = RealtimeMessages.CreatePushWriter(_push);
+        }
+        else
+        {
+            _pushWriter.Reset(_push);
+        }
+
+        return _pushWriter;
+    }
+
+    /// <summary>Sends the push just written to the pooled buffer (or keeps a copy while held), then hands the buffer back.</summary>
+    private async Task EmitPushAsync(WebSocket socket)
+    {
+        _pushWriter!.Flush();
+        try
+        {
+            var message = _push.WrittenMemory;
+            if (_held is not null || message.Length > FrameSplitter.MaxFrameChars)
+            {
+                // Kept, or long enough to need splitting into numbered frames: as an array, like any other message.
+                await EmitAsync(socket, message.ToArray()).ConfigureAwait(false);
+            }
+            else
+            {
+                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _push.Release();
+        }
+    }
 
     /// <summary>Sends a message, or keeps it while the benchmark hook holds this connection's messages.</summary>
     private Task EmitAsync(WebSocket socket, byte[] message)
