@@ -75,6 +75,19 @@ internal sealed class RealtimeSender(RealtimeConnection connection, int capacity
 
     public async Task RunAsync(WebSocket socket)
     {
+        try
+        {
+            await SendQueuedAsync(socket).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pushWriter?.Dispose();
+            _push.Release();
+        }
+    }
+
+    private async Task SendQueuedAsync(WebSocket socket)
+    {
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {

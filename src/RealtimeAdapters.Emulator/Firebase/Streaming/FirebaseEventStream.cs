@@ -20,7 +20,7 @@ namespace RealtimeAdapters.Emulator.Firebase.Streaming;
 /// the window (<see cref="QueryWindowFeed"/>, O(k log n) per write however many streams watch it) and the stream only
 /// encodes each change.
 /// </summary>
-internal sealed class FirebaseEventStream
+internal sealed class FirebaseEventStream : IDisposable
 {
     private readonly FirebaseServer _server;
     private readonly FirebaseNamespace _ns;
@@ -35,6 +35,8 @@ internal sealed class FirebaseEventStream
     // For a query stream: whether the window last sent was empty (null), since entering or leaving emptiness is sent as a
     // put of the whole window rather than as per-child changes.
     private bool _windowEmpty;
+
+    private Utf8JsonWriter? _json;
 
     private FirebaseEventStream(
         FirebaseServer server, FirebaseNamespace ns, FirebaseIdentity identity, RealtimePath path, RealtimeQuery? query, bool export, PipeWriter output,
@@ -132,7 +134,7 @@ internal sealed class FirebaseEventStream
             response.ContentType = "text/event-stream";
             response.Headers.CacheControl = "no-cache";
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            var stream = new FirebaseEventStream(server, ns, identity, target.Path, query, parameters.Export, response.BodyWriter, recheckPending);
+            using var stream = new FirebaseEventStream(server, ns, identity, target.Path, query, parameters.Export, response.BodyWriter, recheckPending);
             reason = await stream.PumpAsync(initial, signals, cancellation.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ConnectionResetException or IOException)
@@ -187,7 +189,7 @@ internal sealed class FirebaseEventStream
     private async Task<string> PumpAsync(DataNode initial, RealtimeSubscription<StreamSignal> signals, CancellationToken cancellationToken)
     {
         _windowEmpty = initial.IsNull;
-        WriteEvent("put", RealtimePath.Root, initial);
+        WritePut(RealtimePath.Root, initial);
         await FlushAsync(cancellationToken).ConfigureAwait(false);
 
         await using var reader = signals.GetAsyncEnumerator(cancellationToken);
@@ -232,7 +234,7 @@ internal sealed class FirebaseEventStream
 
                     break;
                 case StreamSignalKind.KeepAlive:
-                    WriteRaw("keep-alive", "null"u8);
+                    WriteRaw("keep-alive"u8, "null"u8);
                     break;
                 case StreamSignalKind.RulesChanged:
                     Volatile.Write(ref _recheckPending.Value, 0);
@@ -244,7 +246,7 @@ internal sealed class FirebaseEventStream
 
                     break;
                 case StreamSignalKind.CredentialExpired:
-                    WriteString("auth_revoked", FirebaseMessages.CredentialRevoked);
+                    WriteString("auth_revoked"u8, FirebaseMessages.CredentialRevoked);
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                     return "credential expired";
             }
@@ -262,7 +264,7 @@ internal sealed class FirebaseEventStream
 
     private async Task CancelAsync(CancellationToken cancellationToken)
     {
-        WriteString("cancel", FirebaseMessages.PermissionDenied);
+        WriteString("cancel"u8, FirebaseMessages.PermissionDenied);
         await FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -272,7 +274,7 @@ internal sealed class FirebaseEventStream
         switch (ScopedChange.Of(_path, write))
         {
             case { Value: { } value } overwrite:
-                WriteEvent("put", _path.RelativeTo(overwrite.Path), value);
+                WritePut(_path.RelativeTo(overwrite.Path), value);
                 break;
             case { Entries: { } entries } merge:
                 WritePatch(_path.RelativeTo(merge.Path), entries);
@@ -290,14 +292,14 @@ internal sealed class FirebaseEventStream
         _windowEmpty = batch.Window.IsNull;
         if (wasEmpty || _windowEmpty)
         {
-            WriteEvent("put", RealtimePath.Root, batch.Window);
+            WritePut(RealtimePath.Root, batch.Window);
             return;
         }
 
         var changes = batch.Changes;
         if (changes.Count == 1)
         {
-            WriteEvent("put", RealtimePath.Root.Child(changes[0].Key), changes[0].Value);
+            WritePut(RealtimePath.Root.Child(changes[0].Key), changes[0].Value);
         }
         else if (changes.Count > 1)
         {
@@ -305,67 +307,80 @@ internal sealed class FirebaseEventStream
         }
     }
 
-    // A patch's key is the entry's path relative to the patch's path, without the leading slash.
-    private void WriteEvent(string name, RealtimePath path, DataNode data)
+    private void WritePut(RealtimePath path, DataNode data)
     {
-        WriteHeader(name);
-        using (var json = new Utf8JsonWriter(_output, WriterOptions))
-        {
-            json.WriteStartObject();
-            json.WriteString("path", path.ToString());
-            json.WritePropertyName("data");
-            data.WriteTo(json, _export);
-            json.WriteEndObject();
-        }
-
-        _output.Write("\n\n"u8);
+        var json = BeginJson("put"u8);
+        json.WriteStartObject();
+        json.WriteString("path", path.ToString());
+        json.WritePropertyName("data");
+        data.WriteTo(json, _export);
+        json.WriteEndObject();
+        EndJson(json);
     }
 
+    // A patch's key is the entry's path relative to the patch's path, without the leading slash.
     private void WritePatch(RealtimePath path, IEnumerable<KeyValuePair<string, DataNode>> entries)
     {
-        WriteHeader("patch");
-        using (var json = new Utf8JsonWriter(_output, WriterOptions))
+        var json = BeginJson("patch"u8);
+        json.WriteStartObject();
+        json.WriteString("path", path.ToString());
+        json.WriteStartObject("data");
+        foreach (var (key, value) in entries)
         {
-            json.WriteStartObject();
-            json.WriteString("path", path.ToString());
-            json.WriteStartObject("data");
-            foreach (var (key, value) in entries)
-            {
-                json.WritePropertyName(key);
-                value.WriteTo(json, _export);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
+            json.WritePropertyName(key);
+            value.WriteTo(json, _export);
         }
 
-        _output.Write("\n\n"u8);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        EndJson(json);
     }
 
-    private void WriteString(string name, string data)
+    private void WriteString(ReadOnlySpan<byte> name, string data)
     {
-        WriteHeader(name);
-        using (var json = new Utf8JsonWriter(_output, WriterOptions))
-        {
-            json.WriteStringValue(data);
-        }
-
-        _output.Write("\n\n"u8);
+        var json = BeginJson(name);
+        json.WriteStringValue(data);
+        EndJson(json);
     }
 
-    private void WriteRaw(string name, ReadOnlySpan<byte> data)
+    private void WriteRaw(ReadOnlySpan<byte> name, ReadOnlySpan<byte> data)
     {
         WriteHeader(name);
         _output.Write(data);
         _output.Write("\n\n"u8);
     }
 
-    private void WriteHeader(string name)
+    // One JSON writer serves every event of the stream, reset onto the output each time: no writer per event.
+    private Utf8JsonWriter BeginJson(ReadOnlySpan<byte> name)
+    {
+        WriteHeader(name);
+        if (_json is null)
+        {
+            _json = new Utf8JsonWriter(_output, WriterOptions);
+        }
+        else
+        {
+            _json.Reset(_output);
+        }
+
+        return _json;
+    }
+
+    private void EndJson(Utf8JsonWriter json)
+    {
+        json.Flush();
+        _output.Write("\n\n"u8);
+    }
+
+    private void WriteHeader(ReadOnlySpan<byte> name)
     {
         _output.Write("event: "u8);
-        _output.Write(System.Text.Encoding.UTF8.GetBytes(name));
+        _output.Write(name);
         _output.Write("\ndata: "u8);
     }
+
+    /// <summary>Lets go of the stream's JSON writer.</summary>
+    public void Dispose() => _json?.Dispose();
 
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
