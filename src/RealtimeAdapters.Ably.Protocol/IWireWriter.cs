@@ -48,3 +48,6 @@ internal interface IWireWriter
     /// <summary>An array item that is a LiveObjects object message.</summary>
     void ObjectMessageItem(ObjectMessage value);
 }
+
+/// <summary>Writes one value (see <see cref="WireWriting"/>).</summary>
+internal delegate void WireValueWriter<TWriter, T>(ref TWriter writer, T value) where TWriter : IWireWriter, allows ref struct;

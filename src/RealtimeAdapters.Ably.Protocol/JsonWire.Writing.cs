@@ -6,65 +6,28 @@ namespace RealtimeAdapters.Ably.Protocol;
 // JsonWire: writing protocol messages and their parts as JSON. The field lists are in WireWriting, shared with msgpack.
 public static partial class JsonWire
 {
-    internal static void WriteProtocolMessage(Utf8JsonWriter w, ProtocolMessage m)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteProtocolMessage(ref writer, m);
-    }
+    internal static void WriteProtocolMessage(Utf8JsonWriter w, ProtocolMessage m) => Write(w, m, WireWriting.WriteProtocolMessage);
 
-    internal static void WriteMessage(Utf8JsonWriter w, WireMessage m)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteMessage(ref writer, m);
-    }
+    internal static void WriteMessage(Utf8JsonWriter w, WireMessage m) => Write(w, m, WireWriting.WriteMessage);
 
-    internal static void WritePresence(Utf8JsonWriter w, WirePresenceMessage m)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WritePresence(ref writer, m);
-    }
+    internal static void WritePresence(Utf8JsonWriter w, WirePresenceMessage m) => Write(w, m, WireWriting.WritePresence);
 
-    internal static void WriteVersion(Utf8JsonWriter w, MessageVersion v)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteVersion(ref writer, v);
-    }
+    internal static void WriteError(Utf8JsonWriter w, ErrorInfo e) => Write(w, e, WireWriting.WriteError);
 
-    internal static void WriteError(Utf8JsonWriter w, ErrorInfo e)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteError(ref writer, e);
-    }
+    internal static void WriteConnectionDetails(Utf8JsonWriter w, ConnectionDetails d) => Write(w, d, WireWriting.WriteConnectionDetails);
 
-    internal static void WriteConnectionDetails(Utf8JsonWriter w, ConnectionDetails d)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteConnectionDetails(ref writer, d);
-    }
-
-    internal static void WriteAuth(Utf8JsonWriter w, AuthDetails a)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteAuth(ref writer, a);
-    }
-
-    internal static void WritePublishResult(Utf8JsonWriter w, PublishResult r)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WritePublishResult(ref writer, r);
-    }
+    internal static void WritePublishResult(Utf8JsonWriter w, PublishResult r) => Write(w, r, WireWriting.WritePublishResult);
 
     /// <summary>Writes a TokenRequest (TE1) as a JSON object.</summary>
-    public static void WriteTokenRequest(Utf8JsonWriter w, TokenRequest t)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteTokenRequest(ref writer, t);
-    }
+    public static void WriteTokenRequest(Utf8JsonWriter w, TokenRequest t) => Write(w, t, WireWriting.WriteTokenRequest);
 
-    internal static void WriteTokenDetails(Utf8JsonWriter w, TokenDetails t)
+    internal static void WriteTokenDetails(Utf8JsonWriter w, TokenDetails t) => Write(w, t, WireWriting.WriteTokenDetails);
+
+    /// <summary>Writes with a shared field list (<see cref="WireWriting"/>) to this format's writer.</summary>
+    private static void Write<T>(Utf8JsonWriter w, T value, WireValueWriter<FieldWriter, T> write)
     {
         var writer = new FieldWriter(w);
-        WireWriting.WriteTokenDetails(ref writer, t);
+        write(ref writer, value);
     }
 
     private static void WriteStringMap(Utf8JsonWriter w, IReadOnlyDictionary<string, string> map)

@@ -6,66 +6,27 @@ namespace RealtimeAdapters.Ably.Protocol;
 // MsgPackWire: reading protocol messages and their parts from msgpack. The field lists are in WireReading, shared with JSON.
 public static partial class MsgPackWire
 {
-    internal static ProtocolMessage ReadProtocolMessage(ref MessagePackReader r, int depth)
-    {
-        var reader = new FieldReader(r, depth);
-        var value = WireReading.ReadProtocolMessage(ref reader);
-        r = reader.Reader;
-        return value;
-    }
+    internal static ProtocolMessage ReadProtocolMessage(ref MessagePackReader r, int depth) => Read(ref r, depth, WireReading.ReadProtocolMessage);
 
-    internal static WireMessage ReadMessage(ref MessagePackReader r, int depth)
-    {
-        var reader = new FieldReader(r, depth);
-        var value = WireReading.ReadMessage(ref reader);
-        r = reader.Reader;
-        return value;
-    }
+    internal static WireMessage ReadMessage(ref MessagePackReader r, int depth) => Read(ref r, depth, WireReading.ReadMessage);
 
-    internal static WirePresenceMessage ReadPresence(ref MessagePackReader r, int depth)
-    {
-        var reader = new FieldReader(r, depth);
-        var value = WireReading.ReadPresence(ref reader);
-        r = reader.Reader;
-        return value;
-    }
+    internal static WirePresenceMessage ReadPresence(ref MessagePackReader r, int depth) => Read(ref r, depth, WireReading.ReadPresence);
 
-    internal static ErrorInfo ReadError(ref MessagePackReader r, int depth)
-    {
-        var reader = new FieldReader(r, depth);
-        var value = WireReading.ReadError(ref reader);
-        r = reader.Reader;
-        return value;
-    }
+    internal static ErrorInfo ReadError(ref MessagePackReader r, int depth) => Read(ref r, depth, WireReading.ReadError);
 
-    internal static ConnectionDetails ReadConnectionDetails(ref MessagePackReader r, int depth)
-    {
-        var reader = new FieldReader(r, depth);
-        var value = WireReading.ReadConnectionDetails(ref reader);
-        r = reader.Reader;
-        return value;
-    }
+    internal static ConnectionDetails ReadConnectionDetails(ref MessagePackReader r, int depth) => Read(ref r, depth, WireReading.ReadConnectionDetails);
 
-    internal static PublishResult ReadPublishResult(ref MessagePackReader r, int depth)
-    {
-        var reader = new FieldReader(r, depth);
-        var value = WireReading.ReadPublishResult(ref reader);
-        r = reader.Reader;
-        return value;
-    }
+    internal static PublishResult ReadPublishResult(ref MessagePackReader r, int depth) => Read(ref r, depth, WireReading.ReadPublishResult);
 
-    internal static TokenRequest ReadTokenRequest(ref MessagePackReader r, int depth)
-    {
-        var reader = new FieldReader(r, depth);
-        var value = WireReading.ReadTokenRequest(ref reader);
-        r = reader.Reader;
-        return value;
-    }
+    internal static TokenRequest ReadTokenRequest(ref MessagePackReader r, int depth) => Read(ref r, depth, WireReading.ReadTokenRequest);
 
-    internal static TokenDetails ReadTokenDetails(ref MessagePackReader r, int depth)
+    internal static TokenDetails ReadTokenDetails(ref MessagePackReader r, int depth) => Read(ref r, depth, WireReading.ReadTokenDetails);
+
+    /// <summary>Reads with a shared field list (<see cref="WireReading"/>) from this format's reader.</summary>
+    private static T Read<T>(ref MessagePackReader r, int depth, WireItemReader<FieldReader, T> read)
     {
         var reader = new FieldReader(r, depth);
-        var value = WireReading.ReadTokenDetails(ref reader);
+        var value = read(ref reader);
         r = reader.Reader;
         return value;
     }

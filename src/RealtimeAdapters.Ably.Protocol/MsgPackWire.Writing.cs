@@ -7,74 +7,28 @@ namespace RealtimeAdapters.Ably.Protocol;
 // MsgPackWire: writing protocol messages and their parts as msgpack. The field lists are in WireWriting, shared with JSON.
 public static partial class MsgPackWire
 {
-    internal static void WriteProtocolMessage(ref MessagePackWriter w, ProtocolMessage m)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteProtocolMessage(ref writer, m);
-        w = writer.Writer;
-    }
+    internal static void WriteProtocolMessage(ref MessagePackWriter w, ProtocolMessage m) => Write(ref w, m, WireWriting.WriteProtocolMessage);
 
-    internal static void WriteMessage(ref MessagePackWriter w, WireMessage m)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteMessage(ref writer, m);
-        w = writer.Writer;
-    }
+    internal static void WriteMessage(ref MessagePackWriter w, WireMessage m) => Write(ref w, m, WireWriting.WriteMessage);
 
-    internal static void WritePresence(ref MessagePackWriter w, WirePresenceMessage m)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WritePresence(ref writer, m);
-        w = writer.Writer;
-    }
+    internal static void WritePresence(ref MessagePackWriter w, WirePresenceMessage m) => Write(ref w, m, WireWriting.WritePresence);
 
-    internal static void WriteVersion(ref MessagePackWriter w, MessageVersion v)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteVersion(ref writer, v);
-        w = writer.Writer;
-    }
+    internal static void WriteError(ref MessagePackWriter w, ErrorInfo e) => Write(ref w, e, WireWriting.WriteError);
 
-    internal static void WriteError(ref MessagePackWriter w, ErrorInfo e)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteError(ref writer, e);
-        w = writer.Writer;
-    }
+    internal static void WriteConnectionDetails(ref MessagePackWriter w, ConnectionDetails d) => Write(ref w, d, WireWriting.WriteConnectionDetails);
 
-    internal static void WriteConnectionDetails(ref MessagePackWriter w, ConnectionDetails d)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteConnectionDetails(ref writer, d);
-        w = writer.Writer;
-    }
-
-    internal static void WriteAuth(ref MessagePackWriter w, AuthDetails a)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteAuth(ref writer, a);
-        w = writer.Writer;
-    }
-
-    internal static void WritePublishResult(ref MessagePackWriter w, PublishResult r)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WritePublishResult(ref writer, r);
-        w = writer.Writer;
-    }
+    internal static void WritePublishResult(ref MessagePackWriter w, PublishResult r) => Write(ref w, r, WireWriting.WritePublishResult);
 
     /// <summary>Writes a TokenRequest (TE1) as a msgpack map.</summary>
-    public static void WriteTokenRequest(ref MessagePackWriter w, TokenRequest t)
-    {
-        var writer = new FieldWriter(w);
-        WireWriting.WriteTokenRequest(ref writer, t);
-        w = writer.Writer;
-    }
+    public static void WriteTokenRequest(ref MessagePackWriter w, TokenRequest t) => Write(ref w, t, WireWriting.WriteTokenRequest);
 
-    internal static void WriteTokenDetails(ref MessagePackWriter w, TokenDetails t)
+    internal static void WriteTokenDetails(ref MessagePackWriter w, TokenDetails t) => Write(ref w, t, WireWriting.WriteTokenDetails);
+
+    /// <summary>Writes with a shared field list (<see cref="WireWriting"/>) to this format's writer.</summary>
+    private static void Write<T>(ref MessagePackWriter w, T value, WireValueWriter<FieldWriter, T> write)
     {
         var writer = new FieldWriter(w);
-        WireWriting.WriteTokenDetails(ref writer, t);
+        write(ref writer, value);
         w = writer.Writer;
     }
 
