@@ -4,250 +4,32 @@ using RealtimeAdapters.Ably.Protocol.Auth;
 
 namespace RealtimeAdapters.Ably.Protocol;
 
-// MsgPackWire: writing protocol messages and their parts as msgpack.
+// MsgPackWire: writing protocol messages and their parts as msgpack. The field lists are in WireWriting, shared with JSON.
 public static partial class MsgPackWire
 {
-    internal static void WriteProtocolMessage(ref MessagePackWriter w, ProtocolMessage m)
-    {
-        w.WriteMapHeader(1 + Count(m.Id) + Count(m.Auth) + Count(m.Channel) + Count(m.ChannelSerial) + Count(m.ConnectionId) +
-            Count(m.ConnectionKey) + Count(m.ConnectionDetails) + Count(m.Count) + Count(m.Error) + Count(m.Flags) + Count(m.MsgSerial) +
-            Count(m.Messages) + Count(m.Presence) + Count(m.State) + Count(m.Timestamp) + Count(m.Params) + Count(m.Res));
-        Key(ref w, "action"u8);
-        w.Write((int)m.Action);
-        WriteIf(ref w, "id"u8, m.Id);
-        if (m.Auth is { } auth)
-        {
-            Key(ref w, "auth"u8);
-            WriteAuth(ref w, auth);
-        }
+    internal static void WriteProtocolMessage(ref MessagePackWriter w, ProtocolMessage m) => Write(ref w, m, WireWriting.WriteProtocolMessage);
 
-        WriteIf(ref w, "channel"u8, m.Channel);
-        WriteIf(ref w, "channelSerial"u8, m.ChannelSerial);
-        WriteIf(ref w, "connectionId"u8, m.ConnectionId);
-        WriteIf(ref w, "connectionKey"u8, m.ConnectionKey);
-        if (m.ConnectionDetails is { } details)
-        {
-            Key(ref w, "connectionDetails"u8);
-            WriteConnectionDetails(ref w, details);
-        }
+    internal static void WriteMessage(ref MessagePackWriter w, WireMessage m) => Write(ref w, m, WireWriting.WriteMessage);
 
-        WriteIf(ref w, "count"u8, m.Count);
-        if (m.Error is { } error)
-        {
-            Key(ref w, "error"u8);
-            WriteError(ref w, error);
-        }
+    internal static void WritePresence(ref MessagePackWriter w, WirePresenceMessage m) => Write(ref w, m, WireWriting.WritePresence);
 
-        if (m.Flags is { } flags)
-        {
-            Key(ref w, "flags"u8);
-            w.Write((uint)flags);
-        }
+    internal static void WriteError(ref MessagePackWriter w, ErrorInfo e) => Write(ref w, e, WireWriting.WriteError);
 
-        WriteIf(ref w, "msgSerial"u8, m.MsgSerial);
-        if (m.Messages is { } messages)
-        {
-            Key(ref w, "messages"u8);
-            w.WriteArrayHeader(messages.Count);
-            foreach (var message in messages)
-            {
-                WriteMessage(ref w, message);
-            }
-        }
+    internal static void WriteConnectionDetails(ref MessagePackWriter w, ConnectionDetails d) => Write(ref w, d, WireWriting.WriteConnectionDetails);
 
-        if (m.Presence is { } presence)
-        {
-            Key(ref w, "presence"u8);
-            w.WriteArrayHeader(presence.Count);
-            foreach (var p in presence)
-            {
-                WritePresence(ref w, p);
-            }
-        }
-
-        if (m.State is { } state)
-        {
-            Key(ref w, "state"u8);
-            w.WriteArrayHeader(state.Count);
-            foreach (var o in state)
-            {
-                WriteObjectJson(ref w, LiveObjects.ObjectMessageCodec.ToElement(o), bytesField: false);
-            }
-        }
-
-        WriteIf(ref w, "timestamp"u8, m.Timestamp);
-        if (m.Params is { } parameters)
-        {
-            Key(ref w, "params"u8);
-            WriteStringMap(ref w, parameters);
-        }
-
-        if (m.Res is { } res)
-        {
-            Key(ref w, "res"u8);
-            w.WriteArrayHeader(res.Count);
-            foreach (var r in res)
-            {
-                WritePublishResult(ref w, r);
-            }
-        }
-    }
-
-    internal static void WriteMessage(ref MessagePackWriter w, WireMessage m)
-    {
-        var (data, encoding) = ForMsgPack(m.Data, m.Encoding);
-        w.WriteMapHeader(Count(m.Id) + Count(m.Name) + (data.IsNone ? 0 : 1) + Count(encoding) + Count(m.ClientId) + Count(m.ConnectionId) +
-            Count(m.ConnectionKey) + Count(m.Timestamp) + Count(m.Extras) + Count(m.Action) + Count(m.Serial) + Count(m.Version));
-        WriteIf(ref w, "id"u8, m.Id);
-        WriteIf(ref w, "name"u8, m.Name);
-        WriteData(ref w, data);
-        WriteIf(ref w, "encoding"u8, encoding);
-        WriteIf(ref w, "clientId"u8, m.ClientId);
-        WriteIf(ref w, "connectionId"u8, m.ConnectionId);
-        WriteIf(ref w, "connectionKey"u8, m.ConnectionKey);
-        WriteIf(ref w, "timestamp"u8, m.Timestamp);
-        if (m.Extras is { } extras)
-        {
-            Key(ref w, "extras"u8);
-            WriteJson(ref w, extras);
-        }
-
-        if (m.Action is { } action)
-        {
-            Key(ref w, "action"u8);
-            w.Write((int)action);
-        }
-
-        WriteIf(ref w, "serial"u8, m.Serial);
-        if (m.Version is { } version)
-        {
-            Key(ref w, "version"u8);
-            WriteVersion(ref w, version);
-        }
-    }
-
-    internal static void WritePresence(ref MessagePackWriter w, WirePresenceMessage m)
-    {
-        var (data, encoding) = ForMsgPack(m.Data, m.Encoding);
-        w.WriteMapHeader(1 + Count(m.Id) + Count(m.ClientId) + Count(m.ConnectionId) + (data.IsNone ? 0 : 1) + Count(encoding) +
-            Count(m.Extras) + Count(m.Timestamp));
-        WriteIf(ref w, "id"u8, m.Id);
-        Key(ref w, "action"u8);
-        w.Write((int)m.Action);
-        WriteIf(ref w, "clientId"u8, m.ClientId);
-        WriteIf(ref w, "connectionId"u8, m.ConnectionId);
-        WriteData(ref w, data);
-        WriteIf(ref w, "encoding"u8, encoding);
-        if (m.Extras is { } extras)
-        {
-            Key(ref w, "extras"u8);
-            WriteJson(ref w, extras);
-        }
-
-        WriteIf(ref w, "timestamp"u8, m.Timestamp);
-    }
-
-    internal static void WriteVersion(ref MessagePackWriter w, MessageVersion v)
-    {
-        w.WriteMapHeader(Count(v.Serial) + Count(v.Timestamp) + Count(v.ClientId) + Count(v.Description) + Count(v.Metadata));
-        WriteIf(ref w, "serial"u8, v.Serial);
-        WriteIf(ref w, "timestamp"u8, v.Timestamp);
-        WriteIf(ref w, "clientId"u8, v.ClientId);
-        WriteIf(ref w, "description"u8, v.Description);
-        if (v.Metadata is { } metadata)
-        {
-            Key(ref w, "metadata"u8);
-            WriteJson(ref w, metadata);
-        }
-    }
-
-    internal static void WriteError(ref MessagePackWriter w, ErrorInfo e)
-    {
-        w.WriteMapHeader(2 + Count(e.Message) + Count(e.Href) + Count(e.Cause) + Count(e.Detail));
-        Key(ref w, "code"u8);
-        w.Write(e.Code);
-        Key(ref w, "statusCode"u8);
-        w.Write(e.StatusCode);
-        WriteIf(ref w, "message"u8, e.Message);
-        WriteIf(ref w, "href"u8, e.Href);
-        if (e.Cause is { } cause)
-        {
-            Key(ref w, "cause"u8);
-            WriteError(ref w, cause);
-        }
-
-        if (e.Detail is { } detail)
-        {
-            Key(ref w, "detail"u8);
-            WriteStringMap(ref w, detail);
-        }
-    }
-
-    internal static void WriteConnectionDetails(ref MessagePackWriter w, ConnectionDetails d)
-    {
-        w.WriteMapHeader(Count(d.ClientId) + Count(d.ConnectionKey) + Count(d.MaxMessageSize) + Count(d.MaxFrameSize) + Count(d.MaxInboundRate) +
-            Count(d.ConnectionStateTtl) + Count(d.MaxIdleInterval) + Count(d.ServerId) + Count(d.SiteCode) + Count(d.ObjectsGCGracePeriod));
-        WriteIf(ref w, "clientId"u8, d.ClientId);
-        WriteIf(ref w, "connectionKey"u8, d.ConnectionKey);
-        WriteIf(ref w, "maxMessageSize"u8, d.MaxMessageSize);
-        WriteIf(ref w, "maxFrameSize"u8, d.MaxFrameSize);
-        WriteIf(ref w, "maxInboundRate"u8, d.MaxInboundRate);
-        WriteIf(ref w, "connectionStateTtl"u8, d.ConnectionStateTtl);
-        WriteIf(ref w, "maxIdleInterval"u8, d.MaxIdleInterval);
-        WriteIf(ref w, "serverId"u8, d.ServerId);
-        WriteIf(ref w, "siteCode"u8, d.SiteCode);
-        WriteIf(ref w, "objectsGCGracePeriod"u8, d.ObjectsGCGracePeriod);
-    }
-
-    internal static void WriteAuth(ref MessagePackWriter w, AuthDetails a)
-    {
-        w.WriteMapHeader(Count(a.AccessToken));
-        WriteIf(ref w, "accessToken"u8, a.AccessToken);
-    }
-
-    internal static void WritePublishResult(ref MessagePackWriter w, PublishResult r)
-    {
-        w.WriteMapHeader(Count(r.Serials));
-        if (r.Serials is { } serials)
-        {
-            Key(ref w, "serials"u8);
-            w.WriteArrayHeader(serials.Count);
-            foreach (var s in serials)
-            {
-                if (s is null)
-                {
-                    w.WriteNil();
-                }
-                else
-                {
-                    w.Write(s);
-                }
-            }
-        }
-    }
+    internal static void WritePublishResult(ref MessagePackWriter w, PublishResult r) => Write(ref w, r, WireWriting.WritePublishResult);
 
     /// <summary>Writes a TokenRequest (TE1) as a msgpack map.</summary>
-    public static void WriteTokenRequest(ref MessagePackWriter w, TokenRequest t)
-    {
-        w.WriteMapHeader(Count(t.KeyName) + Count(t.Ttl) + Count(t.Capability) + Count(t.ClientId) + Count(t.Timestamp) + Count(t.Nonce) + Count(t.Mac));
-        WriteIf(ref w, "keyName"u8, t.KeyName);
-        WriteIf(ref w, "ttl"u8, t.Ttl);
-        WriteIf(ref w, "capability"u8, t.Capability);
-        WriteIf(ref w, "clientId"u8, t.ClientId);
-        WriteIf(ref w, "timestamp"u8, t.Timestamp);
-        WriteIf(ref w, "nonce"u8, t.Nonce);
-        WriteIf(ref w, "mac"u8, t.Mac);
-    }
+    public static void WriteTokenRequest(ref MessagePackWriter w, TokenRequest t) => Write(ref w, t, WireWriting.WriteTokenRequest);
 
-    internal static void WriteTokenDetails(ref MessagePackWriter w, TokenDetails t)
+    internal static void WriteTokenDetails(ref MessagePackWriter w, TokenDetails t) => Write(ref w, t, WireWriting.WriteTokenDetails);
+
+    /// <summary>Writes with a shared field list (<see cref="WireWriting"/>) to this format's writer.</summary>
+    private static void Write<T>(ref MessagePackWriter w, T value, WireValueWriter<FieldWriter, T> write)
     {
-        w.WriteMapHeader(Count(t.Token) + Count(t.KeyName) + Count(t.Issued) + Count(t.Expires) + Count(t.Capability) + Count(t.ClientId));
-        WriteIf(ref w, "token"u8, t.Token);
-        WriteIf(ref w, "keyName"u8, t.KeyName);
-        WriteIf(ref w, "issued"u8, t.Issued);
-        WriteIf(ref w, "expires"u8, t.Expires);
-        WriteIf(ref w, "capability"u8, t.Capability);
-        WriteIf(ref w, "clientId"u8, t.ClientId);
+        var writer = new FieldWriter(w);
+        write(ref writer, value);
+        w = writer.Writer;
     }
 
     /// <summary>msgpack carries binary natively (RSL4c): base64 of binary from a JSON peer goes as bin (see <see cref="PayloadEncoder.Transcode"/>).</summary>
@@ -390,12 +172,6 @@ public static partial class MsgPackWire
             w.Write(v);
         }
     }
-
-    private static int Count(object? value) => value is null ? 0 : 1;
-
-    private static int Count(string? value) => value is null ? 0 : 1;
-
-    private static int Count<T>(T? value) where T : struct => value.HasValue ? 1 : 0;
 
     // ---------------------------------------------------------------- readers
 

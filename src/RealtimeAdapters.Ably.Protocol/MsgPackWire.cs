@@ -63,7 +63,7 @@ public static partial class MsgPackWire
     }
 
     /// <summary>A map key as UTF-8 bytes; keys are str, but bin is accepted too.</summary>
-    private static ReadOnlySpan<byte> ReadKey(ref MessagePackReader r)
+    private static ReadOnlySpan<byte> ReadKey(scoped ref MessagePackReader r)
     {
         switch (r.NextMessagePackType)
         {

@@ -75,6 +75,7 @@ public sealed class MalformedInputTests
         { "92", "must be a map" }, // an array
         { "C0", "must be a map" }, // nil
         { "80", "no 'action'" }, // empty map
+        { "81A6616374696F6EC0", "'action' of a ProtocolMessage must not be nil" }, // action: nil
         { "81A6616374696F6EA13F", "'action' must be a 32-bit integer" }, // action: "?"
         { "81A6616374696F6ECF8000000000000000", "not valid msgpack" }, // action: uint64 too large
         { "82A6616374696F6E0FA76368616E6E656C05", "'channel' must be a string" }, // channel: 5
@@ -107,6 +108,34 @@ public sealed class MalformedInputTests
         var ex = Assert.Throws<AblyProtocolException>(() => AblyCodec.DecodeProtocolMessage(frame, WireFormat.MsgPack));
 
         Assert.Contains("deeper", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(64, false)]
+    [InlineData(65, true)]
+    public void DecodeMsgPack_ErrorCauseChain_RefusedOnlyBeyondTheDepthLimit(int levels, bool refused)
+    {
+        // {"action":9,"error":{"cause":{"cause":…{}}}}: the ProtocolMessage is at depth 0, the error map at depth 1, the
+        // innermost cause at depth `levels`; deeper than 64 is refused.
+        byte[] frame = [.. Convert.FromHexString("82A6616374696F6E09A56572726F72"),
+            .. Enumerable.Range(0, levels - 1).SelectMany(_ => Convert.FromHexString("81A56361757365")), 0x80];
+
+        if (refused)
+        {
+            var ex = Assert.Throws<AblyProtocolException>(() => AblyCodec.DecodeProtocolMessage(frame, WireFormat.MsgPack));
+            Assert.Contains("deeper than 64", ex.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            var error = AblyCodec.DecodeProtocolMessage(frame, WireFormat.MsgPack).Error;
+            for (var i = 1; i < levels; i++)
+            {
+                error = error!.Cause;
+            }
+
+            Assert.NotNull(error);
+            Assert.Null(error.Cause);
+        }
     }
 
     [Fact]
