@@ -25,7 +25,7 @@ public sealed partial class DataNode
         if (_value is not ImmutableSortedDictionary<string, DataNode> children)
         {
             var small = _value as KeyValuePair<string, DataNode>[];
-            var at = small is null ? -1 : IndexOf(small, key);
+            var at = small is null ? -1 : IndexOf(small, small.Length, key);
             previous = at >= 0 ? small![at].Value : Null;
             return SetSmallChild(key, child, at);
         }
@@ -57,7 +57,8 @@ public sealed partial class DataNode
     {
         if (_value is not ImmutableSortedDictionary<string, DataNode> children)
         {
-            return SetSmallChild(key, child, hadChild ? IndexOf((KeyValuePair<string, DataNode>[])_value!, key) : -1);
+            var small = _value as KeyValuePair<string, DataNode>[];
+            return SetSmallChild(key, child, hadChild ? IndexOf(small!, small!.Length, key) : -1);
         }
 
         if (child.IsNull)

@@ -29,7 +29,7 @@ public sealed partial class DataNode
         switch (_value)
         {
             case KeyValuePair<string, DataNode>[] small:
-                var at = IndexOf(small, key);
+                var at = IndexOf(small, small.Length, key);
                 child = at >= 0 ? small[at].Value : Null;
                 return at >= 0;
             case ImmutableSortedDictionary<string, DataNode> large when large.TryGetValue(key, out var found):
@@ -43,9 +43,9 @@ public sealed partial class DataNode
 
     // Keys are equal under KeyComparer exactly when they are equal ordinally, so a scan by ordinal equality finds a key
     // in a handful of length checks.
-    private static int IndexOf(KeyValuePair<string, DataNode>[] small, string key)
+    private static int IndexOf(KeyValuePair<string, DataNode>[] small, int count, string key)
     {
-        for (var i = 0; i < small.Length; i++)
+        for (var i = 0; i < count; i++)
         {
             if (string.Equals(small[i].Key, key, StringComparison.Ordinal))
             {
@@ -153,15 +153,7 @@ public sealed partial class DataNode
                 return _large.ContainsKey(key);
             }
 
-            for (var i = 0; i < _count; i++)
-            {
-                if (string.Equals(_small![i].Key, key, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return _small is not null && IndexOf(_small, _count, key) >= 0;
         }
 
         public void Add(string key, DataNode child)

@@ -76,12 +76,7 @@ public sealed partial class DataNode : IEquatable<DataNode>
     };
 
     /// <summary>The number of children.</summary>
-    public int ChildCount => _value switch
-    {
-        KeyValuePair<string, DataNode>[] small => small.Length,
-        ImmutableSortedDictionary<string, DataNode> large => large.Count,
-        _ => 0,
-    };
+    public int ChildCount => EnumerateChildren().Count;
 
     /// <summary>Whether this node contains server values anywhere (including priorities).</summary>
     public bool ContainsServerValues

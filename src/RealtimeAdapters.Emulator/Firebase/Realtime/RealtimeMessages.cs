@@ -72,16 +72,19 @@ internal static class RealtimeMessages
     /// </summary>
     public static void WriteOverwrite(Utf8JsonWriter w, RealtimePath path, DataNode value, long? tag)
     {
-        BeginPush(w, "d", path);
+        BeginPush(w, "d");
+        w.WriteString("p", path.ToString());
         w.WritePropertyName("d");
         value.WriteTo(w, export: true);
-        EndPush(w, tag);
+        WriteTag(w, tag);
+        EndPush(w);
     }
 
     /// <summary>Writes a merge at <paramref name="path"/> (<c>a: m</c>): each relative path gets its new value, null deleting.</summary>
     public static void WriteMerge(Utf8JsonWriter w, RealtimePath path, IEnumerable<KeyValuePair<string, DataNode>> entries, long? tag)
     {
-        BeginPush(w, "m", path);
+        BeginPush(w, "m");
+        w.WriteString("p", path.ToString());
         w.WriteStartObject("d");
         foreach (var (relative, value) in entries)
         {
@@ -90,25 +93,26 @@ internal static class RealtimeMessages
         }
 
         w.WriteEndObject();
-        EndPush(w, tag);
+        WriteTag(w, tag);
+        EndPush(w);
     }
 
     /// <summary>A writer for <see cref="WriteOverwrite"/> and <see cref="WriteMerge"/>, with the wire's escaping.</summary>
     public static Utf8JsonWriter CreatePushWriter(IBufferWriter<byte> output) => new(output, WriterOptions);
 
-    private static void BeginPush(Utf8JsonWriter w, string action, RealtimePath path)
+    // A push's envelope, {"t":"d","d":{"a":action,"b":{ ... }}}, around the body its caller writes: the pooled pushes and
+    // the rare ones built as arrays (Push) share it.
+    private static void BeginPush(Utf8JsonWriter w, string action)
     {
         w.WriteStartObject();
         w.WriteString("t", "d");
         w.WriteStartObject("d");
         w.WriteString("a", action);
         w.WriteStartObject("b");
-        w.WriteString("p", path.ToString());
     }
 
-    private static void EndPush(Utf8JsonWriter w, long? tag)
+    private static void EndPush(Utf8JsonWriter w)
     {
-        WriteTag(w, tag);
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndObject();
@@ -153,12 +157,11 @@ internal static class RealtimeMessages
         w.WriteEndObject();
     });
 
-    private static byte[] Push(string action, Action<Utf8JsonWriter> body) => Data(w =>
+    private static byte[] Push(string action, Action<Utf8JsonWriter> body) => ToArray(w =>
     {
-        w.WriteString("a", action);
-        w.WriteStartObject("b");
+        BeginPush(w, action);
         body(w);
-        w.WriteEndObject();
+        EndPush(w);
     });
 
     private static byte[] Data(Action<Utf8JsonWriter> content) => Envelope("d", w =>
@@ -168,15 +171,20 @@ internal static class RealtimeMessages
         w.WriteEndObject();
     });
 
-    private static byte[] Envelope(string layer, Action<Utf8JsonWriter> content)
+    private static byte[] Envelope(string layer, Action<Utf8JsonWriter> content) => ToArray(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("t", layer);
+        content(w);
+        w.WriteEndObject();
+    });
+
+    private static byte[] ToArray(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            w.WriteStartObject();
-            w.WriteString("t", layer);
-            content(w);
-            w.WriteEndObject();
+            write(w);
         }
 
         return buffer.WrittenSpan.ToArray();
