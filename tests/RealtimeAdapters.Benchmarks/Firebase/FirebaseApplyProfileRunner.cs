@@ -9,7 +9,9 @@ namespace RealtimeAdapters.Benchmarks.Firebase;
 /// apart (<see cref="GC.GetTotalPauseDuration"/>). The fastest round shows the work without a collection and with the
 /// least interference from other processes; the mean minus the pauses, the work with them.
 /// With <c>--floor</c> each size is also run on <see cref="FirebaseApplyFloor"/> (the same events into a mutable hash map
-/// of parsed values, then of JSON bytes: <c>floor-u8</c>), the lower bound the provider's figures are read against.
+/// of parsed values, then of JSON bytes: <c>floor-u8</c>; into an immutable sorted map: <c>sorted</c>; into the
+/// provider's <see cref="DataNode"/> tree without its engine: <c>tree</c>), the lower bounds the provider's figures are
+/// read against.
 /// Run: <c>dotnet run -c Release --project tests/RealtimeAdapters.Benchmarks -- --firebase-apply-profile [--rounds 300] [--children 100,10000,100000] [--floor]</c>.
 /// </summary>
 internal static class FirebaseApplyProfileRunner
@@ -45,13 +47,20 @@ internal static class FirebaseApplyProfileRunner
                 // The provider's list is gone before the floor's is built: each measures a heap holding one list.
                 benchmark = null;
                 GC.Collect();
-                foreach (var utf8 in new[] { false, true })
+                foreach (var keep in Enum.GetValues<FloorStore>())
                 {
-                    var lowerBound = new FirebaseApplyFloor { Children = children, Utf8 = utf8 };
+                    var lowerBound = new FirebaseApplyFloor { Children = children, Keep = keep };
                     lowerBound.Setup();
-                    await ProfileAsync(utf8 ? "floor-u8" : "floor", children, rounds, () =>
+                    var name = keep switch
                     {
-                        lowerBound.ApplyToHashMap();
+                        FloorStore.Values => "floor",
+                        FloorStore.Utf8 => "floor-u8",
+                        FloorStore.SortedMap => "sorted",
+                        _ => "tree",
+                    };
+                    await ProfileAsync(name, children, rounds, () =>
+                    {
+                        lowerBound.Apply();
                         return Task.CompletedTask;
                     }).ConfigureAwait(false);
                     lowerBound = null;
