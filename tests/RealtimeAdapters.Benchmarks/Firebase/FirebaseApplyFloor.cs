@@ -49,27 +49,28 @@ public class FirebaseApplyFloor
     [GlobalSetup]
     public void Setup()
     {
+        // Only the store this run measures holds the list: each run's heap holds one list, as the provider's does.
         _children = new Dictionary<string, object>(Children, StringComparer.Ordinal);
         var sorted = ImmutableSortedDictionary.CreateBuilder<string, DataNode>(KeyComparer.Instance);
         for (var i = 0; i < Children; i++)
         {
             var json = string.Create(CultureInfo.InvariantCulture, $"{{\"title\":\"item {i}\",\"done\":false}}");
-            if (Keep == FloorStore.Utf8)
+            switch (Keep)
             {
-                _children[Key(i)] = Encoding.UTF8.GetBytes(json);
-            }
-            else if (Keep == FloorStore.Values)
-            {
-                _children[Key(i)] = DataNode.Parse(json);
-            }
-            else
-            {
-                sorted[Key(i)] = DataNode.Parse(json);
+                case FloorStore.Values:
+                    _children[Key(i)] = DataNode.Parse(json);
+                    break;
+                case FloorStore.Utf8:
+                    _children[Key(i)] = Encoding.UTF8.GetBytes(json);
+                    break;
+                default:
+                    sorted[Key(i)] = DataNode.Parse(json);
+                    break;
             }
         }
 
-        _sorted = sorted.ToImmutable();
-        _tree = DataNode.FromChildren(_sorted);
+        _sorted = Keep == FloorStore.SortedMap ? sorted.ToImmutable() : ImmutableSortedDictionary<string, DataNode>.Empty;
+        _tree = Keep == FloorStore.DataNodeTree ? DataNode.FromChildren(sorted) : DataNode.Null;
     }
 
     [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
@@ -118,25 +119,18 @@ public class FirebaseApplyFloor
 
     private void ApplyPersistent(string key, DataNode value)
     {
-        DataNode? old;
+        var old = Keep == FloorStore.SortedMap ? _sorted.GetValueOrDefault(key) : _tree.TryGetChild(key, out var child) ? child : null;
+        if (value.Equals(old))
+        {
+            return;
+        }
+
         if (Keep == FloorStore.SortedMap)
         {
-            old = _sorted.GetValueOrDefault(key);
-            if (value.Equals(old))
-            {
-                return;
-            }
-
             _sorted = _sorted.SetItem(key, value);
         }
         else
         {
-            old = _tree.TryGetChild(key, out var child) ? child : null;
-            if (value.Equals(old))
-            {
-                return;
-            }
-
             _tree = _tree.SetChild(key, value);
         }
 
